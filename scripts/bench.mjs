@@ -1,0 +1,63 @@
+// npm run bench: measures the pure estimate's throughput and the CLI's cold start.
+// Prints figures; docs/benchmarks.md records them with the machine and date. No thresholds here.
+import { execFileSync } from "node:child_process";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { estimateInferenceFromSpec, findBundledModel, parseModelConfig } from "../dist/index.js";
+
+const root = new URL("..", import.meta.url).pathname;
+
+/** Runs `fn` repeatedly for about `seconds` and returns calls per second. */
+function throughput(fn, seconds = 1) {
+  for (let i = 0; i < 10_000; i++) fn(i); // warm up the JIT
+  let calls = 0;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  while (performance.now() < end) {
+    for (let i = 0; i < 1000; i++) fn(i);
+    calls += 1000;
+  }
+  return calls / ((performance.now() - start) / 1000);
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Median wall time of `runs` fresh processes. */
+function coldStartMs(args, runs = 15) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    execFileSync(process.execPath, args, { stdio: "ignore" });
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+const spec = parseModelConfig(findBundledModel("meta-llama/Meta-Llama-3-70B").config);
+const contexts = [1024, 2048, 4096, 8192];
+const perSecond = throughput((i) =>
+  estimateInferenceFromSpec(spec, { contextLength: contexts[i & 3], batchSize: 8 }),
+);
+
+const bareMs = coldStartMs(["-e", "0"]);
+const cliMs = coldStartMs([
+  join(root, "dist", "cli.js"),
+  "estimate",
+  "meta-llama/Meta-Llama-3-70B",
+  "--json",
+]);
+
+console.log(
+  `machine: ${cpus()[0]?.model ?? "unknown"} × ${cpus().length}, node ${process.version}`,
+);
+console.log(
+  `pure estimateInferenceFromSpec: ${Math.round(perSecond).toLocaleString("en-US")} estimates/s`,
+);
+console.log(`cold start, bare node -e 0:     ${bareMs.toFixed(1)} ms (median of 15)`);
+console.log(
+  `cold start, vramfit estimate:   ${cliMs.toFixed(1)} ms (median of 15), ${(cliMs / bareMs).toFixed(2)}× bare node`,
+);

@@ -1,0 +1,27 @@
+import type { InferenceOptions } from "../memory/inference-options.js";
+import { estimateInferenceFromSpec, type InferenceEstimate } from "../memory/estimate-inference.js";
+import type { ModelInput } from "./model-input.js";
+import { resolveModel } from "./resolve-model.js";
+
+/**
+ * Estimates the GPU memory to serve a model: resolves it (repo id, local path, config
+ * object or spec), then sizes weights, KV cache and overhead.
+ *
+ * @throws {ModelNotFoundError} when the model cannot be found.
+ * @throws {InvalidConfigError} when its config cannot describe a model.
+ * @throws {InvalidOptionError} for options vramfit cannot use.
+ * @example
+ * const estimate = await estimateInference("meta-llama/Meta-Llama-3-70B", { contextLength: 4096, batchSize: 8 });
+ * formatBytes(estimate.memory.totalBytes) // "168.72 GB"
+ */
+export async function estimateInference(
+  model: ModelInput,
+  options: InferenceOptions = {},
+): Promise<InferenceEstimate> {
+  const resolved = await resolveModel(model);
+  const estimate = estimateInferenceFromSpec(resolved.spec, options);
+  return {
+    ...estimate,
+    model: { ...estimate.model, id: resolved.id, source: resolved.source },
+  };
+}

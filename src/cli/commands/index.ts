@@ -1,0 +1,5 @@
+import type { Command } from "../command.js";
+import { estimateCommand } from "./estimate.js";
+
+/** Every `vramfit` subcommand, in the order `--help` lists them. */
+export const COMMANDS: readonly Command[] = [estimateCommand];

@@ -1,0 +1,83 @@
+import type { InferenceEstimate } from "../../memory/estimate-inference.js";
+import { WEIGHT_PRECISIONS } from "../../memory/precision.js";
+import type { ModelSource } from "../../model/model-source.js";
+import { bytesToGB, bytesToGiB, type MemoryUnit } from "../../units.js";
+import { formatInteger, renderTable } from "./table.js";
+
+/** Human text for a model source: "bundled snapshot (retrieved 2026-11-28)". */
+export function describeSource(source: ModelSource): string {
+  switch (source.kind) {
+    case "bundled":
+      return `vramfit's bundled snapshot of ${source.repo ?? "the repo"} (retrieved ${source.retrieved ?? "unknown"}; offline copy, not the live Hub file)`;
+    case "file":
+      return `local file ${source.path ?? ""}`;
+    case "object":
+      return "config object passed in";
+    case "spec":
+      return "model spec passed in";
+  }
+}
+
+/** A byte count in the chosen unit, number only (the unit is in the column header). */
+export function unitValue(bytes: number, unit: MemoryUnit): string {
+  return (unit === "gib" ? bytesToGiB(bytes) : bytesToGB(bytes)).toFixed(2);
+}
+
+/** The column header naming the unit: "GB (10^9)" or "GiB (2^30)". */
+export function unitHeader(unit: MemoryUnit): string {
+  return unit === "gib" ? "GiB (2^30)" : "GB (10^9)";
+}
+
+/** The human-readable report of `vramfit estimate`. Pure: returns the text. */
+export function renderInferenceEstimate(estimate: InferenceEstimate, unit: MemoryUnit): string {
+  const { spec, memory, assumptions, parameters } = estimate;
+  const unitName = unit === "gib" ? "GiB" : "GB";
+  const weightsLabel = WEIGHT_PRECISIONS[assumptions.weights].label;
+  const overheadPercent = `${+(assumptions.overheadFraction * 100).toFixed(2)} %`;
+
+  const rows = [
+    [
+      `Weights (${weightsLabel})`,
+      unitValue(memory.weightsBytes, unit),
+      formatInteger(memory.weightsBytes),
+      "",
+    ],
+    [
+      `KV cache (${assumptions.kvCacheDtype.toUpperCase()})`,
+      unitValue(memory.kvCacheBytes, unit),
+      formatInteger(memory.kvCacheBytes),
+      `${formatInteger(memory.kvCacheBytesPerToken)} B/token × ${formatInteger(assumptions.contextLength)} tokens × ${assumptions.batchSize} seq`,
+    ],
+    [
+      `Overhead (${overheadPercent} of weights)`,
+      unitValue(memory.overheadBytes, unit),
+      formatInteger(memory.overheadBytes),
+      "",
+    ],
+    ["Total", unitValue(memory.totalBytes, unit), formatInteger(memory.totalBytes), ""],
+  ];
+
+  const lines = [
+    estimate.model.id ?? spec.architecture ?? "model",
+    `  config      ${describeSource(estimate.model.source)}`,
+    `  model       ${spec.architecture ?? spec.modelType ?? "unknown architecture"} · ${spec.numLayers} layers · hidden ${spec.hiddenSize} · ${spec.numAttentionHeads} query heads / ${spec.numKeyValueHeads} KV heads · head_dim ${spec.headDim}`,
+    `  parameters  ${formatInteger(parameters.total)} (${parameters.source === "override" ? "given with --params" : "counted from config.json"})`,
+    "",
+    renderTable(["Component", unitHeader(unit), "Bytes", ""], rows, [
+      "left",
+      "right",
+      "right",
+      "left",
+    ]),
+    "",
+    `  Needs ${unitValue(memory.totalBytes, unit)} ${unitName} of GPU memory in total (all GPUs together).`,
+    "",
+    "  Assumptions",
+    `    context ${formatInteger(assumptions.contextLength)} tokens · batch ${assumptions.batchSize} · weights ${weightsLabel} · KV cache ${assumptions.kvCacheDtype.toUpperCase()} · overhead ${overheadPercent}`,
+    ...assumptions.notes.map((note) => `    - ${note}`),
+  ];
+  if (estimate.warnings.length > 0) {
+    lines.push("", "  Warnings", ...estimate.warnings.map((warning) => `    ! ${warning}`));
+  }
+  return `${lines.join("\n")}\n`;
+}

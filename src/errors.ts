@@ -1,0 +1,121 @@
+/**
+ * Every error vramfit throws on purpose carries a stable `code` for programs, a
+ * message that names the subject (which model, which file, which field) and an
+ * optional `hint` that says what to do next. The CLI prints `message` and `hint`
+ * and exits 1; programs switch on `code`.
+ *
+ * Pure math throws only `RangeError`/`TypeError` for programmer mistakes; bad user
+ * input is caught earlier, in the option resolvers and the schema, and reported
+ * with one of the classes below.
+ */
+
+/** The stable codes of {@link VramfitError}. New codes may be added; existing ones never change. */
+export type ErrorCode =
+  | "CONFIG_INVALID"
+  | "CONFIG_NOT_FOUND"
+  | "MODEL_NOT_FOUND"
+  | "OPTION_INVALID"
+  | "UNSUPPORTED_ARCHITECTURE";
+
+/** Options shared by every vramfit error. */
+export interface VramfitErrorOptions extends ErrorOptions {
+  /** What the user can do about it, printed on its own line by the CLI. */
+  readonly hint?: string | undefined;
+}
+
+/** Base class of every error vramfit throws on purpose. */
+export class VramfitError extends Error {
+  override name = "VramfitError";
+  /** Stable, machine-readable error code. */
+  readonly code: ErrorCode;
+  /** What the user can do about it, when there is something to do. */
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: VramfitErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.hint = options.hint;
+  }
+}
+
+/** Where a config came from, for error messages: a repo id, a file path or "object". */
+export type ConfigSubject = string;
+
+/**
+ * A config.json that cannot describe a model: a missing or malformed field, a value
+ * of the wrong type, or dimensions that contradict each other.
+ */
+export class InvalidConfigError extends VramfitError {
+  override name = "InvalidConfigError";
+  /** JSON path of the offending field, e.g. `text_config.num_hidden_layers` (empty for the whole file). */
+  readonly path: string;
+  /** The key names that were looked for, e.g. `["num_hidden_layers", "n_layer"]`. */
+  readonly aliases: readonly string[];
+  /** The repo id or file the config came from. */
+  readonly subject: ConfigSubject;
+
+  constructor(
+    details: {
+      subject: ConfigSubject;
+      path: string;
+      problem: string;
+      aliases?: readonly string[];
+    },
+    options: VramfitErrorOptions = {},
+  ) {
+    const where = details.path === "" ? "" : ` at "${details.path}"`;
+    const looked =
+      details.aliases === undefined || details.aliases.length === 0
+        ? ""
+        : ` (looked for ${details.aliases.join(", ")})`;
+    super(
+      "CONFIG_INVALID",
+      `Invalid config.json for ${details.subject}${where}: ${details.problem}${looked}.`,
+      {
+        hint:
+          options.hint ??
+          "Check that this is a transformers config.json; fix or add the field, or pass a ModelSpec directly.",
+        cause: options.cause,
+      },
+    );
+    this.path = details.path;
+    this.aliases = details.aliases ?? [];
+    this.subject = details.subject;
+  }
+}
+
+/** A model that could not be found where vramfit looked for it. */
+export class ModelNotFoundError extends VramfitError {
+  override name = "ModelNotFoundError";
+  /** The model as the user wrote it. */
+  readonly model: string;
+
+  constructor(model: string, message: string, options: VramfitErrorOptions = {}) {
+    super("MODEL_NOT_FOUND", message, options);
+    this.model = model;
+  }
+}
+
+/** An option with a value vramfit cannot use (a zero batch, an unknown precision, ...). */
+export class InvalidOptionError extends VramfitError {
+  override name = "InvalidOptionError";
+  /** The option's name as the library spells it, e.g. `batchSize`. */
+  readonly option: string;
+
+  constructor(option: string, problem: string, options: VramfitErrorOptions = {}) {
+    super("OPTION_INVALID", `Invalid option ${option}: ${problem}.`, options);
+    this.option = option;
+  }
+}
+
+/** A config whose architecture vramfit cannot size, with the fields it is missing. */
+export class UnsupportedArchitectureError extends VramfitError {
+  override name = "UnsupportedArchitectureError";
+  /** The config's `model_type`, when it has one. */
+  readonly modelType: string | undefined;
+
+  constructor(modelType: string | undefined, message: string, options: VramfitErrorOptions = {}) {
+    super("UNSUPPORTED_ARCHITECTURE", message, options);
+    this.modelType = modelType;
+  }
+}

@@ -1,0 +1,192 @@
+import { InvalidOptionError } from "../errors.js";
+import type { ModelSpec } from "../model/model-spec.js";
+import {
+  KV_CACHE_BITS,
+  KV_CACHE_DTYPE_IDS,
+  WEIGHT_PRECISION_IDS,
+  WEIGHT_PRECISIONS,
+  type KvCacheDtype,
+  type WeightPrecision,
+} from "./precision.js";
+
+/** Workload and precision knobs of an inference estimate. Every field is optional. */
+export interface InferenceOptions {
+  /**
+   * Tokens per sequence (prompt + generated) the KV cache must hold.
+   * @default 4096, or the model's `max_position_embeddings` when that is smaller
+   */
+  readonly contextLength?: number | undefined;
+  /**
+   * Concurrent sequences (vLLM's `max_num_seqs` at full length).
+   * @default 1
+   */
+  readonly batchSize?: number | undefined;
+  /**
+   * Weight precision. `"auto"` follows the checkpoint's `torch_dtype` the way vLLM's
+   * `--dtype auto` does (float32 checkpoints are served in 16-bit).
+   * @default "auto"
+   */
+  readonly weights?: WeightPrecision | "auto" | undefined;
+  /**
+   * KV cache element type. `"auto"` uses the model's 16-bit compute dtype (FP32 only for FP32 weights).
+   * @default "auto"
+   */
+  readonly kvCacheDtype?: KvCacheDtype | "auto" | undefined;
+  /**
+   * Framework reserve as a fraction of the weights, from 0 to 1.
+   * @default 0.12
+   */
+  readonly overheadFraction?: number | undefined;
+  /**
+   * Total parameter count to use instead of the one counted from the config
+   * (e.g. `70e9` to reproduce a back-of-envelope figure). Components scale in proportion.
+   */
+  readonly parameterCount?: number | undefined;
+}
+
+/** Defaults of {@link InferenceOptions}, resolved in {@link resolveInferenceOptions}. */
+export const DEFAULT_INFERENCE_OPTIONS = {
+  contextLength: 4096,
+  batchSize: 1,
+  weights: "auto",
+  kvCacheDtype: "auto",
+  overheadFraction: 0.12,
+} as const;
+
+/** The options an estimate actually used, echoed in its result so every number explains itself. */
+export interface InferenceAssumptions {
+  /** Tokens per sequence. */
+  readonly contextLength: number;
+  /** Concurrent sequences. */
+  readonly batchSize: number;
+  /** Weight precision used. */
+  readonly weights: WeightPrecision;
+  /** KV cache element type used. */
+  readonly kvCacheDtype: KvCacheDtype;
+  /** Framework reserve as a fraction of the weights. */
+  readonly overheadFraction: number;
+  /** Parameter count override, when one was given. */
+  readonly parameterCount: number | undefined;
+  /** One line for every value that was defaulted or derived rather than given. */
+  readonly notes: readonly string[];
+}
+
+/**
+ * Applies {@link DEFAULT_INFERENCE_OPTIONS} field by field and checks every value.
+ *
+ * @throws {InvalidOptionError} for a non-positive or non-integer count, an unknown
+ * precision or dtype, or an overhead outside 0–1.
+ */
+export function resolveInferenceOptions(
+  spec: ModelSpec,
+  options: InferenceOptions = {},
+): InferenceAssumptions {
+  const notes: string[] = [];
+
+  const defaultContext = Math.min(
+    DEFAULT_INFERENCE_OPTIONS.contextLength,
+    spec.maxPositionEmbeddings ?? Number.POSITIVE_INFINITY,
+  );
+  const contextLength = positiveInteger("contextLength", options.contextLength) ?? defaultContext;
+  if (options.contextLength === undefined)
+    notes.push(`contextLength: default ${contextLength} tokens`);
+
+  const batchSize =
+    positiveInteger("batchSize", options.batchSize) ?? DEFAULT_INFERENCE_OPTIONS.batchSize;
+  if (options.batchSize === undefined) notes.push(`batchSize: default ${batchSize}`);
+
+  const weightsOption = options.weights ?? DEFAULT_INFERENCE_OPTIONS.weights;
+  if (weightsOption !== "auto" && !Object.hasOwn(WEIGHT_PRECISIONS, weightsOption)) {
+    throw new InvalidOptionError("weights", `unknown precision "${weightsOption}"`, {
+      hint: `Use one of: auto, ${WEIGHT_PRECISION_IDS.join(", ")}.`,
+    });
+  }
+  const weights = weightsOption === "auto" ? autoWeights(spec, notes) : weightsOption;
+
+  const kvOption = options.kvCacheDtype ?? DEFAULT_INFERENCE_OPTIONS.kvCacheDtype;
+  if (kvOption !== "auto" && !Object.hasOwn(KV_CACHE_BITS, kvOption)) {
+    throw new InvalidOptionError("kvCacheDtype", `unknown KV cache dtype "${kvOption}"`, {
+      hint: `Use one of: auto, ${KV_CACHE_DTYPE_IDS.join(", ")}.`,
+    });
+  }
+  const kvCacheDtype = kvOption === "auto" ? autoKvCacheDtype(spec, weights, notes) : kvOption;
+
+  const overheadFraction = options.overheadFraction ?? DEFAULT_INFERENCE_OPTIONS.overheadFraction;
+  if (!Number.isFinite(overheadFraction) || overheadFraction < 0 || overheadFraction > 1) {
+    throw new InvalidOptionError(
+      "overheadFraction",
+      `expected a fraction from 0 to 1, got ${overheadFraction}`,
+      { hint: "Pass 0.12 for a 12 % reserve." },
+    );
+  }
+  if (options.overheadFraction === undefined) {
+    notes.push(`overheadFraction: default ${overheadFraction} of the weights`);
+  }
+
+  const parameterCount = options.parameterCount;
+  if (parameterCount !== undefined && !(Number.isFinite(parameterCount) && parameterCount > 0)) {
+    throw new InvalidOptionError(
+      "parameterCount",
+      `expected a positive number, got ${parameterCount}`,
+    );
+  }
+
+  return {
+    contextLength,
+    batchSize,
+    weights,
+    kvCacheDtype,
+    overheadFraction,
+    parameterCount,
+    notes,
+  };
+}
+
+function positiveInteger(option: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidOptionError(option, `expected a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+function autoWeights(spec: ModelSpec, notes: string[]): WeightPrecision {
+  switch (spec.torchDtype) {
+    case "bfloat16":
+      notes.push("weights: auto → bf16 (torch_dtype bfloat16)");
+      return "bf16";
+    case "float16":
+      notes.push("weights: auto → fp16 (torch_dtype float16)");
+      return "fp16";
+    case "float32":
+      // vLLM's --dtype auto serves float32 checkpoints in 16-bit.
+      notes.push(
+        "weights: auto → bf16 (float32 checkpoint served in 16-bit, as vLLM --dtype auto does)",
+      );
+      return "bf16";
+    case "float8":
+      notes.push("weights: auto → fp8 (torch_dtype float8)");
+      return "fp8";
+    case "int8":
+      notes.push("weights: auto → int8 (torch_dtype int8)");
+      return "int8";
+    case undefined:
+      notes.push("weights: auto → bf16 (config.json declares no dtype)");
+      return "bf16";
+  }
+}
+
+function autoKvCacheDtype(
+  spec: ModelSpec,
+  weights: WeightPrecision,
+  notes: string[],
+): KvCacheDtype {
+  const dtype: KvCacheDtype =
+    weights === "fp32"
+      ? "fp32"
+      : weights === "fp16" || spec.torchDtype === "float16"
+        ? "fp16"
+        : "bf16";
+  notes.push(`kvCacheDtype: auto → ${dtype} (the model's compute dtype)`);
+  return dtype;
+}

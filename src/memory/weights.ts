@@ -1,0 +1,24 @@
+import type { ParameterBreakdown } from "../model/parameters.js";
+import { WEIGHT_PRECISIONS, type WeightPrecision } from "./precision.js";
+
+/**
+ * Bytes of the model's weights at a precision: the projections (attention + MLP) at the
+ * precision's linear width, everything else (embeddings, LM head, norms) at its other
+ * width, i.e. `linear × linearBits / 8 + rest × otherBits / 8`. For plain precisions both
+ * widths are equal and this is `parameters × bytes per parameter`.
+ * See docs/methodology.md#weights.
+ */
+export function weightsBytes(parameters: ParameterBreakdown, precision: WeightPrecision): number {
+  const spec = WEIGHT_PRECISIONS[precision];
+  const linear = parameters.attention + parameters.mlp;
+  const other = parameters.total - linear;
+  return (linear * spec.linearBitsPerParameter + other * spec.otherBitsPerParameter) / 8;
+}
+
+/**
+ * Bytes of `parameterCount` parameters stored uniformly at a precision's linear width.
+ * Used when only a total is known (a caller's override), so the embedding share is unknown.
+ */
+export function uniformWeightsBytes(parameterCount: number, precision: WeightPrecision): number {
+  return (parameterCount * WEIGHT_PRECISIONS[precision].linearBitsPerParameter) / 8;
+}

@@ -1,0 +1,71 @@
+/**
+ * The normalized description of a model that every estimate works from. It is plain
+ * data: build one by hand, or get one from `parseModelConfig(json)`.
+ */
+
+/** Storage dtypes a config.json declares in `torch_dtype` / `dtype`, normalized. */
+export type TorchDtype = "float32" | "bfloat16" | "float16" | "float8" | "int8";
+
+/** Which normalization the layers use; LayerNorm has a bias vector, RMSNorm does not. */
+export type NormKind = "rmsnorm" | "layernorm";
+
+/** Gated MLPs (SwiGLU, GeGLU) have three matrices; plain MLPs have two. */
+export type MlpKind = "gated" | "plain";
+
+/**
+ * The per-family facts that decide the parameter count but that config.json does not
+ * spell out: which projections carry biases, how many norms a layer has, and so on.
+ */
+export interface ArchitectureLayout {
+  /** Gated (gate, up, down) or plain (up, down) MLP. */
+  readonly mlp: MlpKind;
+  /** RMSNorm (weight only) or LayerNorm (weight and bias). */
+  readonly norm: NormKind;
+  /** Norm layers inside each decoder layer: 2 for Llama, 4 for Gemma-2. */
+  readonly normsPerLayer: number;
+  /** Whether q, k and v projections carry biases (Qwen2, GPT-2). */
+  readonly qkvBias: boolean;
+  /** Whether the attention output projection carries a bias (GPT-2). */
+  readonly outputBias: boolean;
+  /** Whether the MLP projections carry biases (GPT-2). */
+  readonly mlpBias: boolean;
+  /** Whether each layer normalizes queries and keys per head (Qwen3, Gemma-3). */
+  readonly qkNorm: boolean;
+  /** Rows of a learned absolute position table (GPT-2's `n_positions`); 0 for rotary models. */
+  readonly learnedPositionEmbeddings: number;
+}
+
+/**
+ * A model normalized from any config.json dialect: camelCase, aliases resolved,
+ * defaults applied (and listed in `approximations` where they are guesses).
+ */
+export interface ModelSpec {
+  /** First entry of `architectures`, e.g. `"LlamaForCausalLM"`. */
+  readonly architecture: string | undefined;
+  /** The text model's `model_type`, e.g. `"llama"` (for LLaVA, the nested text model's). */
+  readonly modelType: string | undefined;
+  /** Decoder layers. */
+  readonly numLayers: number;
+  /** Width of the residual stream. */
+  readonly hiddenSize: number;
+  /** Query heads. */
+  readonly numAttentionHeads: number;
+  /** Key/value heads: equal to the query heads for MHA, fewer for GQA, 1 for MQA. */
+  readonly numKeyValueHeads: number;
+  /** Width of one attention head (explicit `head_dim`, else hidden size / heads). */
+  readonly headDim: number;
+  /** Width of the MLP's hidden layer. */
+  readonly intermediateSize: number;
+  /** Rows of the token embedding. */
+  readonly vocabSize: number;
+  /** Whether the LM head shares the embedding matrix (counted once). */
+  readonly tieWordEmbeddings: boolean;
+  /** Longest sequence the model was built for, when the config says. */
+  readonly maxPositionEmbeddings: number | undefined;
+  /** The dtype the checkpoint is stored in, when the config says. */
+  readonly torchDtype: TorchDtype | undefined;
+  /** Family facts used to count parameters. */
+  readonly layout: ArchitectureLayout;
+  /** Guesses made while normalizing (unknown family, a default taken from transformers), for the reader. */
+  readonly approximations: readonly string[];
+}

@@ -1,0 +1,23 @@
+import { defineConfig } from "vitest/config";
+
+// Three kinds of test, run together by `npm test`: runtime (unit, golden, CLI),
+// fast-check properties, and type tests.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["tests/**/*.test.ts"], exclude: ["tests/props/**"] },
+      },
+      { extends: true, test: { name: "props", include: ["tests/props/**/*.test.ts"] } },
+      {
+        extends: true,
+        test: {
+          name: "types",
+          include: [],
+          typecheck: { enabled: true, only: true, include: ["tests/types/**/*.test-d.ts"] },
+        },
+      },
+    ],
+  },
+});
