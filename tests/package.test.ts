@@ -1,11 +1,15 @@
 import { createRequire } from "node:module";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+
+const DIST = join(import.meta.dirname, "..", "dist");
 
 describe("the built package", () => {
   it("works through require() (CommonJS) as well as import", async () => {
     const require = createRequire(import.meta.url);
-    const cjs = require("../dist/index.cjs");
-    const esm = await import("../dist/index.js");
+    const cjs = require(join(DIST, "index.cjs"));
+    const esm = await import(pathToFileURL(join(DIST, "index.js")).href);
     for (const library of [cjs, esm]) {
       const spec = library.parseModelConfig(
         library.findBundledModel("meta-llama/Meta-Llama-3-70B").config,
