@@ -4,6 +4,7 @@
 export { estimateInference } from "./api/estimate-inference.js";
 export { resolveModel } from "./api/resolve-model.js";
 export type { ResolvedModel } from "./api/resolve-model.js";
+export type { ResolveModelOptions } from "./api/resolve-options.js";
 export { isModelSpec } from "./api/model-input.js";
 export type { ModelInput } from "./api/model-input.js";
 
@@ -40,6 +41,7 @@ export { DENSE_FAMILIES, familyFacts } from "./model/families.js";
 export type { DenseFamily, FamilyFacts } from "./model/families.js";
 export type {
   ArchitectureLayout,
+  MixtureOfExperts,
   MlpKind,
   ModelSpec,
   NormKind,

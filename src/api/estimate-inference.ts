@@ -2,6 +2,7 @@ import type { InferenceOptions } from "../memory/inference-options.js";
 import { estimateInferenceFromSpec, type InferenceEstimate } from "../memory/estimate-inference.js";
 import type { ModelInput } from "./model-input.js";
 import { resolveModel } from "./resolve-model.js";
+import type { ResolveModelOptions } from "./resolve-options.js";
 
 /**
  * Estimates the GPU memory to serve a model: resolves it (repo id, local path, config
@@ -16,9 +17,9 @@ import { resolveModel } from "./resolve-model.js";
  */
 export async function estimateInference(
   model: ModelInput,
-  options: InferenceOptions = {},
+  options: InferenceOptions & ResolveModelOptions = {},
 ): Promise<InferenceEstimate> {
-  const resolved = await resolveModel(model);
+  const resolved = await resolveModel(model, options);
   const estimate = estimateInferenceFromSpec(resolved.spec, options);
   return {
     ...estimate,

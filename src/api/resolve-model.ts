@@ -5,6 +5,7 @@ import type { ModelSource } from "../model/model-source.js";
 import type { ModelSpec } from "../model/model-spec.js";
 import { parseModelConfig } from "../schema/parse.js";
 import { isModelSpec, type ModelInput } from "./model-input.js";
+import type { ResolveModelOptions } from "./resolve-options.js";
 
 /** A model ready to estimate: its spec, and where it came from. */
 export interface ResolvedModel {
@@ -27,7 +28,11 @@ const REPO_ID = /^(?:[\w.-]+\/)?[\w.-]+$/;
  * @throws {ModelNotFoundError} for a repo id vramfit cannot find.
  * @throws {InvalidConfigError} for a config that cannot describe a model.
  */
-export async function resolveModel(model: ModelInput): Promise<ResolvedModel> {
+export async function resolveModel(
+  model: ModelInput,
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- used once the Hub client lands.
+  options: ResolveModelOptions = {},
+): Promise<ResolvedModel> {
   if (typeof model !== "string") {
     if (isModelSpec(model)) return { id: undefined, spec: model, source: { kind: "spec" } };
     return { id: undefined, spec: parseModelConfig(model), source: { kind: "object" } };

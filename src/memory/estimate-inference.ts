@@ -38,6 +38,8 @@ export interface InferenceEstimate {
   /** Parameter count used, where it came from, and the count by component from the config. */
   readonly parameters: {
     readonly total: number;
+    /** Parameters each token runs through: the total for dense models, fewer for MoE. Decides FLOPs, never memory. */
+    readonly active: number;
     readonly source: ParameterSource;
     /** Counted from the config; its total differs from `total` when the count came from elsewhere. */
     readonly breakdown: ParameterBreakdown;
@@ -93,6 +95,7 @@ export function estimateInferenceFromSpec(
     spec,
     parameters: {
       total,
+      active: total,
       source: assumptions.parameterCount === undefined ? "config" : "override",
       breakdown,
     },

@@ -36,6 +36,26 @@ export interface ArchitectureLayout {
 }
 
 /**
+ * Mixture-of-experts MLP layers (Mixtral, Qwen-MoE, DeepSeek, gpt-oss, Llama-4). Memory
+ * holds **all** experts; each token runs only `expertsPerToken` routed experts plus the
+ * shared ones, which is what decides compute.
+ */
+export interface MixtureOfExperts {
+  /** Routed experts in each MoE layer. */
+  readonly numExperts: number;
+  /** Routed experts each token runs through (`num_experts_per_tok`). */
+  readonly expertsPerToken: number;
+  /** MLP width of one routed expert (`moe_intermediate_size`, or `intermediate_size` for Mixtral). */
+  readonly expertIntermediateSize: number;
+  /** Always-active shared experts per MoE layer (DeepSeek, Qwen2-MoE); 0 when none. */
+  readonly numSharedExperts: number;
+  /** MLP width of one shared expert; 0 when there are none. */
+  readonly sharedExpertIntermediateSize: number;
+  /** How many of the `numLayers` layers are MoE; the rest are dense MLPs of `intermediateSize`. */
+  readonly numMoeLayers: number;
+}
+
+/**
  * A model normalized from any config.json dialect: camelCase, aliases resolved,
  * defaults applied (and listed in `approximations` where they are guesses).
  */
@@ -64,6 +84,8 @@ export interface ModelSpec {
   readonly maxPositionEmbeddings: number | undefined;
   /** The dtype the checkpoint is stored in, when the config says. */
   readonly torchDtype: TorchDtype | undefined;
+  /** Mixture-of-experts layers, when the model has them. */
+  readonly moe?: MixtureOfExperts | undefined;
   /** Family facts used to count parameters. */
   readonly layout: ArchitectureLayout;
   /** Guesses made while normalizing (unknown family, a default taken from transformers), for the reader. */

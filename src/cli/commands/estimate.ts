@@ -1,9 +1,17 @@
 import { parseArgs } from "node:util";
 import { estimateInference } from "../../api/estimate-inference.js";
-import type { InferenceOptions } from "../../memory/inference-options.js";
-import { KV_CACHE_DTYPE_IDS, WEIGHT_PRECISION_IDS } from "../../memory/precision.js";
-import { parseChoice, parseCount, parseFraction, parseParameterCount } from "../args.js";
 import type { Command } from "../command.js";
+import {
+  INFERENCE_FLAGS,
+  INFERENCE_FLAGS_HELP,
+  inferenceOptionsFromFlags,
+  MODEL_FLAGS,
+  MODEL_FLAGS_HELP,
+  OUTPUT_FLAGS,
+  OUTPUT_FLAGS_HELP,
+  resolveOptionsFromFlags,
+  unitFromFlags,
+} from "../flags.js";
 import { renderInferenceEstimate } from "../render/estimate.js";
 import { UsageError } from "../usage-error.js";
 import { resolveModelArgument } from "./model-argument.js";
@@ -16,32 +24,13 @@ Estimates the GPU memory to serve <model>: weights + KV cache + framework overhe
          or a folder holding one.
 
 Options:
-  --context N        tokens per sequence, prompt + output (4096 or 4k; default 4096,
-                     capped at the model's max_position_embeddings)
-  --batch N          concurrent sequences (default 1)
-  --weights P        auto | ${WEIGHT_PRECISION_IDS.join(" | ")} (default auto: the checkpoint's dtype)
-  --kv-dtype D       auto | ${KV_CACHE_DTYPE_IDS.join(" | ")} (default auto: the compute dtype)
-  --overhead F       framework reserve as a fraction of the weights, 0-1 or 12% (default 0.12)
-  --params N         parameter count to use instead of the config's (70e9, 70B)
-  --units U          gb (10^9 bytes, default) | gib (2^30 bytes)
-  --json             print the estimate as JSON (all sizes in bytes)
-  -h, --help         show this help
+${[INFERENCE_FLAGS_HELP, MODEL_FLAGS_HELP, OUTPUT_FLAGS_HELP].filter(Boolean).join("\n")}
 
 Example:
   vramfit estimate meta-llama/Meta-Llama-3-70B --context 4k --batch 8 --weights int4
 `;
 
-const OPTIONS = {
-  context: { type: "string" },
-  batch: { type: "string" },
-  weights: { type: "string" },
-  "kv-dtype": { type: "string" },
-  overhead: { type: "string" },
-  params: { type: "string" },
-  units: { type: "string" },
-  json: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const;
+const OPTIONS = { ...INFERENCE_FLAGS, ...MODEL_FLAGS, ...OUTPUT_FLAGS } as const;
 
 /** `vramfit estimate`: the inference memory estimate. */
 export const estimateCommand: Command = {
@@ -58,34 +47,17 @@ export const estimateCommand: Command = {
       io.stdout(HELP);
       return 0;
     }
-    const model = positionals[0];
-    if (model === undefined)
+    const [model, extra] = positionals;
+    if (model === undefined) {
       throw new UsageError("estimate needs a model: a repo id, a config.json or a folder.");
-    if (positionals.length > 1)
-      throw new UsageError(`Unexpected argument "${positionals[1] ?? ""}".`);
+    }
+    if (extra !== undefined) throw new UsageError(`Unexpected argument "${extra}".`);
 
-    const options: InferenceOptions = {
-      contextLength:
-        values.context === undefined
-          ? undefined
-          : parseCount("--context", values.context, { allowK: true }),
-      batchSize: values.batch === undefined ? undefined : parseCount("--batch", values.batch),
-      weights:
-        values.weights === undefined
-          ? undefined
-          : parseChoice("--weights", values.weights, ["auto", ...WEIGHT_PRECISION_IDS]),
-      kvCacheDtype:
-        values["kv-dtype"] === undefined
-          ? undefined
-          : parseChoice("--kv-dtype", values["kv-dtype"], ["auto", ...KV_CACHE_DTYPE_IDS]),
-      overheadFraction:
-        values.overhead === undefined ? undefined : parseFraction("--overhead", values.overhead),
-      parameterCount:
-        values.params === undefined ? undefined : parseParameterCount("--params", values.params),
+    const options = {
+      ...inferenceOptionsFromFlags(values),
+      ...resolveOptionsFromFlags(values, io),
     };
-    const unit =
-      values.units === undefined ? "gb" : parseChoice("--units", values.units, ["gb", "gib"]);
-
+    const unit = unitFromFlags(values);
     const estimate = await estimateInference(resolveModelArgument(model, io), options);
     io.stdout(
       values.json === true

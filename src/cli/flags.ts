@@ -1,0 +1,93 @@
+import type { ResolveModelOptions } from "../api/resolve-options.js";
+import type { InferenceOptions } from "../memory/inference-options.js";
+import { KV_CACHE_DTYPE_IDS, WEIGHT_PRECISION_IDS } from "../memory/precision.js";
+import type { MemoryUnit } from "../units.js";
+import { parseChoice, parseCount, parseFraction, parseParameterCount } from "./args.js";
+import type { CliIo } from "./io.js";
+
+/**
+ * Flags shared by every command that takes a `<model>`, in node:util parseArgs form.
+ * The Hub client adds --revision, --offline and --hub-url here.
+ */
+export const MODEL_FLAGS = {} as const;
+
+/** Help lines for {@link MODEL_FLAGS}. */
+export const MODEL_FLAGS_HELP = "";
+
+/** Turns the parsed {@link MODEL_FLAGS} (and the environment) into options for `resolveModel`. */
+export function resolveOptionsFromFlags(
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- filled in by the Hub client.
+  values: Readonly<Record<string, string | boolean | undefined>>,
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- filled in by the Hub client.
+  io: CliIo,
+): ResolveModelOptions {
+  return {};
+}
+
+/** Workload and precision flags shared by `estimate`, `gpus` and `plan`. */
+export const INFERENCE_FLAGS = {
+  context: { type: "string" },
+  batch: { type: "string" },
+  weights: { type: "string" },
+  "kv-dtype": { type: "string" },
+  overhead: { type: "string" },
+  params: { type: "string" },
+} as const;
+
+/** Help lines for {@link INFERENCE_FLAGS}. */
+export const INFERENCE_FLAGS_HELP = `  --context N        tokens per sequence, prompt + output (4096 or 4k; default 4096,
+                     capped at the model's max_position_embeddings)
+  --batch N          concurrent sequences (default 1)
+  --weights P        auto | ${WEIGHT_PRECISION_IDS.join(" | ")}
+                     (default auto: the checkpoint's dtype)
+  --kv-dtype D       auto | ${KV_CACHE_DTYPE_IDS.join(" | ")} (default auto: the compute dtype)
+  --overhead F       framework reserve as a fraction of the weights, 0-1 or 12% (default 0.12)
+  --params N         parameter count to use instead of the config's (70e9, 70B)`;
+
+/** Turns the parsed {@link INFERENCE_FLAGS} into {@link InferenceOptions}. @throws {UsageError} for bad values. */
+export function inferenceOptionsFromFlags(values: {
+  readonly context?: string | undefined;
+  readonly batch?: string | undefined;
+  readonly weights?: string | undefined;
+  readonly "kv-dtype"?: string | undefined;
+  readonly overhead?: string | undefined;
+  readonly params?: string | undefined;
+}): InferenceOptions {
+  const kvDtype = values["kv-dtype"];
+  return {
+    contextLength:
+      values.context === undefined
+        ? undefined
+        : parseCount("--context", values.context, { allowK: true }),
+    batchSize: values.batch === undefined ? undefined : parseCount("--batch", values.batch),
+    weights:
+      values.weights === undefined
+        ? undefined
+        : parseChoice("--weights", values.weights, ["auto", ...WEIGHT_PRECISION_IDS]),
+    kvCacheDtype:
+      kvDtype === undefined
+        ? undefined
+        : parseChoice("--kv-dtype", kvDtype, ["auto", ...KV_CACHE_DTYPE_IDS]),
+    overheadFraction:
+      values.overhead === undefined ? undefined : parseFraction("--overhead", values.overhead),
+    parameterCount:
+      values.params === undefined ? undefined : parseParameterCount("--params", values.params),
+  };
+}
+
+/** Output flags shared by every command. */
+export const OUTPUT_FLAGS = {
+  units: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Help lines for {@link OUTPUT_FLAGS}. */
+export const OUTPUT_FLAGS_HELP = `  --units U          gb (10^9 bytes, default) | gib (2^30 bytes)
+  --json             print the result as JSON (all sizes in bytes)
+  -h, --help         show this help`;
+
+/** The memory unit chosen with --units. @throws {UsageError} for anything but gb or gib. */
+export function unitFromFlags(values: { readonly units?: string | undefined }): MemoryUnit {
+  return values.units === undefined ? "gb" : parseChoice("--units", values.units, ["gb", "gib"]);
+}
