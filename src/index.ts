@@ -13,7 +13,7 @@ export { estimateInferenceFromSpec } from "./memory/estimate-inference.js";
 export type { InferenceEstimate, InferenceMemory } from "./memory/estimate-inference.js";
 export { DEFAULT_INFERENCE_OPTIONS, resolveInferenceOptions } from "./memory/inference-options.js";
 export type { InferenceAssumptions, InferenceOptions } from "./memory/inference-options.js";
-export { kvCacheBytes, kvCacheBytesPerToken } from "./memory/kv-cache.js";
+export { kvCacheBytes, kvCacheBytesPerToken, kvCacheShardableHeads } from "./memory/kv-cache.js";
 export type { KvCacheOptions } from "./memory/kv-cache.js";
 export { overheadBytes } from "./memory/overhead.js";
 export { uniformWeightsBytes, weightsBytes } from "./memory/weights.js";
@@ -41,6 +41,7 @@ export { DENSE_FAMILIES, familyFacts } from "./model/families.js";
 export type { DenseFamily, FamilyFacts } from "./model/families.js";
 export type {
   ArchitectureLayout,
+  CheckpointQuantization,
   MixtureOfExperts,
   MlpKind,
   ModelSpec,

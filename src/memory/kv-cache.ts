@@ -36,3 +36,14 @@ export function kvCacheBytes(spec: ModelSpec, options: KvCacheOptions): number {
     kvCacheBytesPerToken(spec, options.kvCacheDtype) * options.contextLength * options.batchSize
   );
 }
+
+/**
+ * How many KV heads tensor parallelism can split the cache across. vLLM gives each rank
+ * `max(1, kvHeads / tp)` heads, so beyond `tp = kvHeads` the cache is replicated, and
+ * per-GPU KV = total KV / min(tp, this). Standard attention: the KV heads. Architectures
+ * whose cache is one shared latent (MLA) return 1: every rank holds all of it.
+ * See docs/methodology.md#kv-cache.
+ */
+export function kvCacheShardableHeads(spec: ModelSpec): number {
+  return spec.numKeyValueHeads;
+}

@@ -56,6 +56,19 @@ export interface MixtureOfExperts {
 }
 
 /**
+ * How a pre-quantized checkpoint stores its weights, read from `quantization_config`.
+ * Its presence means the weights are already quantized: a what-if precision does not apply.
+ */
+export interface CheckpointQuantization {
+  /** `quant_method` as the config spells it: "awq", "gptq", "bitsandbytes", "fp8", "compressed-tensors", "mxfp4", ... */
+  readonly method: string;
+  /** Bits per quantized weight. */
+  readonly bits: number;
+  /** Weights sharing one scale, when the method groups them. */
+  readonly groupSize?: number | undefined;
+}
+
+/**
  * A model normalized from any config.json dialect: camelCase, aliases resolved,
  * defaults applied (and listed in `approximations` where they are guesses).
  */
@@ -86,6 +99,8 @@ export interface ModelSpec {
   readonly torchDtype: TorchDtype | undefined;
   /** Mixture-of-experts layers, when the model has them. */
   readonly moe?: MixtureOfExperts | undefined;
+  /** How the checkpoint is quantized, when it is (`quantization_config`). */
+  readonly quantization?: CheckpointQuantization | undefined;
   /** Family facts used to count parameters. */
   readonly layout: ArchitectureLayout;
   /** Guesses made while normalizing (unknown family, a default taken from transformers), for the reader. */

@@ -51,3 +51,10 @@ describe("KV cache", () => {
     expect(kvCacheBytesPerToken(gemma, "bf16")).toBe(2 * 42 * 8 * 256 * 2);
   });
 });
+
+describe("kvCacheShardableHeads", () => {
+  it("standard attention shards across its KV heads (8 for Llama-3-70B)", async () => {
+    const { kvCacheShardableHeads } = await import("../../src/index.js");
+    expect(kvCacheShardableHeads(llama70b)).toBe(8);
+  });
+});
