@@ -54,16 +54,20 @@ export function evaluateAccelerator(
   ];
 
   if (topology.tp === null || topology.perGpu === null) {
+    return unfit(execution, budget, topology, reasons);
+  }
+
+  const capacity = kvCacheCapacity(requirement, accelerator, {
+    tp: topology.tp,
+    pp: topology.pp,
+    gpuMemoryUtilization: assumptions.gpuMemoryUtilization,
+  });
+  if (!topology.fits) {
+    // Speed and price of a parallelism that does not fit would mislead; the capacity says how close it is.
     return {
-      execution,
-      budgetBytesPerGpu: budget,
-      topology,
-      gpuCount: null,
-      firstToken: null,
-      step: null,
-      tokensPerSecond: null,
-      capacity: null,
-      reasons,
+      ...unfit(execution, budget, topology, reasons),
+      gpuCount: topology.tp * topology.pp,
+      capacity,
     };
   }
 
@@ -108,11 +112,26 @@ export function evaluateAccelerator(
     firstToken,
     step,
     tokensPerSecond,
-    capacity: kvCacheCapacity(requirement, accelerator, {
-      tp: topology.tp,
-      pp: topology.pp,
-      gpuMemoryUtilization: assumptions.gpuMemoryUtilization,
-    }),
+    capacity,
+    reasons,
+  };
+}
+
+function unfit(
+  execution: Execution,
+  budget: number,
+  topology: Topology,
+  reasons: readonly string[],
+): Evaluation {
+  return {
+    execution,
+    budgetBytesPerGpu: budget,
+    topology,
+    gpuCount: null,
+    firstToken: null,
+    step: null,
+    tokensPerSecond: null,
+    capacity: null,
     reasons,
   };
 }

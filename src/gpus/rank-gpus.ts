@@ -92,7 +92,7 @@ export function rankGpusForRequirement(
     );
     const tensorParallel = evaluation.topology.tp;
     const price =
-      evaluation.gpuCount === null || tensorParallel === null
+      !evaluation.topology.fits || evaluation.gpuCount === null || tensorParallel === null
         ? null
         : cheapestGpuPrice(id, catalog.instances, {
             spot: assumptions.spot,
@@ -100,8 +100,9 @@ export function rankGpusForRequirement(
             gpuCount: evaluation.gpuCount,
             tensorParallel,
           });
-    const priceReason =
-      price === null
+    const priceReason = !evaluation.topology.fits
+      ? "not priced: no parallelism fits"
+      : price === null
         ? `no ${assumptions.spot ? "spot" : "on-demand"} price in the instance catalog for an instance with ${tensorParallel ?? 1}+ of these GPUs${assumptions.clouds.length > 0 ? ` on ${assumptions.clouds.join(", ")}` : ""}`
         : `$${price.usdPerGpuHour.toFixed(2)} per GPU-hour ${price.kind} (${price.instanceId}, ${price.region ?? "any region"}; price as of ${price.asOf}, read ${price.retrieved}; ${price.source})`;
     rows.push({

@@ -34,7 +34,7 @@ export interface PhaseTime {
  * Times one phase with a roofline (formulas.md §6.2): the work takes the longer of its math at
  * the tensor rate and its memory traffic at the bandwidth, each scaled by an efficiency factor.
  * Tensor parallelism divides both; pipeline stages run one after another, so they do not.
- * Communication between GPUs is not modelled (see docs/methodology.md#speed).
+ * Communication between GPUs is not modelled (see docs/methodology.md#speed-a-roofline).
  *
  * When one roof is unknown, the time is the other one only if the unknown roof rarely binds for
  * this phase: `usuallyBound` names the roof that must be known (compute for a prefill, memory for

@@ -213,6 +213,22 @@ describe("instances", () => {
     for (const match of ranking.matches) expect(match.price).toBeNull();
   });
 
+  it("an instance too small for the model gets no speed, no $ per token and no replicas, and says why", () => {
+    const llama70b = parseModelConfig(findBundledModel("meta-llama/Meta-Llama-3-70B")!.config);
+    const big = estimateInferenceFromSpec(llama70b, { contextLength: 4096, batchSize: 8 });
+    const g5 = rankInstancesForEstimate(big).matches.find(
+      (match) => match.instanceId === "aws/g5.xlarge",
+    )!;
+    expect(g5).toMatchObject({
+      fits: false,
+      replicas: 0,
+      tokensPerSecond: null,
+      usdPerMillionOutputTokens: null,
+    });
+    expect(g5.reasons).toContain("needs more than its 1 × A10G 24GB");
+    expect(g5.capacity?.maxBatchSize).toBe(0); // 141 GB of weights on one 24 GB card: no room for any KV cache
+  });
+
   it("results are plain JSON: a round trip changes nothing", () => {
     const ranking = rankInstancesForEstimate(estimate, { top: 5 });
     expect(ranking.matches).toHaveLength(5);
