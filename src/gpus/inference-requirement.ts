@@ -1,5 +1,6 @@
 import type { InferenceEstimate } from "../memory/estimate-inference.js";
 import { kvCacheShardableHeads } from "../memory/kv-cache.js";
+import { resolveRankOptions, type RankAssumptions, type RankOptions } from "./rank-options.js";
 import type { ComputePrecision, GpuRequirement } from "./requirement.js";
 
 /** What {@link requirementFromInference} needs beyond the estimate (resolved by the rank options). */
@@ -81,4 +82,22 @@ const MATH_AT_WEIGHT_PRECISION: Readonly<Partial<Record<string, ComputePrecision
 function computePrecisionFor(estimate: InferenceEstimate): ComputePrecision {
   const sixteenBit = estimate.spec.torchDtype === "float16" ? "fp16" : "bf16";
   return MATH_AT_WEIGHT_PRECISION[estimate.assumptions.weights] ?? sixteenBit;
+}
+
+/**
+ * Resolves the ranking options against an estimate and converts the estimate into a requirement:
+ * the common first step of both rankings.
+ *
+ * @throws {InvalidOptionError} for options out of range.
+ */
+export function prepareInferenceRanking(
+  estimate: InferenceEstimate,
+  options: RankOptions,
+): { readonly requirement: GpuRequirement; readonly assumptions: RankAssumptions } {
+  const assumptions = resolveRankOptions(options, estimate.assumptions.contextLength);
+  const requirement = requirementFromInference(estimate, {
+    promptTokens: assumptions.promptTokens,
+    runtimeOverheadBytesPerGpu: assumptions.runtimeOverheadBytesPerGpu,
+  });
+  return { requirement, assumptions };
 }

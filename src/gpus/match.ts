@@ -206,3 +206,36 @@ export interface RankingHeader {
   /** Things the reader should know about the whole ranking. */
   readonly warnings: readonly string[];
 }
+
+/**
+ * Sorts rows with {@link compareMatches}, keeps the first `top`, numbers them, and adds the header
+ * every ranking carries: the common last step of both rankings.
+ */
+export function finishRanking<Row extends MatchFigures & { readonly name: string }>(
+  rows: Row[],
+  requirement: GpuRequirement,
+  assumptions: RankAssumptions,
+  warnings: readonly string[],
+): RankingHeader & { readonly matches: (Row & { readonly rank: number })[] } {
+  rows.sort((a, b) => compareMatches(assumptions.workload, a, b));
+  const kept = assumptions.top === null ? rows : rows.slice(0, assumptions.top);
+  return {
+    requirement,
+    assumptions,
+    workload: workloadSummary(assumptions.workload),
+    warnings: [...warnings, ...rankingWarnings(requirement, assumptions)],
+    matches: kept.map((row, index) => ({ rank: index + 1, ...row })),
+  };
+}
+
+/** Warnings about the whole ranking: a training workload ranked on an inference requirement. */
+export function rankingWarnings(
+  requirement: GpuRequirement,
+  assumptions: RankAssumptions,
+): string[] {
+  return assumptions.workload === "training" && requirement.kind === "inference"
+    ? [
+        "training workload ranked on an inference estimate: training memory (gradients, optimizer states, activations) is not modelled yet, so fits are far too optimistic; the order and pricing advice are for training",
+      ]
+    : [];
+}

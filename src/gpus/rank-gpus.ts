@@ -2,17 +2,16 @@ import type { InferenceEstimate } from "../memory/estimate-inference.js";
 import type { AcceleratorSpec } from "./accelerator.js";
 import { DEFAULT_CATALOG, type GpuCatalog } from "./catalog.js";
 import { evaluateAccelerator } from "./evaluate.js";
-import { requirementFromInference } from "./inference-requirement.js";
+import { prepareInferenceRanking } from "./inference-requirement.js";
 import {
   acceleratorAllowed,
-  compareMatches,
+  finishRanking,
   matchFigures,
-  workloadSummary,
   type MatchFigures,
   type RankingHeader,
 } from "./match.js";
 import { cheapestGpuPrice } from "./price.js";
-import { resolveRankOptions, type RankAssumptions, type RankOptions } from "./rank-options.js";
+import type { RankAssumptions, RankOptions } from "./rank-options.js";
 import type { GpuRequirement } from "./requirement.js";
 
 /** One accelerator in a GPU ranking: how it fits, how fast it serves, and what it costs at best. */
@@ -61,11 +60,7 @@ export function rankGpusForEstimate(
   estimate: InferenceEstimate,
   options: RankGpusPureOptions = {},
 ): GpuRanking {
-  const assumptions = resolveRankOptions(options, estimate.assumptions.contextLength);
-  const requirement = requirementFromInference(estimate, {
-    promptTokens: assumptions.promptTokens,
-    runtimeOverheadBytesPerGpu: assumptions.runtimeOverheadBytesPerGpu,
-  });
+  const { requirement, assumptions } = prepareInferenceRanking(estimate, options);
   return rankGpusForRequirement(requirement, assumptions, options.catalog ?? DEFAULT_CATALOG, [
     ...estimate.warnings,
   ]);
@@ -119,25 +114,5 @@ export function rankGpusForRequirement(
       ...matchFigures(evaluation, evaluation.tokensPerSecond, price, assumptions, [priceReason]),
     });
   }
-  rows.sort((a, b) => compareMatches(assumptions.workload, a, b));
-  const kept = assumptions.top === null ? rows : rows.slice(0, assumptions.top);
-  return {
-    requirement,
-    assumptions,
-    workload: workloadSummary(assumptions.workload),
-    warnings: [...warnings, ...rankingWarnings(requirement, assumptions)],
-    matches: kept.map((row, index) => ({ rank: index + 1, ...row })),
-  };
-}
-
-/** Warnings about the whole ranking: a training workload ranked on an inference requirement. */
-export function rankingWarnings(
-  requirement: GpuRequirement,
-  assumptions: RankAssumptions,
-): string[] {
-  return assumptions.workload === "training" && requirement.kind === "inference"
-    ? [
-        "training workload ranked on an inference estimate: training memory (gradients, optimizer states, activations) is not modelled yet, so fits are far too optimistic; the order and pricing advice are for training",
-      ]
-    : [];
+  return finishRanking(rows, requirement, assumptions, warnings);
 }

@@ -3,18 +3,17 @@ import { DEFAULT_CATALOG, type GpuCatalog } from "./catalog.js";
 import { evaluateAccelerator } from "./evaluate.js";
 import type { ExcludedInstance, InstanceSpec } from "./instance.js";
 import { EXCLUDED_INSTANCES } from "./instances.js";
-import { requirementFromInference } from "./inference-requirement.js";
+import { prepareInferenceRanking } from "./inference-requirement.js";
 import {
   acceleratorAllowed,
-  compareMatches,
+  finishRanking,
   matchFigures,
-  workloadSummary,
   type MatchFigures,
   type RankingHeader,
 } from "./match.js";
 import { instancePrice, providerAllowed } from "./price.js";
-import { rankingWarnings, type RankGpusPureOptions } from "./rank-gpus.js";
-import { resolveRankOptions, type RankAssumptions } from "./rank-options.js";
+import type { RankGpusPureOptions } from "./rank-gpus.js";
+import type { RankAssumptions } from "./rank-options.js";
 import type { GpuRequirement } from "./requirement.js";
 
 /** One cloud instance in a ranking: its GPUs, how many replicas of the model it runs, speed and price. */
@@ -52,11 +51,7 @@ export function rankInstancesForEstimate(
   estimate: InferenceEstimate,
   options: RankGpusPureOptions = {},
 ): InstanceRanking {
-  const assumptions = resolveRankOptions(options, estimate.assumptions.contextLength);
-  const requirement = requirementFromInference(estimate, {
-    promptTokens: assumptions.promptTokens,
-    runtimeOverheadBytesPerGpu: assumptions.runtimeOverheadBytesPerGpu,
-  });
+  const { requirement, assumptions } = prepareInferenceRanking(estimate, options);
   return rankInstancesForRequirement(requirement, assumptions, options.catalog ?? DEFAULT_CATALOG, [
     ...estimate.warnings,
   ]);
@@ -117,14 +112,8 @@ export function rankInstancesForRequirement(
       ...matchFigures(evaluation, tokensPerSecond, price, assumptions, reasons),
     });
   }
-  rows.sort((a, b) => compareMatches(assumptions.workload, a, b));
-  const kept = assumptions.top === null ? rows : rows.slice(0, assumptions.top);
   return {
-    requirement,
-    assumptions,
-    workload: workloadSummary(assumptions.workload),
-    warnings: [...warnings, ...rankingWarnings(requirement, assumptions), ...notes],
-    matches: kept.map((row, index) => ({ rank: index + 1, ...row })),
+    ...finishRanking(rows, requirement, assumptions, [...warnings, ...notes]),
     excluded: EXCLUDED_INSTANCES,
   };
 }

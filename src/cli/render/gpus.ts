@@ -4,7 +4,7 @@ import type { GpuMatch, GpuRanking } from "../../gpus/rank-gpus.js";
 import type { InstanceMatch, InstanceRanking } from "../../gpus/rank-instances.js";
 import type { MemoryUnit } from "../../units.js";
 import { unitHeader, unitValue } from "./estimate.js";
-import { formatInteger, renderTable } from "./table.js";
+import { formatInteger, renderTable, type Align } from "./table.js";
 
 /** What `vramfit gpus` prints, and how much of it. */
 export interface GpusReport {
@@ -90,26 +90,9 @@ function gpuTable(rows: readonly GpuMatch[], unit: MemoryUnit, prices: PriceNote
       row.gpuCount === null ? "—" : String(row.gpuCount),
       row.perGpu === null ? "—" : unitValue(row.perGpu.totalBytes, unit),
       unitValue(row.budgetBytesPerGpu, unit),
-      milliseconds(row.ttftSeconds),
-      milliseconds(row.interTokenLatencySeconds, 1),
-      rounded(row.tokensPerSecond),
-      prices.cell(row.price, row.price?.usdPerHour),
-      money(row.usdPerMillionOutputTokens),
+      ...speedAndPriceCells(row, prices),
     ]),
-    [
-      "right",
-      "left",
-      "left",
-      "right",
-      "right",
-      "right",
-      "right",
-      "right",
-      "right",
-      "right",
-      "right",
-      "right",
-    ],
+    ["right", "left", "left", ...rightAligned(9)],
   );
 }
 
@@ -135,26 +118,25 @@ function instanceTable(rows: readonly InstanceMatch[], prices: PriceNotes): stri
       fitsLabel(row),
       row.tensorParallel === null || !row.fits ? "—" : parallelism(row),
       String(row.replicas),
-      milliseconds(row.ttftSeconds),
-      milliseconds(row.interTokenLatencySeconds, 1),
-      rounded(row.tokensPerSecond),
-      prices.cell(row.price, row.price?.usdPerHour),
-      money(row.usdPerMillionOutputTokens),
+      ...speedAndPriceCells(row, prices),
     ]),
-    [
-      "right",
-      "left",
-      "left",
-      "left",
-      "right",
-      "right",
-      "right",
-      "right",
-      "right",
-      "right",
-      "right",
-    ],
+    ["right", "left", "left", "left", ...rightAligned(7)],
   );
+}
+
+function rightAligned(columns: number): Align[] {
+  return Array.from({ length: columns }, () => "right" as const);
+}
+
+/** The cells both tables end with: TTFT, ms/token, tok/s, $/hour (with its footnote), $/1M tokens. */
+function speedAndPriceCells(row: MatchFigures, prices: PriceNotes): string[] {
+  return [
+    milliseconds(row.ttftSeconds),
+    milliseconds(row.interTokenLatencySeconds, 1),
+    rounded(row.tokensPerSecond),
+    prices.cell(row.price),
+    money(row.usdPerMillionOutputTokens),
+  ];
 }
 
 function details(
@@ -194,8 +176,8 @@ function money(value: number | null): string {
 class PriceNotes {
   private readonly notes = new Map<string, { index: number; text: string }>();
 
-  cell(price: PricePoint | null, usdPerHour: number | undefined): string {
-    if (price === null || usdPerHour === undefined) return "—";
+  cell(price: PricePoint | null): string {
+    if (price === null) return "—";
     const key = `${price.instanceId}|${price.kind}`;
     let note = this.notes.get(key);
     if (note === undefined) {
@@ -205,7 +187,7 @@ class PriceNotes {
       };
       this.notes.set(key, note);
     }
-    return `${usdPerHour.toFixed(2)} [${note.index}]`;
+    return `${price.usdPerHour.toFixed(2)} [${note.index}]`;
   }
 
   lines(): string[] {
