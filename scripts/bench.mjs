@@ -4,7 +4,13 @@ import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { estimateInferenceFromSpec, findBundledModel, parseModelConfig } from "../dist/index.js";
+import {
+  estimateInferenceFromSpec,
+  findBundledModel,
+  parseModelConfig,
+  rankGpusForEstimate,
+  rankInstancesForEstimate,
+} from "../dist/index.js";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -43,7 +49,22 @@ const perSecond = throughput((i) =>
   estimateInferenceFromSpec(spec, { contextLength: contexts[i & 3], batchSize: 8 }),
 );
 
+// GPU ranking: one estimate over the whole catalog (every accelerator × TP 1, 2, 4, 8, with
+// pipeline stages where TP 8 is not enough), for each of 4 precisions.
+const precisions = ["bf16", "fp8", "int8", "int4"];
+const rankingEstimates = precisions.map((weights) =>
+  estimateInferenceFromSpec(spec, { contextLength: 4096, batchSize: 8, weights }),
+);
+const gpuRankings = throughput((i) => rankGpusForEstimate(rankingEstimates[i & 3]), 2);
+const instanceRankings = throughput((i) => rankInstancesForEstimate(rankingEstimates[i & 3]), 2);
+
 const bareMs = coldStartMs(["-e", "0"]);
+const gpusCliMs = coldStartMs([
+  join(root, "dist", "cli.js"),
+  "gpus",
+  "meta-llama/Meta-Llama-3-70B",
+  "--json",
+]);
 const cliMs = coldStartMs([
   join(root, "dist", "cli.js"),
   "estimate",
@@ -57,7 +78,16 @@ console.log(
 console.log(
   `pure estimateInferenceFromSpec: ${Math.round(perSecond).toLocaleString("en-US")} estimates/s`,
 );
+console.log(
+  `rankGpusForEstimate (Llama-3-70B, ${precisions.length} precisions round-robin): ${(1000 / gpuRankings).toFixed(3)} ms per ranking (${Math.round(gpuRankings).toLocaleString("en-US")}/s)`,
+);
+console.log(
+  `rankInstancesForEstimate (same):                   ${(1000 / instanceRankings).toFixed(3)} ms per ranking (${Math.round(instanceRankings).toLocaleString("en-US")}/s)`,
+);
 console.log(`cold start, bare node -e 0:     ${bareMs.toFixed(1)} ms (median of 15)`);
 console.log(
   `cold start, vramfit estimate:   ${cliMs.toFixed(1)} ms (median of 15), ${(cliMs / bareMs).toFixed(2)}× bare node`,
+);
+console.log(
+  `cold start, vramfit gpus:       ${gpusCliMs.toFixed(1)} ms (median of 15), ${(gpusCliMs / bareMs).toFixed(2)}× bare node`,
 );

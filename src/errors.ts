@@ -11,6 +11,7 @@
 
 /** The stable codes of {@link VramfitError}. New codes may be added; existing ones never change. */
 export type ErrorCode =
+  | "CATALOG_INVALID"
   | "CONFIG_INVALID"
   | "CONFIG_NOT_FOUND"
   | "MODEL_NOT_FOUND"

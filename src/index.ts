@@ -84,3 +84,57 @@ export {
   VramfitError,
 } from "./errors.js";
 export type { ConfigSubject, ErrorCode, VramfitErrorOptions } from "./errors.js";
+
+// GPU catalog and ranking.
+export {
+  rankGpus,
+  rankInstances,
+  isInferenceEstimate,
+  catalogFromOptions,
+} from "./api/rank-gpus.js";
+export type { RankGpusOptions } from "./api/rank-gpus.js";
+export { ACCELERATORS } from "./gpus/accelerators.js";
+export type { BuiltInAcceleratorId } from "./gpus/accelerators.js";
+export type {
+  AcceleratorSpec,
+  AcceleratorVendor,
+  Fp8Support,
+  MemorySource,
+  TensorParallelLink,
+} from "./gpus/accelerator.js";
+export { EXCLUDED_INSTANCES, INSTANCES } from "./gpus/instances.js";
+export type { BuiltInInstanceId } from "./gpus/instances.js";
+export type { ExcludedInstance, InstanceSpec } from "./gpus/instance.js";
+export { DEFAULT_CATALOG, mergeCatalogs } from "./gpus/catalog.js";
+export type { CatalogMode, GpuCatalog, GpuCatalogExtension } from "./gpus/catalog.js";
+export type { ComputePhase, ComputePrecision, GpuRequirement } from "./gpus/requirement.js";
+export { requirementFromInference } from "./gpus/inference-requirement.js";
+export type { InferenceRequirementOptions } from "./gpus/inference-requirement.js";
+export { executionOn } from "./gpus/execution.js";
+export type { Execution } from "./gpus/execution.js";
+export {
+  findTopology,
+  GPUS_PER_NODE,
+  perGpuBytes,
+  TENSOR_PARALLEL_DEGREES,
+  tensorParallelProblem,
+} from "./gpus/topology.js";
+export type { PerGpuBytes, TensorParallelTrial, Topology } from "./gpus/topology.js";
+export { phaseTime } from "./gpus/roofline.js";
+export type { PhaseTime, RooflineTarget } from "./gpus/roofline.js";
+export { kvCacheCapacity } from "./gpus/capacity.js";
+export type { KvCacheCapacity, KvCacheCapacityOptions } from "./gpus/capacity.js";
+export { DEFAULT_RANK_OPTIONS, resolveRankOptions } from "./gpus/rank-options.js";
+export type { RankAssumptions, RankOptions } from "./gpus/rank-options.js";
+export { WORKLOAD_IDS, WORKLOADS } from "./gpus/workloads.js";
+export type { Workload } from "./gpus/workloads.js";
+export { rankGpusForEstimate, rankGpusForRequirement } from "./gpus/rank-gpus.js";
+export type { GpuMatch, GpuRanking, RankGpusPureOptions } from "./gpus/rank-gpus.js";
+export { rankInstancesForEstimate, rankInstancesForRequirement } from "./gpus/rank-instances.js";
+export type { InstanceMatch, InstanceRanking } from "./gpus/rank-instances.js";
+export type { MatchFigures, RankingHeader, WorkloadSummary } from "./gpus/match.js";
+export type { PricePoint } from "./gpus/price.js";
+export { evaluateAccelerator } from "./gpus/evaluate.js";
+export type { Evaluation } from "./gpus/evaluate.js";
+export { GpuCatalogFileSchema, parseGpuCatalog } from "./schema/gpu-catalog.js";
+export type { GpuCatalogFile, ParsedGpuCatalog } from "./schema/gpu-catalog.js";

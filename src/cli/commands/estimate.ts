@@ -15,6 +15,13 @@ import {
 import { renderInferenceEstimate } from "../render/estimate.js";
 import { UsageError } from "../usage-error.js";
 import { resolveModelArgument } from "./model-argument.js";
+import {
+  catalogFromFlag,
+  RANK_FLAGS,
+  rankOptionsFromFlags,
+  renderRanking,
+  topFromFlags,
+} from "./gpus.js";
 
 const HELP = `Usage: vramfit estimate <model> [options]
 
@@ -25,12 +32,20 @@ Estimates the GPU memory to serve <model>: weights + KV cache + framework overhe
 
 Options:
 ${[INFERENCE_FLAGS_HELP, MODEL_FLAGS_HELP, OUTPUT_FLAGS_HELP].filter(Boolean).join("\n")}
+  --gpus             also print the top GPU and instance matches (takes the flags of
+                     "vramfit gpus", e.g. --workload, --cloud, --top; default top 5)
 
 Example:
   vramfit estimate meta-llama/Meta-Llama-3-70B --context 4k --batch 8 --weights int4
 `;
 
-const OPTIONS = { ...INFERENCE_FLAGS, ...MODEL_FLAGS, ...OUTPUT_FLAGS } as const;
+const OPTIONS = {
+  ...INFERENCE_FLAGS,
+  ...MODEL_FLAGS,
+  ...OUTPUT_FLAGS,
+  ...RANK_FLAGS,
+  gpus: { type: "boolean" },
+} as const;
 
 /** `vramfit estimate`: the inference memory estimate. */
 export const estimateCommand: Command = {
@@ -58,12 +73,30 @@ export const estimateCommand: Command = {
       ...resolveOptionsFromFlags(values, io),
     };
     const unit = unitFromFlags(values);
+    const rankOptions = values.gpus === true ? rankOptionsFromFlags(values) : undefined;
+    const catalog = values.gpus === true ? await catalogFromFlag(values.catalog, io) : undefined;
     const estimate = await estimateInference(resolveModelArgument(model, io), options);
-    io.stdout(
-      values.json === true
-        ? `${JSON.stringify(estimate, null, 2)}\n`
-        : renderInferenceEstimate(estimate, unit),
-    );
+    if (rankOptions === undefined || catalog === undefined) {
+      io.stdout(
+        values.json === true
+          ? `${JSON.stringify(estimate, null, 2)}\n`
+          : renderInferenceEstimate(estimate, unit),
+      );
+      return 0;
+    }
+    // --gpus: the estimate, then the top matches.
+    const top = values.top === undefined ? 5 : topFromFlags(values);
+    if (values.json === true) {
+      const ranking = JSON.parse(
+        renderRanking(estimate, rankOptions, catalog, { json: true, unit, top, details: 0 }),
+      ) as object;
+      io.stdout(`${JSON.stringify({ estimate, ...ranking }, null, 2)}\n`);
+    } else {
+      io.stdout(renderInferenceEstimate(estimate, unit));
+      io.stdout(
+        `\n${renderRanking(estimate, rankOptions, catalog, { json: false, unit, top, details: 0 })}`,
+      );
+    }
     return 0;
   },
 };

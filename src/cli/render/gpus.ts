@@ -1,0 +1,197 @@
+import type { MatchFigures } from "../../gpus/match.js";
+import type { PricePoint } from "../../gpus/price.js";
+import type { GpuMatch, GpuRanking } from "../../gpus/rank-gpus.js";
+import type { InstanceMatch, InstanceRanking } from "../../gpus/rank-instances.js";
+import type { MemoryUnit } from "../../units.js";
+import { unitHeader, unitValue } from "./estimate.js";
+import { formatInteger, renderTable, type Align } from "./table.js";
+
+/** What `vramfit gpus` prints, and how much of it. */
+export interface GpusReport {
+  /** The GPU ranking. */
+  readonly gpus: GpuRanking;
+  /** The instance ranking, when instances are shown. */
+  readonly instances: InstanceRanking | null;
+  /** Rows per table. */
+  readonly top: number;
+  /** Memory unit of the tables. */
+  readonly unit: MemoryUnit;
+  /** Rows to explain in full below each table. */
+  readonly details: number;
+}
+
+/**
+ * The human-readable report of `vramfit gpus` (and of `vramfit estimate --gpus`). Pure: returns
+ * the text. Every price carries a footnote with its source and date; every size names its unit.
+ */
+export function renderGpusReport(report: GpusReport): string {
+  const { gpus, instances, unit } = report;
+  const assumptions = gpus.assumptions;
+  const prices = new PriceNotes();
+  const requirement = gpus.requirement;
+  const lines = [
+    requirement.label,
+    `  workload    ${gpus.workload.id}: ${gpus.workload.summary}`,
+    `  ranked by   ${gpus.workload.ranksBy}`,
+    `  fits when   weights / TP + KV cache / min(TP, ${requirement.kvCacheShardableHeads} KV heads) + ${unitValue(assumptions.runtimeOverheadBytesPerGpu, unit)} ${unit === "gib" ? "GiB" : "GB"} runtime ≤ ${assumptions.gpuMemoryUtilization} × GPU memory`,
+    `  speed       prefill at ${assumptions.computeEfficiency} × dense tensor rate, decode at ${assumptions.bandwidthEfficiency} × memory bandwidth; ${formatInteger(assumptions.promptTokens)}-token prompt for TTFT`,
+    "",
+    `  GPUs (${Math.min(report.top, gpus.matches.length)} of ${gpus.matches.length})`,
+    gpuTable(gpus.matches.slice(0, report.top), unit, prices),
+    ...details(gpus.matches.slice(0, report.details)),
+  ];
+  if (instances !== null) {
+    lines.push(
+      "",
+      `  Instances (${Math.min(report.top, instances.matches.length)} of ${instances.matches.length}; ${instances.excluded.length} snapshot rows cleaned out, listed with --json)`,
+      instanceTable(instances.matches.slice(0, report.top), prices),
+      ...details(instances.matches.slice(0, report.details)),
+    );
+  }
+  lines.push(
+    "",
+    "  yes* fits but misses a constraint (TTFT target, tokens/s or $/hour): see the details or --json.",
+    "",
+    "  Prices (a dated snapshot, not live prices)",
+    ...prices.lines(),
+    "",
+    `  Pricing advice (${gpus.workload.id}): ${gpus.workload.pricingAdvice}`,
+    "",
+    "  Assumptions",
+    ...assumptions.notes.map((note) => `    - ${note}`),
+  );
+  const warnings = [...new Set([...gpus.warnings, ...(instances?.warnings ?? [])])];
+  if (warnings.length > 0) lines.push("", "  Warnings", ...warnings.map((w) => `    ! ${w}`));
+  return `${lines.join("\n")}\n`;
+}
+
+function gpuTable(rows: readonly GpuMatch[], unit: MemoryUnit, prices: PriceNotes): string {
+  const header = unitHeader(unit);
+  return renderTable(
+    [
+      "#",
+      "GPU",
+      "Fits",
+      "TP",
+      "GPUs",
+      `Per GPU ${header}`,
+      `Budget ${header}`,
+      "TTFT ms",
+      "ms/token",
+      "tok/s",
+      "$/hour",
+      "$/1M tok",
+    ],
+    rows.map((row) => [
+      String(row.rank),
+      row.name,
+      fitsLabel(row),
+      row.tensorParallel === null ? "—" : parallelism(row),
+      row.gpuCount === null ? "—" : String(row.gpuCount),
+      row.perGpu === null ? "—" : unitValue(row.perGpu.totalBytes, unit),
+      unitValue(row.budgetBytesPerGpu, unit),
+      ...speedAndPriceCells(row, prices),
+    ]),
+    ["right", "left", "left", ...rightAligned(9)],
+  );
+}
+
+function instanceTable(rows: readonly InstanceMatch[], prices: PriceNotes): string {
+  return renderTable(
+    [
+      "#",
+      "Instance",
+      "GPUs",
+      "Fits",
+      "TP",
+      "Replicas",
+      "TTFT ms",
+      "ms/token",
+      "tok/s",
+      "$/hour",
+      "$/1M tok",
+    ],
+    rows.map((row) => [
+      String(row.rank),
+      row.instanceId,
+      `${row.instance.gpuCount} × ${row.acceleratorName}`,
+      fitsLabel(row),
+      row.tensorParallel === null || !row.fits ? "—" : parallelism(row),
+      String(row.replicas),
+      ...speedAndPriceCells(row, prices),
+    ]),
+    ["right", "left", "left", "left", ...rightAligned(7)],
+  );
+}
+
+function rightAligned(columns: number): Align[] {
+  return Array.from({ length: columns }, () => "right" as const);
+}
+
+/** The cells both tables end with: TTFT, ms/token, tok/s, $/hour (with its footnote), $/1M tokens. */
+function speedAndPriceCells(row: MatchFigures, prices: PriceNotes): string[] {
+  return [
+    milliseconds(row.ttftSeconds),
+    milliseconds(row.interTokenLatencySeconds, 1),
+    rounded(row.tokensPerSecond),
+    prices.cell(row.price),
+    money(row.usdPerMillionOutputTokens),
+  ];
+}
+
+function details(
+  rows: readonly (MatchFigures & { readonly rank: number; readonly name: string })[],
+): string[] {
+  return rows.flatMap((row) => [
+    "",
+    `  #${row.rank} ${row.name}`,
+    ...row.reasons.map((reason) => `    - ${reason}`),
+  ]);
+}
+
+function fitsLabel(row: MatchFigures): string {
+  if (!row.fits) return "no";
+  return row.meetsConstraints ? "yes" : "yes*";
+}
+
+function parallelism(row: MatchFigures): string {
+  return row.pipelineParallel > 1
+    ? `${row.tensorParallel ?? 1}×${row.pipelineParallel}pp`
+    : String(row.tensorParallel ?? 1);
+}
+
+function milliseconds(seconds: number | null, digits = 0): string {
+  return seconds === null ? "—" : (seconds * 1000).toFixed(digits);
+}
+
+function rounded(value: number | null): string {
+  return value === null ? "—" : formatInteger(value);
+}
+
+function money(value: number | null): string {
+  return value === null ? "—" : value.toFixed(2);
+}
+
+/** Numbers each distinct price source and prints it once, with its date, under the tables. */
+class PriceNotes {
+  private readonly notes = new Map<string, { index: number; text: string }>();
+
+  cell(price: PricePoint | null): string {
+    if (price === null) return "—";
+    const key = `${price.instanceId}|${price.kind}`;
+    let note = this.notes.get(key);
+    if (note === undefined) {
+      note = {
+        index: this.notes.size + 1,
+        text: `${price.instanceId} ${price.kind} $${price.usdPerGpuHour.toFixed(4)}/GPU-hour (${price.region ?? "any region"}); as of ${price.asOf}, read ${price.retrieved}; source ${price.source}`,
+      };
+      this.notes.set(key, note);
+    }
+    return `${price.usdPerHour.toFixed(2)} [${note.index}]`;
+  }
+
+  lines(): string[] {
+    if (this.notes.size === 0) return ["    (no prices for the rows shown)"];
+    return [...this.notes.values()].map((note) => `    [${note.index}] ${note.text}`);
+  }
+}

@@ -1,0 +1,252 @@
+import { InvalidOptionError } from "../errors.js";
+import { gibToBytes } from "../units.js";
+import { WORKLOAD_IDS, type Workload } from "./workloads.js";
+
+/** Options of the GPU and instance rankings. Every field is optional. */
+export interface RankOptions {
+  /**
+   * What the hardware is for; decides the order and the pricing advice.
+   * @default "realtime"
+   */
+  readonly workload?: Workload | undefined;
+  /**
+   * Fraction of each GPU's memory the engine may use (vLLM's `--gpu-memory-utilization`, which
+   * applies to total memory). vLLM's default was 0.9 through v0.10; its current docs show 0.92.
+   * @default 0.9
+   */
+  readonly gpuMemoryUtilization?: number | undefined;
+  /**
+   * Bytes each GPU needs besides its share of weights and KV cache: CUDA context, NCCL and cuBLAS
+   * workspaces, and the activation peak of a forward pass.
+   * @default 1.5 GiB (1,610,612,736 bytes)
+   */
+  readonly runtimeOverheadBytesPerGpu?: number | undefined;
+  /**
+   * Share of the dense tensor rate a prefill reaches (model FLOPs utilization), 0–1.
+   * @default 0.5
+   */
+  readonly computeEfficiency?: number | undefined;
+  /**
+   * Share of the memory bandwidth a decode step reaches (memory bandwidth utilization), 0–1.
+   * @default 0.7
+   */
+  readonly bandwidthEfficiency?: number | undefined;
+  /**
+   * Prompt tokens of one request, for the time to first token; the rest of the context is output.
+   * @default context − min(256, context / 2)
+   */
+  readonly promptTokens?: number | undefined;
+  /**
+   * Longest acceptable time to first token, in milliseconds. Matches above it rank below those that meet it.
+   * @default 350 for the realtime workload, none otherwise
+   */
+  readonly maxTtftMs?: number | undefined;
+  /** Slowest acceptable output, in tokens per second (whole batch, per replica for GPUs, per instance for instances). */
+  readonly minTokensPerSecond?: number | undefined;
+  /** Most dollars per hour acceptable (for the GPUs a match needs, or for the instance). */
+  readonly maxUsdPerHour?: number | undefined;
+  /** Accelerators allowed, by family ("H100"), vendor ("amd") or architecture ("Hopper"), case-insensitive. */
+  readonly families?: readonly string[] | undefined;
+  /** Providers whose instances and prices count ("aws", "gcp", "azure", "lambda", ...), case-insensitive. */
+  readonly clouds?: readonly string[] | undefined;
+  /**
+   * Rank on spot prices (instances without one are left out of pricing).
+   * @default true for the training workload, false otherwise
+   */
+  readonly spot?: boolean | undefined;
+  /** Keep only the first `top` rows. */
+  readonly top?: number | undefined;
+}
+
+/** Defaults of {@link RankOptions}, resolved in {@link resolveRankOptions}. */
+export const DEFAULT_RANK_OPTIONS = {
+  workload: "realtime",
+  gpuMemoryUtilization: 0.9,
+  runtimeOverheadBytesPerGpu: gibToBytes(1.5),
+  computeEfficiency: 0.5,
+  bandwidthEfficiency: 0.7,
+  realtimeTtftMs: 350,
+  maxOutputTokens: 256,
+} as const;
+
+/** The options a ranking actually used, echoed in its result, with a note for each default. */
+export interface RankAssumptions {
+  /** Workload. */
+  readonly workload: Workload;
+  /** Fraction of GPU memory usable. */
+  readonly gpuMemoryUtilization: number;
+  /** Per-GPU runtime reserve in bytes. */
+  readonly runtimeOverheadBytesPerGpu: number;
+  /** Prefill efficiency. */
+  readonly computeEfficiency: number;
+  /** Decode efficiency. */
+  readonly bandwidthEfficiency: number;
+  /** Prompt tokens of one request. */
+  readonly promptTokens: number;
+  /** TTFT target in milliseconds, if any. */
+  readonly maxTtftMs: number | null;
+  /** Minimum tokens per second, if any. */
+  readonly minTokensPerSecond: number | null;
+  /** Maximum dollars per hour, if any. */
+  readonly maxUsdPerHour: number | null;
+  /** Allowed families, vendors or architectures (lower case); empty for all. */
+  readonly families: readonly string[];
+  /** Allowed providers (lower case); empty for all. */
+  readonly clouds: readonly string[];
+  /** Whether spot prices are used. */
+  readonly spot: boolean;
+  /** Rows kept, or `null` for all. */
+  readonly top: number | null;
+  /** One line for every value that was defaulted or derived rather than given. */
+  readonly notes: readonly string[];
+}
+
+/**
+ * Applies {@link DEFAULT_RANK_OPTIONS} field by field and checks every value. `contextLength` is
+ * the estimate's, for the prompt-token default.
+ *
+ * @throws {InvalidOptionError} for a value out of range or an unknown workload.
+ */
+export function resolveRankOptions(options: RankOptions, contextLength: number): RankAssumptions {
+  const notes: string[] = [];
+  const defaulted = <T>(name: string, given: T | undefined, fallback: T, note: string): T => {
+    if (given !== undefined) return given;
+    notes.push(`${name}: ${note}`);
+    return fallback;
+  };
+
+  const workload = defaulted(
+    "workload",
+    options.workload,
+    DEFAULT_RANK_OPTIONS.workload,
+    "default realtime",
+  );
+  if (!WORKLOAD_IDS.includes(workload)) {
+    throw new InvalidOptionError("workload", `unknown workload "${workload}"`, {
+      hint: `Use one of: ${WORKLOAD_IDS.join(", ")}.`,
+    });
+  }
+  const gpuMemoryUtilization = fraction(
+    "gpuMemoryUtilization",
+    defaulted(
+      "gpuMemoryUtilization",
+      options.gpuMemoryUtilization,
+      DEFAULT_RANK_OPTIONS.gpuMemoryUtilization,
+      "default 0.9 (vLLM's --gpu-memory-utilization through v0.10; current vLLM docs show 0.92)",
+    ),
+  );
+  const runtimeOverheadBytesPerGpu = nonNegative(
+    "runtimeOverheadBytesPerGpu",
+    defaulted(
+      "runtimeOverheadBytesPerGpu",
+      options.runtimeOverheadBytesPerGpu,
+      DEFAULT_RANK_OPTIONS.runtimeOverheadBytesPerGpu,
+      "default 1.5 GiB per GPU for CUDA context, NCCL and the activation peak (vLLM profiling logs show 0.4–1.9 GiB)",
+    ),
+  );
+  const computeEfficiency = fraction(
+    "computeEfficiency",
+    defaulted(
+      "computeEfficiency",
+      options.computeEfficiency,
+      DEFAULT_RANK_OPTIONS.computeEfficiency,
+      "default 0.5 of the dense tensor rate for prefill",
+    ),
+  );
+  const bandwidthEfficiency = fraction(
+    "bandwidthEfficiency",
+    defaulted(
+      "bandwidthEfficiency",
+      options.bandwidthEfficiency,
+      DEFAULT_RANK_OPTIONS.bandwidthEfficiency,
+      "default 0.7 of the memory bandwidth for decode",
+    ),
+  );
+  const defaultPrompt =
+    contextLength - Math.min(DEFAULT_RANK_OPTIONS.maxOutputTokens, Math.floor(contextLength / 2));
+  const promptTokens = defaulted(
+    "promptTokens",
+    options.promptTokens,
+    defaultPrompt,
+    `default ${defaultPrompt} (the context less ${contextLength - defaultPrompt} output tokens)`,
+  );
+  if (!Number.isSafeInteger(promptTokens) || promptTokens < 1 || promptTokens > contextLength) {
+    throw new InvalidOptionError(
+      "promptTokens",
+      `expected a whole number from 1 to the context length ${contextLength}, got ${promptTokens}`,
+    );
+  }
+  let maxTtftMs: number | null = null;
+  if (options.maxTtftMs !== undefined) {
+    maxTtftMs = positive("maxTtftMs", options.maxTtftMs);
+  } else if (workload === "realtime") {
+    maxTtftMs = DEFAULT_RANK_OPTIONS.realtimeTtftMs;
+    notes.push(`maxTtftMs: default ${maxTtftMs} ms target for realtime`);
+  }
+  const spot = defaulted(
+    "spot",
+    options.spot,
+    workload === "training",
+    workload === "training"
+      ? "default spot prices for training (checkpoint so an interruption is cheap)"
+      : "default on-demand prices",
+  );
+  const top =
+    options.top === undefined
+      ? null
+      : Number.isSafeInteger(options.top) && options.top >= 1
+        ? options.top
+        : invalid("top", `expected a positive whole number, got ${options.top}`);
+
+  return {
+    workload,
+    gpuMemoryUtilization,
+    runtimeOverheadBytesPerGpu,
+    computeEfficiency,
+    bandwidthEfficiency,
+    promptTokens,
+    maxTtftMs,
+    minTokensPerSecond:
+      options.minTokensPerSecond === undefined
+        ? null
+        : positive("minTokensPerSecond", options.minTokensPerSecond),
+    maxUsdPerHour:
+      options.maxUsdPerHour === undefined ? null : positive("maxUsdPerHour", options.maxUsdPerHour),
+    families: names("families", options.families),
+    clouds: names("clouds", options.clouds),
+    spot,
+    top,
+    notes,
+  };
+}
+
+function invalid(option: string, problem: string): never {
+  throw new InvalidOptionError(option, problem);
+}
+
+function fraction(option: string, value: number): number {
+  if (!(Number.isFinite(value) && value > 0 && value <= 1)) {
+    invalid(option, `expected a fraction above 0 and at most 1, got ${value}`);
+  }
+  return value;
+}
+
+function positive(option: string, value: number): number {
+  if (!(Number.isFinite(value) && value > 0))
+    invalid(option, `expected a positive number, got ${value}`);
+  return value;
+}
+
+function nonNegative(option: string, value: number): number {
+  if (!(Number.isFinite(value) && value >= 0)) {
+    invalid(option, `expected a number of bytes, 0 or more, got ${value}`);
+  }
+  return value;
+}
+
+function names(option: string, values: readonly string[] | undefined): readonly string[] {
+  if (values === undefined) return [];
+  const cleaned = values.map((value) => value.trim().toLowerCase());
+  if (cleaned.some((value) => value === "")) invalid(option, "expected names, got an empty one");
+  return cleaned;
+}

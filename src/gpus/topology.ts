@@ -1,0 +1,121 @@
+import type { GpuRequirement } from "./requirement.js";
+
+/** The tensor-parallel degrees tried within one node, smallest first. */
+export const TENSOR_PARALLEL_DEGREES = [1, 2, 4, 8] as const;
+
+/** GPUs in one node: beyond them, vramfit adds pipeline-parallel stages (multi-node). */
+export const GPUS_PER_NODE = 8;
+
+/**
+ * Why a tensor-parallel degree cannot split this model, or `undefined` when it can. vLLM's rule
+ * (formulas.md §6.3): the degree must divide the attention heads, and the KV heads must divide
+ * the degree or the degree divide the KV heads (beyond the KV-head count they are replicated).
+ */
+export function tensorParallelProblem(
+  requirement: Pick<GpuRequirement, "attentionHeads" | "kvHeads">,
+  tp: number,
+): string | undefined {
+  if (requirement.attentionHeads % tp !== 0) {
+    return `TP ${tp} does not divide the ${requirement.attentionHeads} attention heads`;
+  }
+  if (requirement.kvHeads % tp !== 0 && tp % requirement.kvHeads !== 0) {
+    return `TP ${tp} and the ${requirement.kvHeads} KV heads do not divide one another`;
+  }
+  return undefined;
+}
+
+/** What one GPU holds under a given parallelism, in bytes. */
+export interface PerGpuBytes {
+  /** The GPU's slice of the weights (and any other sharded state). */
+  readonly shardedBytes: number;
+  /** The GPU's slice of the KV cache. */
+  readonly kvCacheBytes: number;
+  /** The reserve every GPU holds in full. */
+  readonly perGpuBytes: number;
+  /** The sum: what must fit in the GPU's budget. */
+  readonly totalBytes: number;
+  /** Whether the KV cache is replicated (TP above the shardable KV heads). */
+  readonly kvCacheReplicated: boolean;
+}
+
+/**
+ * Bytes one GPU holds at tensor-parallel degree `tp` and `pp` pipeline stages:
+ * `(shardedBytes / tp + kvCacheBytes / min(tp, kvCacheShardableHeads)) × stageShare + perGpuBytes`,
+ * where a stage holds `ceil(layers / pp)` of the layers. `extraShardedBytes` adds weight bytes a
+ * fallback needs (FP8 served as 16-bit).
+ */
+export function perGpuBytes(
+  requirement: GpuRequirement,
+  tp: number,
+  pp = 1,
+  extraShardedBytes = 0,
+): PerGpuBytes {
+  const stageShare = pp === 1 ? 1 : Math.ceil(requirement.layers / pp) / requirement.layers;
+  const shardedBytes = ((requirement.shardedBytes + extraShardedBytes) / tp) * stageShare;
+  const kvRanks = Math.min(tp, Math.max(1, requirement.kvCacheShardableHeads));
+  const kvCacheBytes = (requirement.kvCacheBytes / kvRanks) * stageShare;
+  return {
+    shardedBytes,
+    kvCacheBytes,
+    perGpuBytes: requirement.perGpuBytes,
+    totalBytes: shardedBytes + kvCacheBytes + requirement.perGpuBytes,
+    kvCacheReplicated: requirement.kvCacheBytes > 0 && tp > requirement.kvCacheShardableHeads,
+  };
+}
+
+/** One tensor-parallel degree tried, and what came of it. */
+export interface TensorParallelTrial {
+  /** The degree. */
+  readonly tp: number;
+  /** Why the degree cannot split the model, when it cannot. */
+  readonly problem: string | null;
+  /** Per-GPU bytes at this degree, when it can. */
+  readonly perGpu: PerGpuBytes | null;
+  /** Whether the per-GPU bytes fit the budget. */
+  readonly fits: boolean;
+}
+
+/** The parallelism chosen for one accelerator, or the closest miss. */
+export interface Topology {
+  /** Whether some parallelism within the limits fits. */
+  readonly fits: boolean;
+  /** Tensor-parallel degree: the smallest that fits, or the largest valid one tried when none does. */
+  readonly tp: number | null;
+  /** Pipeline-parallel stages (1 within a node). */
+  readonly pp: number;
+  /** Per-GPU bytes at that parallelism (`null` when no degree can split the model). */
+  readonly perGpu: PerGpuBytes | null;
+  /** Every single-node degree tried. */
+  readonly trials: readonly TensorParallelTrial[];
+}
+
+/**
+ * Finds the smallest tensor-parallel degree in {@link TENSOR_PARALLEL_DEGREES} (up to `maxGpus`)
+ * whose per-GPU bytes fit `budgetBytes`; past the largest valid degree, adds pipeline stages
+ * (one per node, across nodes) until it fits or `maxGpus` or the layer count runs out.
+ */
+export function findTopology(
+  requirement: GpuRequirement,
+  budgetBytes: number,
+  options: { readonly maxGpus: number; readonly extraShardedBytes: number },
+): Topology {
+  const trials: TensorParallelTrial[] = [];
+  for (const tp of TENSOR_PARALLEL_DEGREES) {
+    if (tp > options.maxGpus) break;
+    const problem = tensorParallelProblem(requirement, tp) ?? null;
+    const perGpu =
+      problem === null ? perGpuBytes(requirement, tp, 1, options.extraShardedBytes) : null;
+    const fits = perGpu !== null && perGpu.totalBytes <= budgetBytes;
+    trials.push({ tp, problem, perGpu, fits });
+    if (fits) return { fits, tp, pp: 1, perGpu, trials };
+  }
+  const largest = trials.filter((trial) => trial.perGpu !== null).at(-1);
+  if (largest?.perGpu == null) return { fits: false, tp: null, pp: 1, perGpu: null, trials };
+
+  const maxStages = Math.min(requirement.layers, Math.floor(options.maxGpus / largest.tp));
+  for (let pp = 2; pp <= maxStages; pp++) {
+    const perGpu = perGpuBytes(requirement, largest.tp, pp, options.extraShardedBytes);
+    if (perGpu.totalBytes <= budgetBytes) return { fits: true, tp: largest.tp, pp, perGpu, trials };
+  }
+  return { fits: false, tp: largest.tp, pp: 1, perGpu: largest.perGpu, trials };
+}

@@ -1,0 +1,172 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runBuiltCli, runCli } from "../helpers/cli.js";
+
+// The Hub client lands on another branch: keep these tests offline whatever it does.
+const env = { HF_HUB_OFFLINE: "1" };
+const LLAMA_70B = "meta-llama/Meta-Llama-3-70B";
+
+describe("vramfit gpus (in-process)", () => {
+  it("ranks GPUs and instances with units on every size and a dated source on every price", async () => {
+    const { code, stdout, stderr } = await runCli(
+      ["gpus", LLAMA_70B, "--context", "4k", "--batch", "8"],
+      { env },
+    );
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toContain("Per GPU GB (10^9)");
+    expect(stdout).toContain("Budget GB (10^9)");
+    expect(stdout).toMatch(/H100 SXM 80GB\s+yes\s+4\s+4\s+39\.57\s+76\.97/); // TP 4: 35.28 + 2.68 + 1.61 GB
+    expect(stdout).toContain(
+      "TP 2 does not fit: 77.53 GB per GPU > 76.97 GB budget (0.9 × 85.52 GB)",
+    );
+    // Every price cell points at a footnote, and every footnote carries a date and a source.
+    const cells = [...stdout.matchAll(/\d+\.\d\d \[(\d+)\]/g)].map((match) => match[1]);
+    expect(cells.length).toBeGreaterThan(5);
+    for (const index of new Set(cells)) {
+      expect(stdout).toMatch(
+        new RegExp(`\\[${index}\\] \\S+ (on-demand|spot) .*; as of .+, read 2026-11-28; source `),
+      );
+    }
+    expect(stdout).toContain("Pricing advice (realtime)");
+  });
+
+  it("--gpu-util 0.92 puts Llama-3-70B on two H100s; --units gib labels sizes GiB (2^30)", async () => {
+    const { stdout } = await runCli(
+      [
+        "gpus",
+        LLAMA_70B,
+        "--context",
+        "4096",
+        "--batch",
+        "8",
+        "--gpu-util",
+        "0.92",
+        "--family",
+        "h100",
+        "--units",
+        "gib",
+      ],
+      { env },
+    );
+    expect(stdout).toContain("Per GPU GiB (2^30)");
+    expect(stdout).not.toContain("GB (10^9)");
+    expect(stdout).toMatch(/H100 SXM 80GB\s+yes\S*\s+2\s+2\s+72\.21/); // 77,533,028,352 B = 72.21 GiB
+  });
+
+  it("--json prints both rankings in bytes, seconds and dollars, with the cleaned-out rows", async () => {
+    const { code, stdout } = await runCli(
+      [
+        "gpus",
+        LLAMA_70B,
+        "--weights",
+        "int4",
+        "--workload",
+        "batch",
+        "--cloud",
+        "aws,gcp",
+        "--spot",
+        "--json",
+      ],
+      { env },
+    );
+    expect(code).toBe(0);
+    const { gpus, instances } = JSON.parse(stdout);
+    expect(gpus.workload.id).toBe("batch");
+    expect(gpus.assumptions.spot).toBe(true);
+    expect(
+      instances.matches.every((match: { instance: { provider: string } }) =>
+        ["aws", "gcp"].includes(match.instance.provider),
+      ),
+    ).toBe(true);
+    expect(instances.excluded.length).toBeGreaterThan(10);
+    const a100 = gpus.matches.find(
+      (match: { acceleratorId: string }) => match.acceleratorId === "nvidia-a100-80gb-sxm",
+    );
+    expect(a100.tensorParallel).toBe(1);
+    expect(a100.price.kind).toBe("spot");
+  });
+
+  it("--catalog adds a user's accelerator and priced instance", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vramfit-cli-catalog-"));
+    writeFileSync(
+      join(dir, "fleet.json"),
+      JSON.stringify({
+        accelerators: {
+          "acme-x1": {
+            name: "Acme X1",
+            memoryGiB: 192,
+            memoryBandwidthTBps: 10,
+            bf16DenseTflops: 3000,
+          },
+        },
+        instances: {
+          "acme/x1": {
+            provider: "acme",
+            name: "x1",
+            acceleratorId: "acme-x1",
+            gpuCount: 1,
+            onDemandUsdPerHour: 0.5,
+            priceSource: "our price list",
+            priceAsOf: "2026-11-01",
+          },
+        },
+      }),
+    );
+    const { code, stdout } = await runCli(
+      ["gpus", LLAMA_70B, "--catalog", "fleet.json", "--workload", "batch"],
+      {
+        env,
+        cwd: dir,
+      },
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/1\s+Acme X1\s+yes/);
+    expect(stdout).toContain("acme/x1 on-demand $0.5000/GPU-hour (any region); as of 2026-11-01");
+  });
+
+  it("reports usage errors (exit 2) and bad catalogs (exit 1) with a hint", async () => {
+    const bad = await runCli(["gpus", LLAMA_70B, "--workload", "gaming"], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--workload expects one of realtime, decode, batch, training");
+    const missing = await runCli(["gpus", LLAMA_70B, "--catalog", "/nonexistent/fleet.json"], {
+      env,
+    });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("Cannot use the GPU catalog");
+    expect(missing.stderr).toContain("hint:");
+    const none = await runCli(["gpus"], { env });
+    expect(none.code).toBe(2);
+  });
+
+  it("vramfit estimate --gpus prints the estimate, then the top 5 matches", async () => {
+    const { code, stdout } = await runCli(
+      ["estimate", LLAMA_70B, "--context", "4k", "--batch", "8", "--gpus"],
+      { env },
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Total\s+168\.78/);
+    expect(stdout).toContain("GPUs (5 of 32)");
+    expect(stdout).toContain("Prices (a dated snapshot, not live prices)");
+    const json = JSON.parse(
+      (await runCli(["estimate", LLAMA_70B, "--gpus", "--top", "2", "--json"], { env })).stdout,
+    );
+    expect(json.estimate.memory.kvCacheBytes).toBe(2 * 80 * 8 * 128 * 2 * 4096);
+    expect(json.gpus.matches.length).toBe(2);
+    expect(json.instances.matches.length).toBe(2);
+  });
+});
+
+describe("the built binary", () => {
+  it("runs vramfit gpus offline", async () => {
+    const { code, stdout } = await runBuiltCli(
+      ["gpus", LLAMA_70B, "--weights", "int4", "--top", "3"],
+      { env },
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain("GPUs (3 of 32)");
+    expect(stdout).toContain("GB (10^9)");
+  });
+});

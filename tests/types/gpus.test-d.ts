@@ -1,0 +1,33 @@
+import { describe, expectTypeOf, it } from "vitest";
+import {
+  rankGpus,
+  rankGpusForEstimate,
+  rankGpusForRequirement,
+  rankInstances,
+  type ErrorCode,
+  type GpuRanking,
+  type GpuRequirement,
+  type InferenceEstimate,
+  type InstanceRanking,
+  type ModelInput,
+  type Workload,
+} from "../../src/index.js";
+
+describe("GPU ranking types", () => {
+  it("rankGpus and rankInstances take an estimate or a model and resolve to rankings", () => {
+    expectTypeOf(rankGpus).parameter(0).toEqualTypeOf<InferenceEstimate | ModelInput>();
+    expectTypeOf(rankGpus).returns.resolves.toEqualTypeOf<GpuRanking>();
+    expectTypeOf(rankInstances).returns.resolves.toEqualTypeOf<InstanceRanking>();
+    expectTypeOf(rankGpusForEstimate).returns.toEqualTypeOf<GpuRanking>();
+  });
+
+  it("the pure ranking takes the requirement shape training will convert into", () => {
+    expectTypeOf(rankGpusForRequirement).parameter(0).toEqualTypeOf<GpuRequirement>();
+    expectTypeOf<GpuRequirement["kind"]>().toEqualTypeOf<"inference" | "training">();
+  });
+
+  it("workloads and the new error code are literal unions", () => {
+    expectTypeOf<Workload>().toEqualTypeOf<"realtime" | "decode" | "batch" | "training">();
+    expectTypeOf<"CATALOG_INVALID">().toExtend<ErrorCode>();
+  });
+});
