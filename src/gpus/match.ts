@@ -143,7 +143,8 @@ export function workloadSummary(workload: Workload): WorkloadSummary {
 
 /**
  * Orders rows: those that fit and meet the constraints first, then those that fit but miss one,
- * then those that do not fit (closest miss first); within a group, by what the workload weighs.
+ * then those that do not fit (closest miss first); within a group, by what the workload weighs
+ * (real-time rows that miss the TTFT target: lowest TTFT first).
  * Unknown figures sort after known ones.
  */
 export function compareMatches(
@@ -155,7 +156,12 @@ export function compareMatches(
   const byGroup = group(a) - group(b);
   if (byGroup !== 0) return byGroup;
   if (!a.fits) return shortfall(a) - shortfall(b) || a.name.localeCompare(b.name);
-  const keys = workloadKeys(workload);
+  // Real-time rows that miss the TTFT target come closest-first: price does not help a user
+  // who cannot meet the latency target.
+  const keys =
+    workload === "realtime" && !a.meetsConstraints
+      ? [(row: MatchFigures) => row.ttftSeconds, usdPerHour]
+      : workloadKeys(workload);
   for (const key of keys) {
     const order = ascendingNullsLast(key(a), key(b));
     if (order !== 0) return order;

@@ -11,8 +11,9 @@ export interface RankOptions {
   readonly workload?: Workload | undefined;
   /**
    * Fraction of each GPU's memory the engine may use (vLLM's `--gpu-memory-utilization`, which
-   * applies to total memory). vLLM's default was 0.9 through v0.10; its current docs show 0.92.
-   * @default 0.9
+   * applies to total memory). vLLM's current stable `CacheConfig` defaults it to 0.92
+   * (docs.vllm.ai/en/stable/api/vllm/config/cache); releases through v0.10 used 0.9.
+   * @default 0.92
    */
   readonly gpuMemoryUtilization?: number | undefined;
   /**
@@ -61,7 +62,7 @@ export interface RankOptions {
 /** Defaults of {@link RankOptions}, resolved in {@link resolveRankOptions}. */
 export const DEFAULT_RANK_OPTIONS = {
   workload: "realtime",
-  gpuMemoryUtilization: 0.9,
+  gpuMemoryUtilization: 0.92,
   runtimeOverheadBytesPerGpu: gibToBytes(1.5),
   computeEfficiency: 0.5,
   bandwidthEfficiency: 0.7,
@@ -132,7 +133,7 @@ export function resolveRankOptions(options: RankOptions, contextLength: number):
       "gpuMemoryUtilization",
       options.gpuMemoryUtilization,
       DEFAULT_RANK_OPTIONS.gpuMemoryUtilization,
-      "default 0.9 (vLLM's --gpu-memory-utilization through v0.10; current vLLM docs show 0.92)",
+      "default 0.92 (current vLLM's --gpu-memory-utilization; releases through v0.10 used 0.9)",
     ),
   );
   const runtimeOverheadBytesPerGpu = nonNegative(

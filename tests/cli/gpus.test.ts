@@ -18,9 +18,16 @@ describe("vramfit gpus (in-process)", () => {
     expect(code).toBe(0);
     expect(stdout).toContain("Per GPU GB (10^9)");
     expect(stdout).toContain("Budget GB (10^9)");
-    expect(stdout).toMatch(/H100 SXM 80GB\s+yes\s+4\s+4\s+39\.57\s+76\.97/); // TP 4: 35.28 + 2.68 + 1.61 GB
-    expect(stdout).toContain(
-      "TP 2 does not fit: 77.53 GB per GPU > 76.97 GB budget (0.9 × 85.52 GB)",
+    // TP 2: 70.55 + 5.37 + 1.61 GB per GPU against 0.92 × 85.52 GB.
+    expect(stdout).toMatch(/H100 SXM 80GB\s+yes\*?\s+2\s+2\s+77\.53\s+78\.68/);
+    const h100 = await runCli(
+      ["gpus", LLAMA_70B, "--context", "4k", "--batch", "8", "--family", "h100"],
+      {
+        env,
+      },
+    );
+    expect(h100.stdout).toContain(
+      "TP 2 fits: 77.53 GB per GPU ≤ 78.68 GB budget (0.92 × 85.52 GB)",
     );
     // Every price cell points at a footnote, and every footnote carries a date and a source.
     const cells = [...stdout.matchAll(/\d+\.\d\d \[(\d+)\]/g)].map((match) => match[1]);
@@ -33,7 +40,7 @@ describe("vramfit gpus (in-process)", () => {
     expect(stdout).toContain("Pricing advice (realtime)");
   });
 
-  it("--gpu-util 0.92 puts Llama-3-70B on two H100s; --units gib labels sizes GiB (2^30)", async () => {
+  it("--gpu-util 0.9 (vLLM ≤ 0.10) needs four H100s; --units gib labels sizes GiB (2^30)", async () => {
     const { stdout } = await runCli(
       [
         "gpus",
@@ -43,7 +50,7 @@ describe("vramfit gpus (in-process)", () => {
         "--batch",
         "8",
         "--gpu-util",
-        "0.92",
+        "0.9",
         "--family",
         "h100",
         "--units",
@@ -53,7 +60,8 @@ describe("vramfit gpus (in-process)", () => {
     );
     expect(stdout).toContain("Per GPU GiB (2^30)");
     expect(stdout).not.toContain("GB (10^9)");
-    expect(stdout).toMatch(/H100 SXM 80GB\s+yes\S*\s+2\s+2\s+72\.21/); // 77,533,028,352 B = 72.21 GiB
+    // TP 4: 141.11 / 4 + 10.74 / 4 + 1.61 GB = 39,570,... B = 36.85 GiB
+    expect(stdout).toMatch(/H100 SXM 80GB\s+yes\S*\s+4\s+4\s+36\.85/);
   });
 
   it("--json prints both rankings in bytes, seconds and dollars, with the cleaned-out rows", async () => {
