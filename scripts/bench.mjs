@@ -4,7 +4,13 @@ import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { estimateInferenceFromSpec, findBundledModel, parseModelConfig } from "../dist/index.js";
+import {
+  estimateInferenceFromSpec,
+  findBundledModel,
+  parseModelConfig,
+  renderTemplates,
+  renderVllmCommand,
+} from "../dist/index.js";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -60,4 +66,33 @@ console.log(
 console.log(`cold start, bare node -e 0:     ${bareMs.toFixed(1)} ms (median of 15)`);
 console.log(
   `cold start, vramfit estimate:   ${cliMs.toFixed(1)} ms (median of 15), ${(cliMs / bareMs).toFixed(2)}× bare node`,
+);
+
+// Deployment templates: one vLLM command, and every target (vLLM, TGI, k8s, axolotl, PEFT,
+// Terraform HCL + JSON, CloudFormation) for the worked example.
+const servingPlan = {
+  modelId: "meta-llama/Meta-Llama-3-70B-Instruct",
+  tensorParallelSize: 2,
+  maxModelLen: 4096,
+  maxNumSeqs: 8,
+  numAttentionHeads: 64,
+  numKeyValueHeads: 8,
+};
+const allPlans = {
+  serving: servingPlan,
+  training: { baseModel: "meta-llama/Meta-Llama-3-8B", method: "qlora" },
+  infra: {
+    region: "us-east-1",
+    instanceTypes: ["p4de.24xlarge", "p5.48xlarge"],
+    gpusPerInstance: 8,
+  },
+};
+const allTargets = ["vllm", "tgi", "k8s", "axolotl", "peft", "terraform", "cloudformation"];
+const commandsPerSecond = throughput(() => renderVllmCommand(servingPlan));
+const allPerSecond = throughput(() => renderTemplates(allPlans, allTargets));
+console.log(
+  `renderVllmCommand:              ${Math.round(commandsPerSecond).toLocaleString("en-US")} commands/s`,
+);
+console.log(
+  `renderTemplates, all 7 targets: ${Math.round(allPerSecond).toLocaleString("en-US")} sets/s (12 files each)`,
 );
