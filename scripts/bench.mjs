@@ -10,6 +10,8 @@ import {
   parseModelConfig,
   rankGpusForEstimate,
   rankInstancesForEstimate,
+  renderTemplates,
+  renderVllmCommand,
 } from "../dist/index.js";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -90,4 +92,33 @@ console.log(
 );
 console.log(
   `cold start, vramfit gpus:       ${gpusCliMs.toFixed(1)} ms (median of 15), ${(gpusCliMs / bareMs).toFixed(2)}× bare node`,
+);
+
+// Deployment templates: one vLLM command, and every target (vLLM, TGI, k8s, axolotl, PEFT,
+// Terraform HCL + JSON, CloudFormation) for the worked example.
+const servingPlan = {
+  modelId: "meta-llama/Meta-Llama-3-70B-Instruct",
+  tensorParallelSize: 2,
+  maxModelLen: 4096,
+  maxNumSeqs: 8,
+  numAttentionHeads: 64,
+  numKeyValueHeads: 8,
+};
+const allPlans = {
+  serving: servingPlan,
+  training: { baseModel: "meta-llama/Meta-Llama-3-8B", method: "qlora" },
+  infra: {
+    region: "us-east-1",
+    instanceTypes: ["p4de.24xlarge", "p5.48xlarge"],
+    gpusPerInstance: 8,
+  },
+};
+const allTargets = ["vllm", "tgi", "k8s", "axolotl", "peft", "terraform", "cloudformation"];
+const commandsPerSecond = throughput(() => renderVllmCommand(servingPlan));
+const allPerSecond = throughput(() => renderTemplates(allPlans, allTargets));
+console.log(
+  `renderVllmCommand:              ${Math.round(commandsPerSecond).toLocaleString("en-US")} commands/s`,
+);
+console.log(
+  `renderTemplates, all 7 targets: ${Math.round(allPerSecond).toLocaleString("en-US")} sets/s (12 files each)`,
 );

@@ -14,6 +14,7 @@ export type ErrorCode =
   | "CATALOG_INVALID"
   | "CONFIG_INVALID"
   | "CONFIG_NOT_FOUND"
+  | "ENGINE_RULE_VIOLATED"
   | "MODEL_NOT_FOUND"
   | "OPTION_INVALID"
   | "UNSUPPORTED_ARCHITECTURE";
@@ -118,5 +119,25 @@ export class UnsupportedArchitectureError extends VramfitError {
   constructor(modelType: string | undefined, message: string, options: VramfitErrorOptions = {}) {
     super("UNSUPPORTED_ARCHITECTURE", message, options);
     this.modelType = modelType;
+  }
+}
+
+/**
+ * A deployment plan that a serving or training engine would refuse at start-up (vLLM's
+ * `max_num_batched_tokens < max_num_seqs`, TGI's `max_input_tokens >= max_total_tokens`, a
+ * tensor-parallel size that does not divide the attention heads, ...). The template generators
+ * throw it instead of writing a config that fails when it is launched.
+ */
+export class EngineRuleError extends VramfitError {
+  override name = "EngineRuleError";
+  /** The engine or tool whose rule it is: "vllm", "tgi", "axolotl" or "aws". */
+  readonly engine: string;
+  /** Stable id of the rule, a key of `ENGINE_RULES`, e.g. `vllm/batched-tokens-at-least-seqs`. */
+  readonly rule: string;
+
+  constructor(engine: string, rule: string, message: string, options: VramfitErrorOptions = {}) {
+    super("ENGINE_RULE_VIOLATED", message, options);
+    this.engine = engine;
+    this.rule = rule;
   }
 }

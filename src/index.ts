@@ -77,6 +77,7 @@ export {
 } from "./units.js";
 export type { FormatBytesOptions, MemoryUnit } from "./units.js";
 export {
+  EngineRuleError,
   InvalidConfigError,
   InvalidOptionError,
   ModelNotFoundError,
@@ -138,3 +139,141 @@ export { evaluateAccelerator } from "./gpus/evaluate.js";
 export type { Evaluation } from "./gpus/evaluate.js";
 export { GpuCatalogFileSchema, parseGpuCatalog } from "./schema/gpu-catalog.js";
 export type { GpuCatalogFile, ParsedGpuCatalog } from "./schema/gpu-catalog.js";
+// Deployment templates: vLLM, TGI, axolotl / PEFT, Terraform, CloudFormation, Kubernetes.
+export type {
+  FleetPlan,
+  InfraPlan,
+  InfraScaling,
+  LoraAdapter,
+  ScalingMetric,
+  ServingLora,
+  ServingPlan,
+  TemplateFile,
+  TemplateOutput,
+  TrainingDataset,
+  TrainingPlan,
+  Warmup,
+} from "./plan/templates/plans.js";
+export { DEFAULT_SERVING_PLAN, resolveServingPlan } from "./plan/templates/resolve-serving-plan.js";
+export type { ResolvedServingPlan } from "./plan/templates/resolve-serving-plan.js";
+export {
+  DEFAULT_TRAINING_PLAN,
+  resolveTrainingPlan,
+} from "./plan/templates/resolve-training-plan.js";
+export type { ResolvedTrainingPlan } from "./plan/templates/resolve-training-plan.js";
+export { DEFAULT_INFRA_PLAN, SCALING_METRICS, resolveFleetPlan } from "./plan/templates/fleet.js";
+export type { FleetOptions, ResolvedFleetPlan } from "./plan/templates/fleet.js";
+export {
+  VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS,
+  renderVllmCommand,
+  renderVllmConfigYaml,
+  renderVllmDockerRun,
+  vllmServeArgs,
+} from "./plan/templates/vllm.js";
+export type {
+  VllmArg,
+  VllmArgValue,
+  VllmCommand,
+  VllmConfigYaml,
+  VllmDockerOptions,
+  VllmServeArgs,
+} from "./plan/templates/vllm.js";
+export {
+  TGI_DEFAULT_MAX_BATCH_PREFILL_TOKENS,
+  renderTgiDockerRun,
+  renderTgiLauncher,
+  tgiLauncherArgs,
+} from "./plan/templates/tgi.js";
+export type {
+  TgiArg,
+  TgiCommand,
+  TgiDockerOptions,
+  TgiLauncherArgs,
+} from "./plan/templates/tgi.js";
+export { renderAxolotlYaml } from "./plan/templates/axolotl.js";
+export type { AxolotlConfig } from "./plan/templates/axolotl.js";
+export { renderPeftLoraConfig } from "./plan/templates/peft.js";
+export type { PeftLoraConfig } from "./plan/templates/peft.js";
+export { renderTerraformHcl, renderTerraformJson } from "./plan/templates/terraform.js";
+export type { TerraformHclTemplate, TerraformJsonTemplate } from "./plan/templates/terraform.js";
+export type { TerraformJson, TerraformJsonValue } from "./plan/templates/hcl.js";
+export { renderCloudFormationYaml } from "./plan/templates/cloudformation.js";
+export type { CloudFormationTemplate } from "./plan/templates/cloudformation.js";
+export { renderKubernetesDeployment } from "./plan/templates/kubernetes.js";
+export type { KubernetesDeployment, KubernetesOptions } from "./plan/templates/kubernetes.js";
+export {
+  TEMPLATE_TARGETS,
+  TEMPLATE_TARGET_IDS,
+  renderTemplates,
+} from "./plan/templates/render-templates.js";
+export type { TemplatePlans, TemplateTarget } from "./plan/templates/render-templates.js";
+export { ENGINE_RULES } from "./plan/templates/engine-rules.js";
+export type { EngineRule, EngineRuleId, RuleHandling } from "./plan/templates/engine-rules.js";
+export { KV_CACHE_DTYPE_FLAGS, WEIGHT_PRECISION_FLAGS } from "./plan/templates/precision-flags.js";
+export type { PrecisionFlags } from "./plan/templates/precision-flags.js";
+export { toYaml } from "./plan/templates/yaml.js";
+export type { PlainObject, PlainValue, YamlOptions } from "./plan/templates/yaml.js";
+export type {
+  CatalogProvenance,
+  FlagKind,
+  FlagSpec,
+  KeyTree,
+  RemovedName,
+} from "./plan/templates/catalog-types.js";
+export {
+  VLLM_CATALOG,
+  VLLM_CONFIG_FILE_KEYS,
+  VLLM_DEFAULT_IMAGE,
+  VLLM_DEPRECATED_QUANTIZATION_METHODS,
+  VLLM_FLAGS,
+  VLLM_KV_CACHE_DTYPES,
+  VLLM_MAX_LORA_RANKS,
+  VLLM_NEVER_EMITTED_FLAGS,
+  VLLM_QUANTIZATION_METHODS,
+  VLLM_REMOVED_FLAGS,
+} from "./plan/templates/vllm-catalog.js";
+export type { VllmFlag } from "./plan/templates/vllm-catalog.js";
+export {
+  DOCKER_RUN_OPTIONS,
+  TGI_CATALOG,
+  TGI_DEFAULT_IMAGE,
+  TGI_FLAGS,
+  TGI_MAINTENANCE_NOTE,
+  TGI_NEVER_EMITTED_FLAGS,
+  TGI_QUANTIZE_METHODS,
+} from "./plan/templates/tgi-catalog.js";
+export type { TgiFlag } from "./plan/templates/tgi-catalog.js";
+export {
+  AXOLOTL_ATTN_IMPLEMENTATIONS,
+  AXOLOTL_CATALOG,
+  AXOLOTL_DATASET_KEYS,
+  AXOLOTL_DEPRECATED_KEYS,
+  AXOLOTL_KEYS,
+  BITSANDBYTES_CONFIG_KEYS,
+  LORA_PRESETS,
+  PEFT_CATALOG,
+  PEFT_LORA_CONFIG_KEYS,
+} from "./plan/templates/training-catalog.js";
+export type { AxolotlAttnImplementation, LoraPreset } from "./plan/templates/training-catalog.js";
+export {
+  CLOUDFORMATION_CATALOG,
+  CLOUDFORMATION_INTRINSICS,
+  CLOUDFORMATION_RESOURCE_PROPERTIES,
+  CLOUDFORMATION_TEMPLATE_KEYS,
+  DLAMI_SSM_PARAMETER,
+  SPOT_ALLOCATION_STRATEGIES,
+  TERRAFORM_AWS_CATALOG,
+  TERRAFORM_AWS_ENUMS,
+  TERRAFORM_AWS_KEYS,
+  TERRAFORM_AWS_PROVIDER_VERSION,
+  TERRAFORM_AWS_REMOVED_ARGUMENTS,
+} from "./plan/templates/aws-catalog.js";
+export type {
+  CloudFormationResourceType,
+  SpotAllocationStrategy,
+} from "./plan/templates/aws-catalog.js";
+export {
+  KUBERNETES_CATALOG,
+  KUBERNETES_DEPLOYMENT_KEYS,
+  NVIDIA_GPU_RESOURCE,
+} from "./plan/templates/kubernetes-catalog.js";

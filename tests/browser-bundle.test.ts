@@ -13,6 +13,7 @@ describe("the pure core bundles for a browser", () => {
       "units.ts",
       "errors.ts",
       "bundled/find-bundled-model.ts",
+      "plan/templates/render-templates.ts",
     ]
       .map((file) => `export * from ${JSON.stringify(join(SRC, file))};`)
       .join("\n");

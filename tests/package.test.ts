@@ -19,6 +19,12 @@ describe("the built package", () => {
         batchSize: 8,
       });
       expect(memory.kvCacheBytes).toBe(2 * 80 * 8 * 128 * 4096 * 8 * 2);
+      const { argv } = library.renderVllmCommand({
+        modelId: "org/m",
+        maxModelLen: 4096,
+        maxNumSeqs: 8,
+      });
+      expect(argv.slice(0, 3)).toEqual(["vllm", "serve", "org/m"]);
     }
   });
 });

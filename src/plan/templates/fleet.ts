@@ -1,0 +1,344 @@
+/**
+ * The part the Terraform and CloudFormation templates share: an {@link InfraPlan} checked and
+ * defaulted, the replicas that fit on one instance, and the instance's start-up script that runs
+ * them (one vLLM container per replica, each pinned to its own GPUs).
+ */
+import { InvalidOptionError } from "../../errors.js";
+import {
+  DLAMI_SSM_PARAMETER,
+  SPOT_ALLOCATION_STRATEGIES,
+  type SpotAllocationStrategy,
+} from "./aws-catalog.js";
+import { engineRuleError } from "./engine-rules.js";
+import type { FleetPlan, InfraPlan, ScalingMetric } from "./plans.js";
+import { formatCommand } from "./shell.js";
+import { VLLM_DEFAULT_IMAGE } from "./vllm-catalog.js";
+import { vllmDockerLines, vllmServeArgs, type VllmServeArgs } from "./vllm.js";
+import {
+  optionalChoice,
+  optionalInteger,
+  optionalNumber,
+  optionalText,
+  requireInteger,
+  requireText,
+} from "./validate.js";
+
+/** Defaults of {@link InfraPlan}, applied in {@link resolveFleetPlan}. */
+export const DEFAULT_INFRA_PLAN = {
+  minSize: 1,
+  /** The group may grow to at least this many instances. */
+  maxSize: 4,
+  onDemandBaseCapacity: 1,
+  onDemandPercentageAboveBaseCapacity: 0,
+  spotAllocationStrategy: "price-capacity-optimized",
+  scalingMetric: "queue-depth",
+  scalingTargetValue: 4,
+  scalingNamespace: "vramfit/vllm",
+  rootVolumeGiB: 500,
+  healthCheckGracePeriodSeconds: 1200,
+  amiSsmParameter: DLAMI_SSM_PARAMETER,
+} as const;
+
+/**
+ * The CloudWatch metric each scaling choice tracks: vLLM's Prometheus gauge, published under a
+ * CloudWatch-safe name by whatever scrapes it (vLLM docs, "Production metrics").
+ */
+export const SCALING_METRICS = {
+  "queue-depth": {
+    prometheus: "vllm:num_requests_waiting",
+    cloudWatch: "vllm_num_requests_waiting",
+  },
+  "running-requests": {
+    prometheus: "vllm:num_requests_running",
+    cloudWatch: "vllm_num_requests_running",
+  },
+} as const satisfies Record<
+  ScalingMetric,
+  { readonly prometheus: string; readonly cloudWatch: string }
+>;
+
+/** A fleet plan checked, with every default applied and the instance layout worked out. */
+export interface ResolvedFleetPlan {
+  /** The replica's vLLM flags (rules applied). */
+  readonly serve: VllmServeArgs;
+  readonly region: string;
+  readonly instanceTypes: readonly string[];
+  readonly gpusPerInstance: number;
+  /** Replicas one instance runs: ⌊GPUs per instance / GPUs per replica⌋. */
+  readonly replicasPerInstance: number;
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly desiredCapacity: number | undefined;
+  readonly onDemandBaseCapacity: number;
+  readonly onDemandPercentageAboveBaseCapacity: number;
+  readonly spotAllocationStrategy: SpotAllocationStrategy;
+  readonly scaling: {
+    readonly metric: ScalingMetric;
+    readonly metricName: string;
+    readonly namespace: string;
+    readonly targetValue: number;
+  };
+  readonly namePrefix: string;
+  readonly rootVolumeGiB: number;
+  readonly healthCheckGracePeriodSeconds: number;
+  readonly amiSsmParameter: string;
+  /** The container image every replica runs. */
+  readonly image: string;
+  /** The instance's start-up script (bash). */
+  readonly userData: string;
+  /** Defaults applied and facts the reader must act on. */
+  readonly notes: readonly string[];
+}
+
+/** Options of the fleet templates. */
+export interface FleetOptions {
+  /**
+   * Container image of every replica.
+   * @default VLLM_DEFAULT_IMAGE
+   */
+  readonly image?: string | undefined;
+}
+
+/** A lower-case, hyphenated short name of a model for resource names (at most 32 characters). */
+export function resourceSlug(modelId: string): string {
+  const name = modelId.split("/").at(-1) ?? modelId;
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 32)
+    .replace(/-+$/, "");
+  return slug === "" ? "model" : slug;
+}
+
+/**
+ * Checks a fleet plan, applies {@link DEFAULT_INFRA_PLAN} and works out how many replicas run on
+ * each instance.
+ *
+ * @throws {InvalidOptionError} for a malformed plan or sizes out of order (min ≤ desired ≤ max).
+ * @throws {EngineRuleError} when one replica needs more GPUs than an instance has, or vLLM refuses the serving plan.
+ */
+export function resolveFleetPlan(fleet: FleetPlan, options: FleetOptions = {}): ResolvedFleetPlan {
+  const serve = vllmServeArgs(fleet.serving);
+  const infra: InfraPlan = fleet.infra;
+  const notes = [...serve.notes];
+
+  const region = requireText("infra.region", infra.region, "us-east-1");
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    throw new InvalidOptionError("infra.region", `"${region}" is not an AWS region name`, {
+      hint: 'Use a region code such as "us-east-1".',
+    });
+  }
+  const instanceTypes = resolveInstanceTypes(infra.instanceTypes);
+  const gpusPerInstance = requireInteger("infra.gpusPerInstance", infra.gpusPerInstance);
+  const perReplica = serve.plan.gpusPerReplica;
+  if (perReplica > gpusPerInstance) {
+    throw engineRuleError(
+      "aws/replica-fits-instance",
+      `One replica needs ${perReplica} GPUs (TP ${serve.plan.tensorParallelSize} × PP ${serve.plan.pipelineParallelSize}) but ${instanceTypes[0] ?? "the instance"} has ${gpusPerInstance}`,
+      "Pick an instance type with more GPUs, or lower the tensor/pipeline parallel size (e.g. a quantized checkpoint).",
+    );
+  }
+  const replicasPerInstance = Math.floor(gpusPerInstance / perReplica);
+  const idle = gpusPerInstance - replicasPerInstance * perReplica;
+  notes.push(
+    `${replicasPerInstance} replica(s) per instance: ${gpusPerInstance} GPUs / ${perReplica} per replica${idle > 0 ? ` (${idle} GPU(s) idle)` : ""}`,
+  );
+
+  const minSize = optionalInteger("infra.minSize", infra.minSize, 0) ?? DEFAULT_INFRA_PLAN.minSize;
+  const maxSize =
+    optionalInteger("infra.maxSize", infra.maxSize) ??
+    Math.max(minSize, DEFAULT_INFRA_PLAN.maxSize);
+  const desiredCapacity = optionalInteger("infra.desiredCapacity", infra.desiredCapacity, 0);
+  if (
+    maxSize < minSize ||
+    (desiredCapacity !== undefined && (desiredCapacity < minSize || desiredCapacity > maxSize))
+  ) {
+    throw new InvalidOptionError(
+      "infra.maxSize",
+      `sizes out of order: min ${minSize}, desired ${desiredCapacity ?? "unset"}, max ${maxSize}`,
+      { hint: "Keep minSize ≤ desiredCapacity ≤ maxSize." },
+    );
+  }
+  if (infra.minSize === undefined || infra.maxSize === undefined) {
+    notes.push(
+      `group size: min ${minSize}, max ${maxSize}${infra.maxSize === undefined ? " (default)" : ""}`,
+    );
+  }
+  if (desiredCapacity !== undefined) {
+    notes.push(
+      "desiredCapacity is set: each apply resets it, undoing what the scaling policy chose; leave it out once the policy runs",
+    );
+  }
+
+  const onDemandBaseCapacity =
+    optionalInteger("infra.onDemandBaseCapacity", infra.onDemandBaseCapacity, 0) ??
+    DEFAULT_INFRA_PLAN.onDemandBaseCapacity;
+  const onDemandPercentageAboveBaseCapacity =
+    optionalInteger(
+      "infra.onDemandPercentageAboveBaseCapacity",
+      infra.onDemandPercentageAboveBaseCapacity,
+      0,
+      100,
+    ) ?? DEFAULT_INFRA_PLAN.onDemandPercentageAboveBaseCapacity;
+  const spotAllocationStrategy =
+    optionalChoice(
+      "infra.spotAllocationStrategy",
+      infra.spotAllocationStrategy,
+      SPOT_ALLOCATION_STRATEGIES,
+    ) ?? DEFAULT_INFRA_PLAN.spotAllocationStrategy;
+  if (onDemandPercentageAboveBaseCapacity < 100) {
+    notes.push(
+      `capacity: ${onDemandBaseCapacity} On-Demand instance(s), then ${100 - onDemandPercentageAboveBaseCapacity} % Spot (${spotAllocationStrategy}); Spot can be reclaimed at two minutes' notice, so latency-critical serving may want onDemandPercentageAboveBaseCapacity 100`,
+    );
+  }
+
+  const metric =
+    optionalChoice("infra.scaling.metric", infra.scaling?.metric, [
+      "queue-depth",
+      "running-requests",
+    ] as const) ?? DEFAULT_INFRA_PLAN.scalingMetric;
+  const targetValue =
+    optionalNumber(
+      "infra.scaling.targetValue",
+      infra.scaling?.targetValue,
+      { min: 0, max: 1_000_000, exclusiveMin: true },
+      "Pass the per-instance average to hold, e.g. 4 waiting requests.",
+    ) ?? DEFAULT_INFRA_PLAN.scalingTargetValue;
+  const namespace =
+    optionalText("infra.scaling.namespace", infra.scaling?.namespace, "vramfit/vllm") ??
+    DEFAULT_INFRA_PLAN.scalingNamespace;
+  const names = SCALING_METRICS[metric];
+  notes.push(
+    `scaling: target tracking on ${namespace} ${names.cloudWatch} (vLLM's ${names.prometheus}) = ${targetValue} per instance; publish it to CloudWatch with the dimension AutoScalingGroupName (e.g. a CloudWatch agent scraping :${serve.plan.port}/metrics): the template does not install that agent`,
+  );
+
+  const namePrefix =
+    optionalText("infra.namePrefix", infra.namePrefix, "vramfit-llama-") ??
+    `vramfit-${resourceSlug(serve.plan.modelId)}-`;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,47}$/.test(namePrefix)) {
+    throw new InvalidOptionError(
+      "infra.namePrefix",
+      `"${namePrefix}" is not a usable name prefix`,
+      {
+        hint: "Use up to 48 letters, digits, '.', '_' or '-'.",
+      },
+    );
+  }
+  const rootVolumeGiB =
+    optionalInteger("infra.rootVolumeGiB", infra.rootVolumeGiB, 8, 16_384) ??
+    DEFAULT_INFRA_PLAN.rootVolumeGiB;
+  const healthCheckGracePeriodSeconds =
+    optionalInteger(
+      "infra.healthCheckGracePeriodSeconds",
+      infra.healthCheckGracePeriodSeconds,
+      0,
+      7200,
+    ) ?? DEFAULT_INFRA_PLAN.healthCheckGracePeriodSeconds;
+  if (infra.healthCheckGracePeriodSeconds === undefined) {
+    notes.push(
+      `health check grace period and instance warm-up: default ${healthCheckGracePeriodSeconds} s (weights download and load take minutes)`,
+    );
+  }
+  const amiSsmParameter =
+    optionalText("infra.amiSsmParameter", infra.amiSsmParameter, DLAMI_SSM_PARAMETER) ??
+    DEFAULT_INFRA_PLAN.amiSsmParameter;
+  const image =
+    optionalText("options.image", options.image, VLLM_DEFAULT_IMAGE) ?? VLLM_DEFAULT_IMAGE;
+
+  return {
+    serve,
+    region,
+    instanceTypes,
+    gpusPerInstance,
+    replicasPerInstance,
+    minSize,
+    maxSize,
+    desiredCapacity,
+    onDemandBaseCapacity,
+    onDemandPercentageAboveBaseCapacity,
+    spotAllocationStrategy,
+    scaling: { metric, metricName: names.cloudWatch, namespace, targetValue },
+    namePrefix,
+    rootVolumeGiB,
+    healthCheckGracePeriodSeconds,
+    amiSsmParameter,
+    image,
+    userData: userDataScript(serve, replicasPerInstance, gpusPerInstance, image),
+    notes,
+  };
+}
+
+function resolveInstanceTypes(value: unknown): readonly string[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new InvalidOptionError(
+      "infra.instanceTypes",
+      "expected a non-empty list of instance types",
+      {
+        hint: 'e.g. ["p4de.24xlarge", "p5.48xlarge"].',
+      },
+    );
+  }
+  const types = value.map((type, index) =>
+    requireText(`infra.instanceTypes[${index}]`, type, "p4de.24xlarge"),
+  );
+  for (const type of types) {
+    if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(type)) {
+      throw new InvalidOptionError("infra.instanceTypes", `"${type}" is not an EC2 instance type`, {
+        hint: 'Use EC2 names such as "g6e.12xlarge" (no "ml." prefix).',
+      });
+    }
+  }
+  if (new Set(types).size !== types.length) {
+    throw new InvalidOptionError("infra.instanceTypes", "lists an instance type twice", {
+      hint: "List each instance type once.",
+    });
+  }
+  return types;
+}
+
+/** The bash start-up script: one detached vLLM container per replica, GPUs 0..n split in order. */
+function userDataScript(
+  serve: VllmServeArgs,
+  replicas: number,
+  gpusPerInstance: number,
+  image: string,
+): string {
+  const { plan } = serve;
+  const perReplica = plan.gpusPerReplica;
+  const cacheDir = "/opt/dlami/nvme/huggingface";
+  const commands = Array.from({ length: replicas }, (_, replica) => {
+    const devices = Array.from({ length: perReplica }, (_, i) => replica * perReplica + i);
+    return formatCommand(
+      vllmDockerLines(serve, {
+        image,
+        // Docker's syntax for a device list: the value itself is double-quoted.
+        gpus: `"device=${devices.join(",")}"`,
+        hostPort: plan.port + replica,
+        cacheDir: `${cacheDir}:/root/.cache/huggingface`,
+        detach: { name: `vllm-${replica}` },
+      }),
+    );
+  });
+  const script = [
+    "#!/bin/bash",
+    `# ${replicas} vLLM replica(s) of ${plan.modelId} on a ${gpusPerInstance}-GPU instance: TP ${plan.tensorParallelSize} × PP ${plan.pipelineParallelSize} GPUs each, ports ${plan.port}..${plan.port + replicas - 1}. Generated by vramfit.`,
+    "# Gated models need HF_TOKEN: export it here from AWS Secrets Manager or SSM Parameter Store. Never write the token into this file.",
+    "set -euo pipefail",
+    `mkdir -p ${cacheDir}`,
+    ...commands,
+    "",
+  ].join("\n");
+  const bytes = new TextEncoder().encode(script).length;
+  if (bytes > USER_DATA_LIMIT_BYTES) {
+    throw engineRuleError(
+      "aws/user-data-16kb",
+      `The start-up script of ${replicas} replicas is ${bytes} bytes, over EC2's ${USER_DATA_LIMIT_BYTES}`,
+      "Use an instance type with fewer GPUs (so fewer replicas per instance), or list fewer LoRA adapters.",
+    );
+  }
+  return script;
+}
+
+/** EC2's limit on user data before base64 encoding (16 KB). */
+const USER_DATA_LIMIT_BYTES = 16_384;
