@@ -23,6 +23,23 @@ describe("vramfit train (in-process)", () => {
     expect(stdout).toMatch(/Optimizer states \(AdamW\)\s+0\.34\s+335,544,320/);
   });
 
+  it("without checkpointing, shows what --grad-checkpointing would need", async () => {
+    const plain = await train(LLAMA_8B, "--method", "lora", "--json");
+    const checkpointed = await train(
+      LLAMA_8B,
+      "--method",
+      "lora",
+      "--grad-checkpointing",
+      "--json",
+    );
+    const gb = (out: string): string => (JSON.parse(out).memory.perGpu.totalBytes / 1e9).toFixed(2);
+    const { stdout } = await train(LLAMA_8B, "--method", "lora");
+    expect(stdout).toContain(`Needs ${gb(plain.stdout)} GB of GPU memory.`);
+    expect(stdout).toContain(`With --grad-checkpointing: ${gb(checkpointed.stdout)} GB per GPU`);
+    const already = await train(LLAMA_8B, "--method", "lora", "--grad-checkpointing");
+    expect(already.stdout).not.toContain("With --grad-checkpointing");
+  });
+
   it("prints the rank × target trade-off table for LoRA", async () => {
     const { stdout } = await train(LLAMA_8B, "--method", "lora");
     expect(stdout).toContain("rank and target trade-offs");

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { estimateTraining } from "../../api/estimate-training.js";
+import { estimateTrainingFromSpec } from "../../memory/training/estimate-training.js";
 import { trainingTradeOffs } from "../../memory/training/trade-offs.js";
 import type { Command } from "../command.js";
 import {
@@ -70,7 +71,17 @@ export const trainCommand: Command = {
       io.stdout(`${JSON.stringify(estimate, null, 2)}\n`);
       return 0;
     }
-    io.stdout(renderTrainingEstimate(estimate, trainingTradeOffs(estimate.spec, options), unit));
+    const checkpointed = estimate.assumptions.gradientCheckpointing
+      ? undefined
+      : estimateTrainingFromSpec(estimate.spec, { ...options, gradientCheckpointing: true });
+    io.stdout(
+      renderTrainingEstimate(
+        estimate,
+        trainingTradeOffs(estimate.spec, options),
+        unit,
+        checkpointed,
+      ),
+    );
     return 0;
   },
 };

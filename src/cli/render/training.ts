@@ -159,11 +159,14 @@ function renderTradeOffs(
 /**
  * The human-readable report of `vramfit train`: the per-GPU breakdown, totals, host memory,
  * the trade-off table, assumptions and warnings. Pure: returns the text.
+ *
+ * @param checkpointed - the same run with gradient checkpointing, shown as a hint when it is off.
  */
 export function renderTrainingEstimate(
   estimate: TrainingEstimate,
   tradeOffs: readonly TrainingTradeOff[],
   unit: MemoryUnit,
+  checkpointed?: TrainingEstimate,
 ): string {
   const { spec, memory, assumptions: a, parameters } = estimate;
   const unitName = unit === "gib" ? "GiB" : "GB";
@@ -196,6 +199,12 @@ export function renderTrainingEstimate(
       ? `  Needs ${unitValue(memory.perGpu.totalBytes, unit)} ${unitName} of GPU memory.`
       : `  Needs ${unitValue(memory.perGpu.totalBytes, unit)} ${unitName} on each of ${a.gpus} GPUs (${unitValue(memory.totalBytes, unit)} ${unitName} in all).`,
   ];
+  if (checkpointed !== undefined && !a.gradientCheckpointing) {
+    const saved = memory.perGpu.totalBytes - checkpointed.memory.perGpu.totalBytes;
+    lines.push(
+      `  With --grad-checkpointing: ${unitValue(checkpointed.memory.perGpu.totalBytes, unit)} ${unitName} per GPU (${unitValue(saved, unit)} ${unitName} less, about a third more compute).`,
+    );
+  }
   if (a.offloadOptimizer) {
     lines.push(
       `  Host (CPU) memory for offloaded optimizer states and master weights: ${unitValue(memory.hostBytesPerGpu, unit)} ${unitName} per GPU, ${unitValue(memory.hostTotalBytes, unit)} ${unitName} in all.`,

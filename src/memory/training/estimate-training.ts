@@ -17,11 +17,12 @@ import {
 } from "./model-states.js";
 import {
   activeParameterCount,
-  elementsOf,
   linearModules,
   parameterTensors,
   trainingParameterBreakdown,
+  type LinearModule,
   type LoraTarget,
+  type ParameterTensor,
 } from "./modules.js";
 import { trainingOverheadBytes } from "./overhead.js";
 import { BASE_PRECISIONS, nf4BitsPerParameter, TRAINING_PRECISIONS } from "./precision.js";
@@ -167,17 +168,20 @@ export function estimateTrainingFromSpec(
 ): TrainingEstimate {
   const { assumptions, warnings } = checkTrainingOptions(spec, options);
   const a = assumptions;
-  const breakdown = trainingParameterBreakdown(spec);
   const allTensors = parameterTensors(spec);
+  const modules = linearModules(spec);
+  const breakdown = trainingParameterBreakdown(spec, allTensors);
   const targets = a.targets ?? [];
   const rank = a.rank ?? 0;
-  const trainableTensors = a.method === "full" ? allTensors : loraTensors(spec, rank, targets);
+  const adapted = adaptedModules(spec, targets, modules);
+  const trainableTensors =
+    a.method === "full" ? allTensors : loraTensors(spec, rank, targets, adapted);
   const trainable = tensorParameterCount(trainableTensors);
   const recipe = TRAINING_PRECISIONS[a.precision];
 
   const base = a.method === "full" ? undefined : frozenBaseLayout(spec, a);
   const states = {
-    frozenWeightsBytes: base === undefined ? 0 : frozenBaseBytes(spec, base),
+    frozenWeightsBytes: base === undefined ? 0 : frozenBaseBytes(spec, base, allTensors),
     ...trainableStateBytes(trainableTensors, a.precision, a.optimizer),
   };
   const sharded = shardModelStates(states, a);
@@ -192,7 +196,14 @@ export function estimateTrainingFromSpec(
   });
   const tokens = a.sequenceLength * a.microBatchSize;
   const logits = logitsBytes(tokens, spec.vocabSize, a.crossEntropy, a.tensorParallel);
-  const temporaryWeightsBytes = temporaryWeights(spec, a, base, recipe.weightBytes);
+  const temporaryWeightsBytes = temporaryWeights(
+    spec,
+    a,
+    base,
+    recipe.weightBytes,
+    allTensors,
+    modules,
+  );
 
   const allocated =
     sharded.perGpu.frozenWeightsBytes +
@@ -231,7 +242,7 @@ export function estimateTrainingFromSpec(
     method: a.method,
     parameters: {
       total: breakdown.total,
-      active: activeParameterCount(spec),
+      active: activeParameterCount(spec, breakdown.total, modules),
       trainable,
       frozen: a.method === "full" ? 0 : breakdown.total,
       breakdown,
@@ -242,7 +253,7 @@ export function estimateTrainingFromSpec(
         : {
             rank,
             targets,
-            modules: adaptedModules(spec, targets).map((module) => ({
+            modules: adapted.map((module) => ({
               name: module.name,
               inFeatures: module.inFeatures,
               outFeatures: module.outFeatures,
@@ -322,11 +333,13 @@ function temporaryWeights(
   a: TrainingAssumptions,
   base: (FrozenBaseLayout & { readonly quantized: boolean }) | undefined,
   trainableWeightBytes: number,
+  allTensors: readonly ParameterTensor[],
+  modules: readonly LinearModule[],
 ): number {
   const t = a.tensorParallel;
   let bytes = 0;
   if (a.zeroStage === 3 && a.dataParallel > 1) {
-    const layerTensors = parameterTensors(spec).filter(
+    const layerTensors = allTensors.filter(
       (tensor) =>
         tensor.component === "attention" ||
         tensor.component === "mlp" ||
@@ -339,9 +352,7 @@ function temporaryWeights(
     bytes += (2 * layerBytes) / spec.numLayers / t;
   }
   if (base?.quantized === true) {
-    const largest = Math.max(
-      ...linearModules(spec).map((module) => elementsOf([module.inFeatures, module.outFeatures])),
-    );
+    const largest = Math.max(...modules.map((module) => module.inFeatures * module.outFeatures));
     bytes += (2 * largest) / t;
   }
   return bytes;

@@ -54,11 +54,17 @@ export const LORA_TARGET_ALIASES: Readonly<Record<string, readonly LoraTarget[]>
   c_fc: ["up"],
 };
 
-/** The projections LoRA wraps for `targets`: every module that serves at least one of them. */
-export function adaptedModules(spec: ModelSpec, targets: readonly LoraTarget[]): LinearModule[] {
-  return linearModules(spec).filter((module) =>
-    module.targets.some((target) => targets.includes(target)),
-  );
+/**
+ * The projections LoRA wraps for `targets`: every module that serves at least one of them.
+ *
+ * @param modules - {@link linearModules} of the spec, when the caller already has them.
+ */
+export function adaptedModules(
+  spec: ModelSpec,
+  targets: readonly LoraTarget[],
+  modules: readonly LinearModule[] = linearModules(spec),
+): LinearModule[] {
+  return modules.filter((module) => module.targets.some((target) => targets.includes(target)));
 }
 
 /** Trainable LoRA parameters of one module instance: `rank × (inFeatures + outFeatures)`. */
@@ -85,13 +91,18 @@ export function loraParameterCount(
   );
 }
 
-/** The adapter tensors an optimizer keeps state for: A (`rank × d_in`) and B (`d_out × rank`) per module. */
+/**
+ * The adapter tensors an optimizer keeps state for: A (`rank × d_in`) and B (`d_out × rank`) per module.
+ *
+ * @param modules - {@link linearModules} of the spec, when the caller already has them.
+ */
 export function loraTensors(
   spec: ModelSpec,
   rank: number,
   targets: readonly LoraTarget[],
+  modules: readonly LinearModule[] = linearModules(spec),
 ): ParameterTensor[] {
-  return adaptedModules(spec, targets).flatMap((module) => [
+  return adaptedModules(spec, targets, modules).flatMap((module) => [
     {
       name: `${module.name}.lora_A`,
       shape: [rank, module.inFeatures],

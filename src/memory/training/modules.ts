@@ -326,10 +326,15 @@ export function elementsOf(shape: readonly number[]): number {
  * Parameters by component, counted from {@link parameterTensors}: equal to `countParameters` for
  * dense models, and for mixture-of-experts models it counts every expert, the routers and the
  * shared experts from `spec.moe` (Mixtral-8x7B: 46,702,792,704).
+ *
+ * @param tensors - {@link parameterTensors} of the spec, when the caller already has them.
  */
-export function trainingParameterBreakdown(spec: ModelSpec): ParameterBreakdown {
+export function trainingParameterBreakdown(
+  spec: ModelSpec,
+  tensors: readonly ParameterTensor[] = parameterTensors(spec),
+): ParameterBreakdown {
   const sums = { embedding: 0, positionEmbedding: 0, attention: 0, mlp: 0, norms: 0, lmHead: 0 };
-  for (const tensor of parameterTensors(spec)) {
+  for (const tensor of tensors) {
     sums[tensor.component] += elementsOf(tensor.shape) * tensor.count;
   }
   return {
@@ -347,11 +352,17 @@ export function trainingParameterBreakdown(spec: ModelSpec): ParameterBreakdown 
 /**
  * Parameters each token runs through: everything except the routed experts a token skips
  * (`numExperts − expertsPerToken` of them in each MoE layer). Equals the total for dense models.
+ *
+ * @param total - the spec's total parameters, when the caller already has it.
+ * @param modules - {@link linearModules} of the spec, when the caller already has them.
  */
-export function activeParameterCount(spec: ModelSpec): number {
-  const total = trainingParameterBreakdown(spec).total;
+export function activeParameterCount(
+  spec: ModelSpec,
+  total: number = trainingParameterBreakdown(spec).total,
+  modules: readonly LinearModule[] = linearModules(spec),
+): number {
   let skipped = 0;
-  for (const module of linearModules(spec)) {
+  for (const module of modules) {
     if (module.tokenShare >= 1) continue;
     const perInstance =
       module.inFeatures * module.outFeatures + (module.bias ? module.outFeatures : 0);
