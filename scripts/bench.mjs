@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import {
   estimateInferenceFromSpec,
+  estimateTrainingFromSpec,
   findBundledModel,
   parseModelConfig,
   rankGpusForEstimate,
@@ -121,4 +122,28 @@ console.log(
 );
 console.log(
   `renderTemplates, all 7 targets: ${Math.round(allPerSecond).toLocaleString("en-US")} sets/s (12 files each)`,
+);
+
+// Training estimates: Llama-3-8B, the three methods round-robin at four sequence lengths.
+const llama8b = parseModelConfig(findBundledModel("meta-llama/Meta-Llama-3-8B").config);
+const methods = ["full", "lora", "qlora"];
+const trainingPerSecond = throughput((i) =>
+  estimateTrainingFromSpec(llama8b, {
+    method: methods[i % 3],
+    sequenceLength: contexts[i & 3],
+    gradientCheckpointing: true,
+  }),
+);
+const trainMs = coldStartMs([
+  join(root, "dist", "cli.js"),
+  "train",
+  "meta-llama/Meta-Llama-3-8B",
+  "--method",
+  "lora",
+]);
+console.log(
+  `pure estimateTrainingFromSpec:  ${Math.round(trainingPerSecond).toLocaleString("en-US")} estimates/s`,
+);
+console.log(
+  `cold start, vramfit train (with the 9-row trade-off table): ${trainMs.toFixed(1)} ms (median of 15), ${(trainMs / bareMs).toFixed(2)}× bare node`,
 );

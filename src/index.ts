@@ -277,3 +277,104 @@ export {
   KUBERNETES_DEPLOYMENT_KEYS,
   NVIDIA_GPU_RESOURCE,
 } from "./plan/templates/kubernetes-catalog.js";
+// Training and fine-tuning memory (full, LoRA, QLoRA).
+export { estimateTraining } from "./api/estimate-training.js";
+export { estimateTrainingFromSpec, frozenBaseLayout } from "./memory/training/estimate-training.js";
+export type {
+  BytesPerParameter,
+  LoraModuleCount,
+  TrainingEstimate,
+  TrainingMemory,
+} from "./memory/training/estimate-training.js";
+export {
+  checkTrainingOptions,
+  DEFAULT_TRAINING_OPTIONS,
+  resolveTrainingOptions,
+  TRAINING_METHODS,
+} from "./memory/training/training-options.js";
+export type {
+  ResolvedTrainingOptions,
+  TrainingAssumptions,
+  TrainingMethod,
+  TrainingOptions,
+  ZeroStage,
+} from "./memory/training/training-options.js";
+export {
+  BASE_PRECISION_IDS,
+  BASE_PRECISIONS,
+  nf4BitsPerParameter,
+  TRAINING_PRECISION_IDS,
+  TRAINING_PRECISIONS,
+} from "./memory/training/precision.js";
+export type {
+  BasePrecision,
+  BasePrecisionSpec,
+  TrainingPrecision,
+  TrainingPrecisionSpec,
+} from "./memory/training/precision.js";
+export {
+  OPTIMIZER_8BIT_BLOCK_SIZE,
+  OPTIMIZER_IDS,
+  OPTIMIZERS,
+  optimizerStateBytes,
+} from "./memory/training/optimizers.js";
+export type {
+  OptimizerId,
+  OptimizerSpec,
+  OptimizerStateLayout,
+} from "./memory/training/optimizers.js";
+export {
+  activeParameterCount,
+  elementsOf,
+  LORA_TARGETS,
+  linearModules,
+  moeLayerCount,
+  parameterTensors,
+  trainingParameterBreakdown,
+} from "./memory/training/modules.js";
+export type { LinearModule, LoraTarget, ParameterTensor } from "./memory/training/modules.js";
+export {
+  adaptedModules,
+  LORA_TARGET_ALIASES,
+  LORA_TARGET_PRESET_IDS,
+  LORA_TARGET_PRESETS,
+  loraParameterCount,
+  loraParametersPerModule,
+  loraTensors,
+  tensorParameterCount,
+} from "./memory/training/lora.js";
+export type { LoraTargetPreset } from "./memory/training/lora.js";
+export {
+  frozenBaseBytes,
+  shardModelStates,
+  trainableStateBytes,
+} from "./memory/training/model-states.js";
+export type {
+  FrozenBaseLayout,
+  ModelStateBytes,
+  Parallelism,
+  ShardedModelStates,
+} from "./memory/training/model-states.js";
+export {
+  activationBytes,
+  activationBytesPerLayer,
+  ATTENTION_KERNELS,
+  CROSS_ENTROPY,
+  CROSS_ENTROPY_IDS,
+  logitsBytes,
+} from "./memory/training/activations.js";
+export type {
+  ActivationBytes,
+  ActivationOptions,
+  AttentionKernel,
+  CrossEntropyKind,
+  CrossEntropySpec,
+} from "./memory/training/activations.js";
+export { trainingOverheadBytes } from "./memory/training/overhead.js";
+export type { TrainingOverhead } from "./memory/training/overhead.js";
+export {
+  TRADE_OFF_RANKS,
+  TRADE_OFF_TARGETS,
+  trainingTradeOffs,
+} from "./memory/training/trade-offs.js";
+export type { TrainingTradeOff } from "./memory/training/trade-offs.js";

@@ -1,0 +1,33 @@
+import {
+  estimateTrainingFromSpec,
+  type TrainingEstimate,
+} from "../memory/training/estimate-training.js";
+import type { TrainingOptions } from "../memory/training/training-options.js";
+import type { ModelInput } from "./model-input.js";
+import { resolveModel } from "./resolve-model.js";
+import type { ResolveModelOptions } from "./resolve-options.js";
+
+/**
+ * Estimates the GPU memory to train or fine-tune a model: resolves it (repo id, local path,
+ * config object or spec), then sizes model states, activations, logits and overhead per GPU for
+ * full training, LoRA or QLoRA.
+ *
+ * @throws {ModelNotFoundError} when the model cannot be found.
+ * @throws {InvalidConfigError} when its config cannot describe a model.
+ * @throws {InvalidOptionError} for options vramfit cannot use.
+ * @example
+ * const estimate = await estimateTraining("meta-llama/Meta-Llama-3-8B", { method: "lora", rank: 16 });
+ * estimate.parameters.trainable // 41_943_040
+ * formatBytes(estimate.memory.perGpu.totalBytes)
+ */
+export async function estimateTraining(
+  model: ModelInput,
+  options: TrainingOptions & ResolveModelOptions = {},
+): Promise<TrainingEstimate> {
+  const resolved = await resolveModel(model, options);
+  const estimate = estimateTrainingFromSpec(resolved.spec, options);
+  return {
+    ...estimate,
+    model: { ...estimate.model, id: resolved.id, source: resolved.source },
+  };
+}

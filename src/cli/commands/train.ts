@@ -1,0 +1,87 @@
+import { parseArgs } from "node:util";
+import { estimateTraining } from "../../api/estimate-training.js";
+import { estimateTrainingFromSpec } from "../../memory/training/estimate-training.js";
+import { trainingTradeOffs } from "../../memory/training/trade-offs.js";
+import type { Command } from "../command.js";
+import {
+  MODEL_FLAGS,
+  MODEL_FLAGS_HELP,
+  OUTPUT_FLAGS,
+  OUTPUT_FLAGS_HELP,
+  resolveOptionsFromFlags,
+  unitFromFlags,
+} from "../flags.js";
+import { renderTrainingEstimate } from "../render/training.js";
+import {
+  TRAINING_FLAGS,
+  TRAINING_FLAGS_HELP,
+  trainingOptionsFromFlags,
+} from "../training-flags.js";
+import { UsageError } from "../usage-error.js";
+import { resolveModelArgument } from "./model-argument.js";
+
+const HELP = `Usage: vramfit train <model> [options]
+
+Estimates the GPU memory to train or fine-tune <model>, per GPU: weights, gradients, optimizer
+states and master weights (or a frozen base plus LoRA adapters), activations, the logits at the
+loss, CUDA context and fragmentation. Prints a rank / target trade-off table for LoRA and QLoRA,
+and the LoRA and QLoRA alternatives for full training.
+
+<model>  a Hub repo id (e.g. meta-llama/Meta-Llama-3-8B), a path to a config.json,
+         or a folder holding one.
+
+Options:
+${[TRAINING_FLAGS_HELP, MODEL_FLAGS_HELP, OUTPUT_FLAGS_HELP].filter(Boolean).join("\n")}
+
+Examples:
+  vramfit train meta-llama/Meta-Llama-3-8B --method lora --rank 16 --seq 2k
+  vramfit train meta-llama/Meta-Llama-3-8B --gpus 8 --zero 3 --grad-checkpointing
+`;
+
+const OPTIONS = { ...TRAINING_FLAGS, ...MODEL_FLAGS, ...OUTPUT_FLAGS } as const;
+
+/** `vramfit train`: the training and fine-tuning memory estimate. */
+export const trainCommand: Command = {
+  name: "train",
+  summary: "GPU memory to train or fine-tune a model: full, LoRA, QLoRA",
+  help: HELP,
+  async run(argv, io) {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: OPTIONS,
+      allowPositionals: true,
+    });
+    if (values.help === true) {
+      io.stdout(HELP);
+      return 0;
+    }
+    const [model, extra] = positionals;
+    if (model === undefined) {
+      throw new UsageError("train needs a model: a repo id, a config.json or a folder.");
+    }
+    if (extra !== undefined) throw new UsageError(`Unexpected argument "${extra}".`);
+
+    const options = trainingOptionsFromFlags(values);
+    const unit = unitFromFlags(values);
+    const estimate = await estimateTraining(resolveModelArgument(model, io), {
+      ...options,
+      ...resolveOptionsFromFlags(values, io),
+    });
+    if (values.json === true) {
+      io.stdout(`${JSON.stringify(estimate, null, 2)}\n`);
+      return 0;
+    }
+    const checkpointed = estimate.assumptions.gradientCheckpointing
+      ? undefined
+      : estimateTrainingFromSpec(estimate.spec, { ...options, gradientCheckpointing: true });
+    io.stdout(
+      renderTrainingEstimate(
+        estimate,
+        trainingTradeOffs(estimate.spec, options),
+        unit,
+        checkpointed,
+      ),
+    );
+    return 0;
+  },
+};

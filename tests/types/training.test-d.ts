@@ -1,0 +1,47 @@
+import { describe, expectTypeOf, it } from "vitest";
+import {
+  estimateTraining,
+  estimateTrainingFromSpec,
+  type LoraTarget,
+  type OptimizerId,
+  type ResolveModelOptions,
+  type TrainingEstimate,
+  type TrainingMethod,
+  type TrainingOptions,
+  type ZeroStage,
+} from "../../src/index.js";
+
+describe("training types", () => {
+  it("estimateTraining is async and parallel to estimateTrainingFromSpec", () => {
+    expectTypeOf(estimateTraining).returns.resolves.toEqualTypeOf<TrainingEstimate>();
+    expectTypeOf(estimateTrainingFromSpec).returns.toEqualTypeOf<TrainingEstimate>();
+    expectTypeOf(estimateTraining)
+      .parameter(1)
+      .toEqualTypeOf<(TrainingOptions & ResolveModelOptions) | undefined>();
+  });
+
+  it("methods, optimizers, targets and ZeRO stages are literal unions", () => {
+    expectTypeOf<TrainingMethod>().toEqualTypeOf<"full" | "lora" | "qlora">();
+    expectTypeOf<OptimizerId>().toEqualTypeOf<
+      "adamw" | "adamw-8bit" | "sgd" | "sgd-momentum" | "adafactor"
+    >();
+    expectTypeOf<ZeroStage>().toEqualTypeOf<0 | 1 | 2 | 3>();
+    expectTypeOf<LoraTarget>().toEqualTypeOf<
+      "q" | "k" | "v" | "o" | "gate" | "up" | "down" | "router"
+    >();
+  });
+
+  it("options reject a ZeRO stage 4 and an unknown method at compile time", () => {
+    // @ts-expect-error: ZeRO has stages 0-3
+    const zero: TrainingOptions = { zeroStage: 4 };
+    // @ts-expect-error: "dora" is not a TrainingMethod
+    const method: TrainingOptions = { method: "dora" };
+    expectTypeOf(zero).toExtend<TrainingOptions>();
+    expectTypeOf(method).toExtend<TrainingOptions>();
+  });
+
+  it("sizes are plain numbers of bytes; LoRA details are absent for full training", () => {
+    expectTypeOf<TrainingEstimate["memory"]["perGpu"]["totalBytes"]>().toEqualTypeOf<number>();
+    expectTypeOf<TrainingEstimate["lora"]>().toExtend<object | undefined>();
+  });
+});
