@@ -1,7 +1,14 @@
 import type { z } from "zod";
 import { InvalidConfigError } from "../errors.js";
 import type { ModelSpec } from "../model/model-spec.js";
-import { ModelConfigSchema, type ModelConfig } from "./model-config.js";
+import {
+  ModelConfigSchema,
+  QUANTIZATION_CONFIG_FIELDS,
+  TEXT_CONFIG_FIELDS,
+  VISION_CONFIG_FIELDS,
+  type FieldKind,
+  type ModelConfig,
+} from "./model-config.js";
 import { toModelSpec, type NormalizeOptions } from "./normalize.js";
 
 /**
@@ -19,6 +26,9 @@ export function validateModelConfig(json: unknown, options: NormalizeOptions = {
       problem: `expected a JSON object, got ${describe(json)}`,
     });
   }
+  // Most configs are valid: a structural check built from the same field table answers
+  // them without zod's copy; zod runs only to explain a failure (or a shape the check skips).
+  if (conforms(json as Record<string, unknown>)) return json as ModelConfig;
   const result = ModelConfigSchema.safeParse(json, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
@@ -40,6 +50,68 @@ export function validateModelConfig(json: unknown, options: NormalizeOptions = {
  */
 export function parseModelConfig(json: unknown, options: NormalizeOptions = {}): ModelSpec {
   return toModelSpec(validateModelConfig(json, options), options);
+}
+
+function isSafeInteger(value: unknown): value is number {
+  return Number.isSafeInteger(value);
+}
+
+/** One check per field kind, mirroring the zod schemas of FIELD_KINDS (null and undefined pass). */
+const CHECKS: Record<FieldKind, (value: unknown) => boolean> = {
+  dimension: (value) => value === null || (isSafeInteger(value) && value > 0),
+  count: (value) => value === null || (isSafeInteger(value) && value >= 0),
+  integer: (value) => value === null || isSafeInteger(value),
+  number: (value) => value === null || (typeof value === "number" && Number.isFinite(value)),
+  boolean: (value) => value === null || typeof value === "boolean",
+  string: (value) => value === null || typeof value === "string",
+  strings: (value) =>
+    value === null || (Array.isArray(value) && value.every((item) => typeof item === "string")),
+  counts: (value) =>
+    value === null ||
+    (Array.isArray(value) && value.every((item) => isSafeInteger(item) && item >= 0)),
+  dimensionOrAuto: (value) => value === null || value === "auto" || (isSafeInteger(value) && value > 0),
+};
+
+function fieldsConform(
+  object: Record<string, unknown>,
+  fields: Readonly<Record<string, FieldKind>>,
+): boolean {
+  for (const key in object) {
+    if (!Object.hasOwn(fields, key)) continue;
+    const value = object[key];
+    if (value !== undefined && !CHECKS[fields[key] as FieldKind](value)) return false;
+  }
+  return true;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** An optional nested object (`text_config`, ...) that conforms to its fields, or is absent. */
+function nestedConforms(
+  value: unknown,
+  check: (object: Record<string, unknown>) => boolean,
+): boolean {
+  return value === undefined || value === null || (isPlainObject(value) && check(value));
+}
+
+function textConforms(object: Record<string, unknown>): boolean {
+  return (
+    fieldsConform(object, TEXT_CONFIG_FIELDS) &&
+    nestedConforms(object.quantization_config, (quantization) =>
+      fieldsConform(quantization, QUANTIZATION_CONFIG_FIELDS),
+    )
+  );
+}
+
+/** Whether a config.json object passes {@link ModelConfigSchema}, checked without copying it. */
+function conforms(json: Record<string, unknown>): boolean {
+  return (
+    textConforms(json) &&
+    nestedConforms(json.text_config, textConforms) &&
+    nestedConforms(json.vision_config, (vision) => fieldsConform(vision, VISION_CONFIG_FIELDS))
+  );
 }
 
 function explain(issue: z.core.$ZodIssue | undefined): string {
