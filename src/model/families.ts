@@ -219,9 +219,9 @@ export const ARCHITECTURE_FAMILIES = {
     tieWordEmbeddingsDefault: false,
     source: `${TRANSFORMERS}/qwen3_next/modeling_qwen3_next.py`,
   },
-  // BERT: post-norm encoder; the embedding LayerNorm takes the final norm's slot.
+  // BERT: post-norm encoder with no final norm; its embedding LayerNorm fills that slot of the count.
   bert: {
-    layout: { ...PLAIN_WITH_BIASES, noFinalNorm: true },
+    layout: PLAIN_WITH_BIASES,
     learnedPositions: true,
     tieWordEmbeddingsDefault: true,
     source: `${TRANSFORMERS}/bert/modeling_bert.py`,

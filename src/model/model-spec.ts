@@ -37,8 +37,6 @@ export interface ArchitectureLayout {
   readonly attentionSinks?: boolean | undefined;
   /** The query projection also produces an output gate, doubling its width (Qwen3-Next). */
   readonly gatedQuery?: boolean | undefined;
-  /** No final norm after the last layer (BERT's post-norm layers; its embedding LayerNorm takes that slot). */
-  readonly noFinalNorm?: boolean | undefined;
 }
 
 /**

@@ -96,8 +96,7 @@ export function countParameters(spec: ModelSpec): ParameterBreakdown {
     spec.stateSpace === undefined
       ? 0
       : spec.stateSpace.numLayers * spec.stateSpace.parametersPerLayer;
-  const finalNorms = spec.layout.noFinalNorm === true ? 0 : 1;
-  const norms = (spec.numLayers * spec.layout.normsPerLayer + finalNorms) * normParameters(spec);
+  const norms = (spec.numLayers * spec.layout.normsPerLayer + 1) * normParameters(spec);
   const lmHead = spec.tieWordEmbeddings ? 0 : spec.vocabSize * spec.hiddenSize;
   const vision =
     spec.vision === undefined ? 0 : spec.vision.towerParameters + spec.vision.projectorParameters;
