@@ -4,7 +4,12 @@ import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { estimateInferenceFromSpec, findBundledModel, parseModelConfig } from "../dist/index.js";
+import {
+  BUNDLED_MODELS,
+  estimateInferenceFromSpec,
+  findBundledModel,
+  parseModelConfig,
+} from "../dist/index.js";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -43,6 +48,41 @@ const perSecond = throughput((i) =>
   estimateInferenceFromSpec(spec, { contextLength: contexts[i & 3], batchSize: 8 }),
 );
 
+// Parse + estimate over a mixed set of 20 bundled configs: dense, MoE (the 671B DeepSeek-R1,
+// the 1T Kimi-K2), MLA, sliding-window, hybrid Mamba, multimodal and pre-quantized.
+const MIXED = [
+  "deepseek-ai/DeepSeek-R1",
+  "moonshotai/Kimi-K2-Instruct",
+  "meta-llama/Meta-Llama-3-8B",
+  "meta-llama/Meta-Llama-3-70B",
+  "mistralai/Mixtral-8x7B-v0.1",
+  "Qwen/Qwen3-30B-A3B",
+  "Qwen/Qwen1.5-MoE-A2.7B-Chat-GPTQ-Int4",
+  "Qwen/Qwen3-Next-80B-A3B-Thinking",
+  "openai/gpt-oss-120b",
+  "meta-llama/Llama-4-Scout-17B-16E-Instruct",
+  "google/gemma-3-4b-it",
+  "google/gemma-2-9b",
+  "Qwen/Qwen2.5-VL-3B-Instruct",
+  "llava-hf/llava-1.5-7b-hf",
+  "ai21labs/AI21-Jamba-1.5-Mini",
+  "nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16",
+  "tiiuae/falcon-7b-instruct",
+  "google-bert/bert-base-uncased",
+  "facebook/opt-6.7b",
+  "bigscience/bloom-560m",
+].map((repo) => findBundledModel(repo).config);
+const mixedPerSecond = throughput((i) =>
+  estimateInferenceFromSpec(parseModelConfig(MIXED[i % MIXED.length]), {
+    contextLength: contexts[i & 3],
+    batchSize: 8,
+  }),
+);
+const deepseek = findBundledModel("deepseek-ai/DeepSeek-R1").config;
+const llama8b = findBundledModel("meta-llama/Meta-Llama-3-8B").config;
+const deepseekPerSecond = throughput(() => estimateInferenceFromSpec(parseModelConfig(deepseek)));
+const llama8bPerSecond = throughput(() => estimateInferenceFromSpec(parseModelConfig(llama8b)));
+
 const bareMs = coldStartMs(["-e", "0"]);
 const cliMs = coldStartMs([
   join(root, "dist", "cli.js"),
@@ -56,6 +96,12 @@ console.log(
 );
 console.log(
   `pure estimateInferenceFromSpec: ${Math.round(perSecond).toLocaleString("en-US")} estimates/s`,
+);
+console.log(
+  `parse + estimate, ${MIXED.length} mixed configs: ${Math.round(mixedPerSecond).toLocaleString("en-US")}/s (of ${BUNDLED_MODELS.length} bundled)`,
+);
+console.log(
+  `parse + estimate, DeepSeek-R1 (671B MoE): ${Math.round(deepseekPerSecond).toLocaleString("en-US")}/s; Llama-3-8B: ${Math.round(llama8bPerSecond).toLocaleString("en-US")}/s`,
 );
 console.log(`cold start, bare node -e 0:     ${bareMs.toFixed(1)} ms (median of 15)`);
 console.log(

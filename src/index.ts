@@ -119,7 +119,11 @@ export {
   qwenVisionParameters,
   siglipVisionParameters,
 } from "./model/vision.js";
-export type { Llama4VisionDimensions, QwenVisionDimensions, VitDimensions } from "./model/vision.js";
+export type {
+  Llama4VisionDimensions,
+  QwenVisionDimensions,
+  VitDimensions,
+} from "./model/vision.js";
 export type {
   AttentionLayers,
   ExtraParameters,

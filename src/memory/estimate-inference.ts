@@ -104,7 +104,9 @@ export function estimateInferenceFromSpec(
     );
   }
   if (spec.encoderOnly === true) {
-    warnings.push("encoder-only model: no KV cache; one forward pass's activations are in the overhead");
+    warnings.push(
+      "encoder-only model: no KV cache; one forward pass's activations are in the overhead",
+    );
   }
 
   return {

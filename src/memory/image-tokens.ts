@@ -34,7 +34,9 @@ export function imageTokensPerImage(vision: VisionEncoder, size: ImageSize): num
       let columns = Math.max(1, Math.round(size.width / unit));
       const pixels = rows * columns * unit * unit;
       if (pixels > QWEN_MAX_PIXELS || pixels < QWEN_MIN_PIXELS) {
-        const scale = Math.sqrt((pixels > QWEN_MAX_PIXELS ? QWEN_MAX_PIXELS : QWEN_MIN_PIXELS) / pixels);
+        const scale = Math.sqrt(
+          (pixels > QWEN_MAX_PIXELS ? QWEN_MAX_PIXELS : QWEN_MIN_PIXELS) / pixels,
+        );
         const round = pixels > QWEN_MAX_PIXELS ? Math.floor : Math.ceil;
         rows = Math.max(1, round(rows * scale));
         columns = Math.max(1, round(columns * scale));

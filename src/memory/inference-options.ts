@@ -224,7 +224,8 @@ export function resolveInferenceOptions(
       `expected positive integer pixels, got ${imageSize.width} × ${imageSize.height}`,
     );
   }
-  const tokensPerImage = spec.vision === undefined ? 0 : imageTokensPerImage(spec.vision, imageSize);
+  const tokensPerImage =
+    spec.vision === undefined ? 0 : imageTokensPerImage(spec.vision, imageSize);
   const imageTokensPerSequence = imagesPerRequest * tokensPerImage;
   if (spec.vision !== undefined) {
     notes.push(

@@ -242,7 +242,13 @@ export const ARCHITECTURE_FAMILIES = {
   },
   // MPT: no biases anywhere, LayerNorms without bias (a weight only, counted like RMSNorm), ALiBi.
   mpt: {
-    layout: { ...PLAIN_WITH_BIASES, norm: "rmsnorm", qkvBias: false, outputBias: false, mlpBias: false },
+    layout: {
+      ...PLAIN_WITH_BIASES,
+      norm: "rmsnorm",
+      qkvBias: false,
+      outputBias: false,
+      mlpBias: false,
+    },
     learnedPositions: false,
     tieWordEmbeddingsDefault: true,
     source: `${TRANSFORMERS}/mpt/modeling_mpt.py`,

@@ -30,7 +30,8 @@ export function routerParametersPerLayer(spec: ModelSpec, moe: MixtureOfExperts)
   const gate = spec.hiddenSize * moe.numExperts;
   const bias = moe.routerBias === true ? moe.numExperts : 0;
   const correction = moe.routerCorrectionBias === true ? moe.numExperts : 0;
-  const sharedGate = moe.sharedExpertGate === true && moe.numSharedExperts > 0 ? spec.hiddenSize : 0;
+  const sharedGate =
+    moe.sharedExpertGate === true && moe.numSharedExperts > 0 ? spec.hiddenSize : 0;
   return gate + bias + correction + sharedGate;
 }
 

@@ -2,7 +2,11 @@ import { attentionLayerCount, denseMlpLayerCount } from "./layers.js";
 import { mlaParametersPerLayer } from "./mla.js";
 import { mlpParameters } from "./mlp.js";
 import type { ModelSpec } from "./model-spec.js";
-import { moeParametersPerLayer, routedExpertParametersPerLayer, routerParametersPerLayer } from "./moe.js";
+import {
+  moeParametersPerLayer,
+  routedExpertParametersPerLayer,
+  routerParametersPerLayer,
+} from "./moe.js";
 
 /**
  * A model's parameters by component. `linear` (attention + MLP projections, with their
@@ -90,8 +94,7 @@ export function countParameters(spec: ModelSpec): ParameterBreakdown {
     (spec.moe === undefined ? 0 : moeLayers * moeParametersPerLayer(spec, spec.moe));
   const routedExperts =
     spec.moe === undefined ? 0 : moeLayers * routedExpertParametersPerLayer(spec, spec.moe);
-  const router =
-    spec.moe === undefined ? 0 : moeLayers * routerParametersPerLayer(spec, spec.moe);
+  const router = spec.moe === undefined ? 0 : moeLayers * routerParametersPerLayer(spec, spec.moe);
   const stateSpace =
     spec.stateSpace === undefined
       ? 0

@@ -44,7 +44,8 @@ export function mamba1Mixer(d: Mamba1Dimensions): MixerShape {
   const outProjection = d.innerSize * d.hiddenSize + (d.projectionBias ? d.hiddenSize : 0);
   const norms = d.innerNorms ? d.dtRank + 2 * d.stateSize : 0;
   return {
-    parameters: inProjection + conv + xProjection + dtProjection + stateMatrices + outProjection + norms,
+    parameters:
+      inProjection + conv + xProjection + dtProjection + stateMatrices + outProjection + norms,
     convStateElements: (d.convKernel - 1) * d.innerSize,
     recurrentStateElements: d.innerSize * d.stateSize,
   };

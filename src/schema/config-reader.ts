@@ -1,5 +1,5 @@
 import { InvalidConfigError } from "../errors.js";
-import type { TEXT_CONFIG_FIELDS, TextConfig } from "./model-config.js";
+import { TEXT_CONFIG_FIELDS, type TextConfig } from "./model-config.js";
 
 /**
  * Reads the text-model fields of a config.json: `text_config` first, then the top level,
@@ -29,10 +29,7 @@ export interface ConfigReader {
 /** Keys of {@link TEXT_CONFIG_FIELDS} whose values are numbers. */
 export type NumericKey = {
   [K in keyof typeof TEXT_CONFIG_FIELDS]: (typeof TEXT_CONFIG_FIELDS)[K] extends
-    | "dimension"
-    | "count"
-    | "integer"
-    | "number"
+    "dimension" | "count" | "integer" | "number"
     ? K
     : never;
 }[keyof typeof TEXT_CONFIG_FIELDS];
@@ -44,29 +41,37 @@ export interface ConfigReaderOptions {
   readonly defaults?: { readonly values: Partial<TextConfig>; readonly source: string } | undefined;
 }
 
-/** Builds a {@link ConfigReader} over a config and its optional nested `text_config`. */
+/**
+ * Builds a {@link ConfigReader} over a config and its optional nested `text_config`.
+ * `collected` is the field map {@link collectTextFields} already built while validating.
+ */
 export function createConfigReader(
   top: TextConfig,
   text: TextConfig | undefined,
   options: ConfigReaderOptions,
+  collected?: Map<string, unknown>,
 ): ConfigReader {
   const prefix = text === undefined ? "" : "text_config.";
   const approximations: string[] = [];
   const defaults = options.defaults;
-  const defaulted = new Set<string>();
+  let defaulted: Set<string> | undefined;
+  // One pass over each layer's keys into a Map: every family reader looks fields up many
+  // times, and a Map lookup stays fast however many shapes of config.json pass through.
+  const values = collected ?? collectTextFields(top, text);
 
   function read<K extends keyof TextConfig>(key: K): NonNullable<TextConfig[K]> | undefined {
-    const value = text?.[key] ?? top[key];
-    if (value !== undefined && value !== null) return value;
+    const value = values.get(key);
+    if (value !== undefined) return value as NonNullable<TextConfig[K]>;
     const fallback = defaults?.values[key];
     if (fallback === undefined || fallback === null) return undefined;
+    defaulted ??= new Set();
     if (!defaulted.has(key)) {
       defaulted.add(key);
       approximations.push(
         `${prefix}${key} absent: ${JSON.stringify(fallback)} from ${defaults?.source ?? "the config class"}'s default`,
       );
     }
-    return fallback as NonNullable<TextConfig[K]>;
+    return fallback;
   }
 
   function readFirst(aliases: readonly NumericKey[]): number | undefined {
@@ -95,4 +100,20 @@ export function createConfigReader(
       });
     },
   };
+}
+
+/** The text fields vramfit reads, set (not null), `text_config` winning over the top level. */
+export function collectTextFields(
+  top: TextConfig,
+  text: TextConfig | undefined,
+): Map<string, unknown> {
+  const values = new Map<string, unknown>();
+  for (const layer of text === undefined ? [top] : [top, text]) {
+    for (const key in layer) {
+      if (!Object.hasOwn(TEXT_CONFIG_FIELDS, key)) continue;
+      const value = (layer as Record<string, unknown>)[key];
+      if (value !== undefined && value !== null) values.set(key, value);
+    }
+  }
+  return values;
 }

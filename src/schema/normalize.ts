@@ -68,12 +68,29 @@ const STANDARD_FIELDS = [
  * or a section vramfit cannot size (an unknown layer type or quantization method).
  */
 export function toModelSpec(config: ModelConfig, options: NormalizeOptions = {}): ModelSpec {
+  return specFromConfig(config, options, undefined);
+}
+
+/**
+ * {@link toModelSpec} with the text fields already collected (parse.ts collects them in
+ * the same pass that validates the file).
+ */
+export function specFromConfig(
+  config: ModelConfig,
+  options: NormalizeOptions,
+  collected: Map<string, unknown> | undefined,
+): ModelSpec {
   const subject = options.subject ?? "config object";
   const text = config.text_config ?? undefined;
-  const reader = createConfigReader(config, text, {
-    subject,
-    defaults: text === undefined ? undefined : textConfigDefaults(text.model_type ?? undefined),
-  });
+  const reader = createConfigReader(
+    config,
+    text,
+    {
+      subject,
+      defaults: text === undefined ? undefined : textConfigDefaults(text.model_type ?? undefined),
+    },
+    collected,
+  );
   const { approximations, prefix } = reader;
   const modelType = reader.modelType;
   const family = familyFacts(modelType) ?? familyFacts(modelType?.replace(/_text$/, ""));
@@ -82,7 +99,10 @@ export function toModelSpec(config: ModelConfig, options: NormalizeOptions = {})
 
   const numLayers = reader.require("layer count", CONFIG_ALIASES.numLayers);
   const hiddenSize = reader.require("hidden size", CONFIG_ALIASES.hiddenSize);
-  const numAttentionHeads = reader.require("attention head count", CONFIG_ALIASES.numAttentionHeads);
+  const numAttentionHeads = reader.require(
+    "attention head count",
+    CONFIG_ALIASES.numAttentionHeads,
+  );
   const vocabSize = reader.require("vocabulary size", CONFIG_ALIASES.vocabSize);
   const maxPositionEmbeddings = reader.readFirst(CONFIG_ALIASES.maxPositionEmbeddings);
 
@@ -169,7 +189,10 @@ export function toModelSpec(config: ModelConfig, options: NormalizeOptions = {})
  */
 function refuseUnsizable(reader: ConfigReader, modelType: string | undefined): void {
   const missing = STANDARD_FIELDS.filter(([, aliases]) => reader.readFirst(aliases) === undefined);
-  const name = modelType === undefined ? "config.json has no model_type" : `model_type "${modelType}" is not a family vramfit knows`;
+  const name =
+    modelType === undefined
+      ? "config.json has no model_type"
+      : `model_type "${modelType}" is not a family vramfit knows`;
   if (missing.length > 0) {
     throw new UnsupportedArchitectureError(
       modelType,
@@ -190,15 +213,23 @@ function mlpWidth(reader: ConfigReader, facts: FamilyFacts, hiddenSize: number):
     case "mpt":
       return Math.round((reader.read("expansion_ratio") ?? 4) * hiddenSize);
     case "llama4_text":
-      return reader.read("intermediate_size_mlp") ?? reader.require("MLP width", CONFIG_ALIASES.intermediateSize);
+      return (
+        reader.read("intermediate_size_mlp") ??
+        reader.require("MLP width", CONFIG_ALIASES.intermediateSize)
+      );
     case "granitemoehybrid":
       // The shared MLP runs on every layer; intermediate_size is the experts' width.
-      return reader.read("shared_intermediate_size") ?? reader.require("MLP width", CONFIG_ALIASES.intermediateSize);
+      return (
+        reader.read("shared_intermediate_size") ??
+        reader.require("MLP width", CONFIG_ALIASES.intermediateSize)
+      );
   }
   // GPT-2 style models define the MLP width as 4 × hidden when n_inner is null.
   return (
     reader.readFirst(CONFIG_ALIASES.intermediateSize) ??
-    (facts.layout.mlp === "plain" ? 4 * hiddenSize : reader.require("MLP width", CONFIG_ALIASES.intermediateSize))
+    (facts.layout.mlp === "plain"
+      ? 4 * hiddenSize
+      : reader.require("MLP width", CONFIG_ALIASES.intermediateSize))
   );
 }
 
@@ -208,33 +239,49 @@ function layoutOf(
   facts: FamilyFacts,
   maxPositionEmbeddings: number | undefined,
 ): ArchitectureLayout {
-  const layout = { ...facts.layout };
+  const base = facts.layout;
+  let qkvBias = base.qkvBias;
+  let outputBias = base.outputBias;
+  let mlpBias = base.mlpBias;
+  let normsPerLayer = base.normsPerLayer;
+  let positions = facts.learnedPositions ? (maxPositionEmbeddings ?? 0) : 0;
   switch (reader.modelType) {
     case "falcon": {
-      const bias = reader.read("bias") ?? false;
-      const norms =
-        reader.read("new_decoder_architecture") === true ? 2 : reader.read("parallel_attn") === false ? 2 : 1;
-      return { ...layout, qkvBias: bias, outputBias: bias, mlpBias: bias, normsPerLayer: norms, learnedPositionEmbeddings: 0 };
+      qkvBias = outputBias = mlpBias = reader.read("bias") ?? false;
+      normsPerLayer =
+        reader.read("new_decoder_architecture") === true || reader.read("parallel_attn") === false
+          ? 2
+          : 1;
+      break;
     }
-    case "mpt": {
-      const bias = reader.read("no_bias") === false;
-      return { ...layout, qkvBias: bias, outputBias: bias, mlpBias: bias, learnedPositionEmbeddings: 0 };
-    }
-    case "opt": {
-      const bias = reader.read("enable_bias") ?? true;
+    case "mpt":
+      qkvBias = outputBias = mlpBias = reader.read("no_bias") === false;
+      break;
+    case "opt":
+      qkvBias = outputBias = mlpBias = reader.read("enable_bias") ?? true;
       // OPTLearnedPositionalEmbedding keeps 2 extra rows (its offset).
-      return { ...layout, qkvBias: bias, outputBias: bias, mlpBias: bias, learnedPositionEmbeddings: (maxPositionEmbeddings ?? 0) + 2 };
+      positions = (maxPositionEmbeddings ?? 0) + 2;
+      break;
+    default: {
+      // Llama-family configs switch biases on with attention_bias / mlp_bias.
+      const attentionBias = reader.read("attention_bias");
+      qkvBias = attentionBias ?? qkvBias;
+      outputBias = attentionBias ?? outputBias;
+      mlpBias = reader.read("mlp_bias") ?? mlpBias;
     }
   }
-  const attentionBias = reader.read("attention_bias");
-  const mlpBias = reader.read("mlp_bias");
+  // Every field written in one fixed order: one object shape for every family.
   return {
-    ...layout,
-    // Llama-family configs switch biases on with attention_bias / mlp_bias.
-    qkvBias: attentionBias ?? layout.qkvBias,
-    outputBias: attentionBias ?? layout.outputBias,
-    mlpBias: mlpBias ?? layout.mlpBias,
-    learnedPositionEmbeddings: facts.learnedPositions ? (maxPositionEmbeddings ?? 0) : 0,
+    mlp: base.mlp,
+    norm: base.norm,
+    normsPerLayer,
+    qkvBias,
+    outputBias,
+    mlpBias,
+    qkNorm: base.qkNorm,
+    learnedPositionEmbeddings: positions,
+    attentionSinks: base.attentionSinks === true,
+    gatedQuery: base.gatedQuery === true,
   };
 }
 
@@ -259,14 +306,24 @@ function familyExtras(
   }
   if (modelType !== "bert") return undefined;
   const extras: ExtraParameters[] = [
-    { name: "token_type_embeddings", parameters: (reader.read("type_vocab_size") ?? 2) * hiddenSize },
+    {
+      name: "token_type_embeddings",
+      parameters: (reader.read("type_vocab_size") ?? 2) * hiddenSize,
+    },
   ];
   if (!BERT_WITHOUT_POOLER.has(architecture ?? "BertModel")) {
     extras.push({ name: "pooler", parameters: hiddenSize * hiddenSize + hiddenSize });
   }
-  if (architecture === "BertForMaskedLM" || architecture === "BertForPreTraining" || architecture === "BertLMHeadModel") {
+  if (
+    architecture === "BertForMaskedLM" ||
+    architecture === "BertForPreTraining" ||
+    architecture === "BertLMHeadModel"
+  ) {
     // cls.predictions: transform dense + LayerNorm, and the decoder's bias (its weight is tied).
-    extras.push({ name: "masked-LM head", parameters: hiddenSize * hiddenSize + hiddenSize + 2 * hiddenSize + vocabSize });
+    extras.push({
+      name: "masked-LM head",
+      parameters: hiddenSize * hiddenSize + hiddenSize + 2 * hiddenSize + vocabSize,
+    });
   }
   if (architecture === "BertForPreTraining") {
     extras.push({ name: "next-sentence head", parameters: 2 * hiddenSize + 2 });

@@ -9,7 +9,7 @@ import {
   type FieldKind,
   type ModelConfig,
 } from "./model-config.js";
-import { toModelSpec, type NormalizeOptions } from "./normalize.js";
+import { specFromConfig, type NormalizeOptions } from "./normalize.js";
 
 /**
  * Validates a parsed config.json (the object, not the text) against
@@ -49,7 +49,15 @@ export function validateModelConfig(json: unknown, options: NormalizeOptions = {
  * spec.numKeyValueHeads // 8 for Llama-3-70B
  */
 export function parseModelConfig(json: unknown, options: NormalizeOptions = {}): ModelSpec {
-  return toModelSpec(validateModelConfig(json, options), options);
+  // One pass validates the fields vramfit reads and collects them for the normalizer; a
+  // file that fails it goes through zod, which names the bad field.
+  if (typeof json === "object" && json !== null && !Array.isArray(json)) {
+    const collected = new Map<string, unknown>();
+    if (collectConforming(json as Record<string, unknown>, collected)) {
+      return specFromConfig(json as ModelConfig, options, collected);
+    }
+  }
+  return specFromConfig(validateModelConfig(json, options), options, undefined);
 }
 
 function isSafeInteger(value: unknown): value is number {
@@ -69,7 +77,8 @@ const CHECKS: Record<FieldKind, (value: unknown) => boolean> = {
   counts: (value) =>
     value === null ||
     (Array.isArray(value) && value.every((item) => isSafeInteger(item) && item >= 0)),
-  dimensionOrAuto: (value) => value === null || value === "auto" || (isSafeInteger(value) && value > 0),
+  dimensionOrAuto: (value) =>
+    value === null || value === "auto" || (isSafeInteger(value) && value > 0),
 };
 
 function fieldsConform(
@@ -102,6 +111,38 @@ function textConforms(object: Record<string, unknown>): boolean {
     nestedConforms(object.quantization_config, (quantization) =>
       fieldsConform(quantization, QUANTIZATION_CONFIG_FIELDS),
     )
+  );
+}
+
+/** Each text field's check, as a Map: one lookup both tests membership and gives the check. */
+const TEXT_FIELD_CHECKS: ReadonlyMap<string, (value: unknown) => boolean> = new Map(
+  Object.entries(TEXT_CONFIG_FIELDS).map(([key, kind]) => [key, CHECKS[kind]]),
+);
+
+/** Checks one text layer's fields and copies the set ones into `values` (later layers win). */
+function collectLayer(layer: Record<string, unknown>, values: Map<string, unknown>): boolean {
+  for (const key in layer) {
+    const check = TEXT_FIELD_CHECKS.get(key);
+    if (check === undefined) continue;
+    const value = layer[key];
+    if (value === undefined || value === null) continue;
+    if (!check(value)) return false;
+    values.set(key, value);
+  }
+  return nestedConforms(layer.quantization_config, (quantization) =>
+    fieldsConform(quantization, QUANTIZATION_CONFIG_FIELDS),
+  );
+}
+
+/** {@link conforms} and the text-field collection of `createConfigReader`, in one pass. */
+function collectConforming(json: Record<string, unknown>, values: Map<string, unknown>): boolean {
+  if (!collectLayer(json, values)) return false;
+  const text = json.text_config;
+  if (text !== undefined && text !== null) {
+    if (!isPlainObject(text) || !collectLayer(text, values)) return false;
+  }
+  return nestedConforms(json.vision_config, (vision) =>
+    fieldsConform(vision, VISION_CONFIG_FIELDS),
   );
 }
 

@@ -152,9 +152,9 @@ describe("sliding windows: the engine decides", () => {
   it("a short context is never cut by a window", () => {
     const gemma = spec("google__gemma-3-4b-it");
     for (const engine of ["vllm", "llamacpp", "transformers"] as const) {
-      expect(kvCacheBytes(gemma, { contextLength: 512, batchSize: 2, kvCacheDtype: "bf16", engine })).toBe(
-        34 * 2 * 4 * 256 * 2 * 512 * 2,
-      );
+      expect(
+        kvCacheBytes(gemma, { contextLength: 512, batchSize: 2, kvCacheDtype: "bf16", engine }),
+      ).toBe(34 * 2 * 4 * 256 * 2 * 512 * 2);
     }
   });
 });
@@ -181,7 +181,9 @@ describe("hybrid models: KV for attention layers, a constant state for the rest"
   });
 
   it("Nemotron-3-Nano: 23 Mamba-2 blocks of (3 × (4,096 + 2 × 8 × 128) × 2 + 64 × 64 × 128 × 4) bytes", () => {
-    const { memory } = estimateInferenceFromSpec(spec("nvidia__NVIDIA-Nemotron-3-Nano-30B-A3B-BF16"));
+    const { memory } = estimateInferenceFromSpec(
+      spec("nvidia__NVIDIA-Nemotron-3-Nano-30B-A3B-BF16"),
+    );
     expect(memory.stateCacheBytes).toBe(23 * (3 * (4096 + 2 * 8 * 128) * 2 + 64 * 64 * 128 * 4));
   });
 

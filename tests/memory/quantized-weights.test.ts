@@ -95,7 +95,11 @@ describe("pre-quantized checkpoints are sized from their method", () => {
   });
 
   it("bitsandbytes NF4 without double quantization: 4.5 bits", () => {
-    const spec = llama8bWith({ quant_method: "bitsandbytes", load_in_4bit: true, bnb_4bit_quant_type: "nf4" });
+    const spec = llama8bWith({
+      quant_method: "bitsandbytes",
+      load_in_4bit: true,
+      bnb_4bit_quant_type: "nf4",
+    });
     expect(spec.quantization?.bitsPerQuantizedParameter).toBe(4.5);
   });
 
@@ -111,7 +115,13 @@ describe("pre-quantized checkpoints are sized from their method", () => {
       config_groups: {
         group_0: {
           targets: ["Linear"],
-          weights: { num_bits: 8, type: "float", strategy: "channel", symmetric: true, dynamic: false },
+          weights: {
+            num_bits: 8,
+            type: "float",
+            strategy: "channel",
+            symmetric: true,
+            dynamic: false,
+          },
           input_activations: { num_bits: 8, type: "float", strategy: "token", dynamic: true },
         },
       },
@@ -128,7 +138,16 @@ describe("pre-quantized checkpoints are sized from their method", () => {
       quant_method: "compressed-tensors",
       format: "pack-quantized",
       config_groups: {
-        group_0: { targets: ["Linear"], weights: { num_bits: 4, type: "int", strategy: "group", group_size: 128, symmetric: true } },
+        group_0: {
+          targets: ["Linear"],
+          weights: {
+            num_bits: 4,
+            type: "int",
+            strategy: "group",
+            group_size: 128,
+            symmetric: true,
+          },
+        },
       },
       ignore: ["lm_head"],
     });
@@ -153,7 +172,9 @@ describe("pre-quantized checkpoints are sized from their method", () => {
   });
 
   it("a method vramfit cannot size is refused, named", () => {
-    expect(() => llama8bWith({ quant_method: "hqq", nbits: 4 })).toThrow(UnsupportedArchitectureError);
+    expect(() => llama8bWith({ quant_method: "hqq", nbits: 4 })).toThrow(
+      UnsupportedArchitectureError,
+    );
     expect(() => llama8bWith({ quant_method: "hqq", nbits: 4 })).toThrow(/quant_method "hqq"/);
   });
 });

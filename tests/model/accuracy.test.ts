@@ -23,7 +23,8 @@ describe("every fixture's parameter count against its published count", () => {
   it.each(PUBLISHED.map((fixture) => [fixture.dir, fixture]))("%s", (_dir, fixture) => {
     const spec = parseModelConfig(fixture.config);
     // GPT-2's Hub total counts 12 causal-mask buffers; the nn.Parameter count excludes them.
-    const published = fixture.truth.model_parameters_excluding_buffers ?? fixture.truth.params_total!;
+    const published =
+      fixture.truth.model_parameters_excluding_buffers ?? fixture.truth.params_total!;
     const tolerance = isDenseDecoder(spec) ? 0.005 : 0.01;
     const counted = countParameters(spec).total;
     expect(Math.abs(counted - published) / published).toBeLessThan(tolerance);
@@ -62,7 +63,8 @@ describe("active parameters per token, against published active counts", () => {
     const { estimateInferenceFromSpec } = await import("../../src/index.js");
     const estimate = estimateInferenceFromSpec(parseModelConfig(loadFixture(dir).config));
     const active =
-      estimate.parameters.active - (embedding === "with" ? 0 : estimate.parameters.breakdown.embedding);
+      estimate.parameters.active -
+      (embedding === "with" ? 0 : estimate.parameters.breakdown.embedding);
     expect(Math.abs(active - published) / published).toBeLessThan(0.02);
     expect(estimate.parameters.active).toBeLessThan(estimate.parameters.total / 3);
   });

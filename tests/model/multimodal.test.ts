@@ -26,14 +26,17 @@ describe("the early llava-hf format: text_config relies on LlamaConfig defaults"
       maxPositionEmbeddings: 4096, // from the file, not the default 2048
     });
     const notes = llava.approximations.join("\n");
-    expect(notes).toMatch(/text_config\.hidden_size absent: 4096 from LlamaConfig/);
-    expect(notes).toMatch(/text_config\.num_hidden_layers absent: 32 from LlamaConfig/);
+    expect(notes).toMatch(/text_config\.hidden_size absent: 4096 from transformers LlamaConfig/);
+    expect(notes).toMatch(
+      /text_config\.num_hidden_layers absent: 32 from transformers LlamaConfig/,
+    );
     expect(notes).not.toMatch(/vocab_size/);
   });
 
   it("counts CLIP ViT-L/14-336 and the two-layer projector, worked by hand", () => {
     // CLIP: class token + bias-free 14×14 patch conv + 577 positions + pre/post LayerNorm + 24 layers.
-    const clipLayer = 4 * (1024 * 1024 + 1024) + 4 * 1024 + (1024 * 4096 + 4096) + (4096 * 1024 + 1024);
+    const clipLayer =
+      4 * (1024 * 1024 + 1024) + 4 * 1024 + (1024 * 4096 + 4096) + (4096 * 1024 + 1024);
     const clip = 1024 + 3 * 14 * 14 * 1024 + 577 * 1024 + 2 * 2048 + 24 * clipLayer;
     const projector = 1024 * 4096 + 4096 + 4096 * 4096 + 4096;
     expect(llava.vision?.towerParameters).toBe(clip);
@@ -59,7 +62,12 @@ describe("Gemma-3: SigLIP tower, sparse text_config, 256 tokens per image", () =
   });
 
   it("takes heads, KV heads, head_dim and the vocabulary from Gemma3TextConfig", () => {
-    expect(gemma3).toMatchObject({ numAttentionHeads: 8, numKeyValueHeads: 4, headDim: 256, vocabSize: 262_208 });
+    expect(gemma3).toMatchObject({
+      numAttentionHeads: 8,
+      numKeyValueHeads: 4,
+      headDim: 256,
+      vocabSize: 262_208,
+    });
   });
 });
 
@@ -93,7 +101,9 @@ describe("image tokens join the sequence before the KV cache is sized", () => {
 
   it("images for a model without a vision encoder are refused", () => {
     const text = parseModelConfig(loadFixture("meta-llama__Meta-Llama-3-8B").config);
-    expect(() => estimateInferenceFromSpec(text, { imagesPerRequest: 1 })).toThrow(InvalidOptionError);
+    expect(() => estimateInferenceFromSpec(text, { imagesPerRequest: 1 })).toThrow(
+      InvalidOptionError,
+    );
   });
 
   it("the vision encoder's weights are counted even for text-only requests", () => {

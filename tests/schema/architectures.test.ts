@@ -22,7 +22,13 @@ describe("mixture-of-experts sections", () => {
       numMoeLayers: 58,
       routerCorrectionBias: true,
     });
-    expect(spec.mla).toEqual({ kvLoraRank: 512, qLoraRank: 1536, qkNopeHeadDim: 128, qkRopeHeadDim: 64, vHeadDim: 128 });
+    expect(spec.mla).toEqual({
+      kvLoraRank: 512,
+      qLoraRank: 1536,
+      qkNopeHeadDim: 128,
+      qkRopeHeadDim: 64,
+      vHeadDim: 128,
+    });
   });
 
   it("Qwen1.5-MoE: one gated shared expert of 5,632 beside 60 routed experts of 1,408", () => {
@@ -46,23 +52,33 @@ describe("mixture-of-experts sections", () => {
   });
 
   it("Mixtral's per-layer count, worked by hand: 8 SwiGLU experts of 14,336 and a 4096 × 8 router", () => {
-    const breakdown = countParameters(parseModelConfig(loadFixture("mistralai__Mixtral-8x7B-v0.1").config));
+    const breakdown = countParameters(
+      parseModelConfig(loadFixture("mistralai__Mixtral-8x7B-v0.1").config),
+    );
     expect(breakdown.mlp).toBe(32 * 8 * 3 * 4096 * 14_336);
     expect(breakdown.routedExperts).toBe(breakdown.mlp);
     expect(breakdown.router).toBe(32 * 4096 * 8);
   });
 
   it("DeepSeek-V3's MLA layer, worked by hand from the LoRA-style projections", () => {
-    const breakdown = countParameters(parseModelConfig(loadFixture("deepseek-ai__DeepSeek-R1").config));
+    const breakdown = countParameters(
+      parseModelConfig(loadFixture("deepseek-ai__DeepSeek-R1").config),
+    );
     const perLayer =
-      7168 * 1536 + 1536 + 1536 * 128 * (128 + 64) + // q_a_proj, q_a_layernorm, q_b_proj
-      7168 * (512 + 64) + 512 + 512 * 128 * (128 + 128) + // kv_a_proj_with_mqa, kv_a_layernorm, kv_b_proj
+      7168 * 1536 +
+      1536 +
+      1536 * 128 * (128 + 64) + // q_a_proj, q_a_layernorm, q_b_proj
+      7168 * (512 + 64) +
+      512 +
+      512 * 128 * (128 + 128) + // kv_a_proj_with_mqa, kv_a_layernorm, kv_b_proj
       128 * 128 * 7168; // o_proj
     expect(breakdown.attention).toBe(61 * perLayer);
   });
 
   it("experts per token are required when experts are declared", () => {
-    const { num_experts_per_tok: _dropped, ...config } = loadFixture("mistralai__Mixtral-8x7B-v0.1").config;
+    const { num_experts_per_tok: _dropped, ...config } = loadFixture(
+      "mistralai__Mixtral-8x7B-v0.1",
+    ).config;
     expect(() => parseModelConfig(config)).toThrow(InvalidConfigError);
   });
 });
@@ -111,7 +127,10 @@ describe("older families", () => {
   it("BERT for masked LM: token types and the MLM head, no pooler, no KV cache", () => {
     const spec = parseModelConfig(loadFixture("google-bert__bert-base-uncased").config);
     expect(spec.encoderOnly).toBe(true);
-    expect(spec.extraParameters?.map((extra) => extra.name)).toEqual(["token_type_embeddings", "masked-LM head"]);
+    expect(spec.extraParameters?.map((extra) => extra.name)).toEqual([
+      "token_type_embeddings",
+      "masked-LM head",
+    ]);
     const layer = 4 * (768 * 768 + 768) + 2 * 2 * 768 + (768 * 3072 + 3072) + (3072 * 768 + 768);
     const embeddings = 30_522 * 768 + 512 * 768 + 2 * 768 + 2 * 768;
     const head = 768 * 768 + 768 + 2 * 768 + 30_522;
@@ -123,7 +142,9 @@ describe("unknown shapes", () => {
   it("an unknown model_type with the standard fields gets a generic estimate marked approximate", () => {
     const spec = parseModelConfig({ ...LLAMA_8B, model_type: "brand_new_lm" });
     expect(countParameters(spec).total).toBe(8_030_261_248);
-    expect(spec.approximations.join()).toMatch(/"brand_new_lm" is not a family vramfit knows: parameters counted as a Llama-style decoder/);
+    expect(spec.approximations.join()).toMatch(
+      /"brand_new_lm" is not a family vramfit knows: parameters counted as a Llama-style decoder/,
+    );
   });
 
   it("an unknown MoE family still has its experts read from the standard MoE fields", () => {
@@ -145,7 +166,9 @@ describe("unknown shapes", () => {
       const refused = error as UnsupportedArchitectureError;
       expect(refused.code).toBe("UNSUPPORTED_ARCHITECTURE");
       expect(refused.modelType).toBe("mystery");
-      expect(refused.message).toMatch(/hidden size \(hidden_size \| n_embd \| d_model \| n_embed\)/);
+      expect(refused.message).toMatch(
+        /hidden size \(hidden_size \| n_embd \| d_model \| n_embed\)/,
+      );
       expect(refused.message).toMatch(/attention head count/);
       expect(refused.message).toMatch(/MLP width/);
       expect(refused.message).not.toMatch(/layer count/);

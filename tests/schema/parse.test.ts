@@ -172,4 +172,3 @@ describe("InvalidConfigError names the path and the aliases", () => {
     expect(error.message).toMatch(/expected a JSON object/);
   });
 });
-

@@ -1,17 +1,16 @@
 import type { TextConfig, VisionConfig } from "../model-config.js";
 
-const TRANSFORMERS = "https://github.com/huggingface/transformers/blob/main/src/transformers/models";
-
 /**
  * Defaults of the transformers config classes, for the fields vramfit reads. Configs saved
  * with `save_pretrained` leave out every value equal to the class default, so a nested
  * `text_config` can be nearly empty (early llava-hf, Gemma-3): transformers fills the gaps
  * from these classes, and so does vramfit, recording each filled field in `approximations`.
+ * Read from transformers' `configuration_*.py` files (links in docs/methodology.md#multimodal-models).
  */
 export const TEXT_CONFIG_DEFAULTS = {
   // LlamaConfig: num_key_value_heads None means the attention heads (MHA).
   llama: {
-    source: `LlamaConfig (${TRANSFORMERS}/llama/configuration_llama.py)`,
+    source: "transformers LlamaConfig",
     values: {
       vocab_size: 32_000,
       hidden_size: 4096,
@@ -22,7 +21,7 @@ export const TEXT_CONFIG_DEFAULTS = {
     },
   },
   mistral: {
-    source: `MistralConfig (${TRANSFORMERS}/mistral/configuration_mistral.py)`,
+    source: "transformers MistralConfig",
     values: {
       vocab_size: 32_000,
       hidden_size: 4096,
@@ -34,7 +33,7 @@ export const TEXT_CONFIG_DEFAULTS = {
     },
   },
   qwen2: {
-    source: `Qwen2Config (${TRANSFORMERS}/qwen2/configuration_qwen2.py)`,
+    source: "transformers Qwen2Config",
     values: {
       vocab_size: 151_936,
       hidden_size: 4096,
@@ -46,7 +45,7 @@ export const TEXT_CONFIG_DEFAULTS = {
     },
   },
   gemma3_text: {
-    source: `Gemma3TextConfig (${TRANSFORMERS}/gemma3/configuration_gemma3.py)`,
+    source: "transformers Gemma3TextConfig",
     values: {
       vocab_size: 262_208,
       hidden_size: 2304,
@@ -65,7 +64,7 @@ export const TEXT_CONFIG_DEFAULTS = {
 /** Defaults of the vision config classes (CLIPVisionConfig, SiglipVisionConfig) for the tower fields. */
 export const VISION_CONFIG_DEFAULTS = {
   clip_vision_model: {
-    source: `CLIPVisionConfig (${TRANSFORMERS}/clip/configuration_clip.py)`,
+    source: "transformers CLIPVisionConfig",
     values: {
       hidden_size: 768,
       intermediate_size: 3072,
@@ -77,7 +76,7 @@ export const VISION_CONFIG_DEFAULTS = {
     },
   },
   siglip_vision_model: {
-    source: `SiglipVisionConfig (${TRANSFORMERS}/siglip/configuration_siglip.py)`,
+    source: "transformers SiglipVisionConfig",
     values: {
       hidden_size: 768,
       intermediate_size: 3072,

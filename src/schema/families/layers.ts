@@ -63,7 +63,7 @@ export function planLayers(reader: ConfigReader, numLayers: number): LayerPlan {
 
   const pattern = reader.read("hybrid_override_pattern");
   if (pattern !== undefined && pattern.length === numLayers) {
-    const count = (symbol: string): number => [...pattern].filter((c) => c === symbol).length;
+    const count = (symbol: string): number => countSymbol(pattern, symbol);
     return {
       attention: { full: count("*"), sliding: 0, chunked: 0 },
       stateSpaceLayers: count("M"),
@@ -150,6 +150,13 @@ function withWindows(
     slidingWindow: sliding > 0 ? window : undefined,
     attentionChunkSize: chunked > 0 ? chunkSize : undefined,
   };
+}
+
+/** How many times a one-character symbol occurs in a block pattern. */
+export function countSymbol(pattern: string, symbol: string): number {
+  let count = 0;
+  for (let i = 0; i < pattern.length; i++) if (pattern[i] === symbol) count++;
+  return count;
 }
 
 function countLayers(layers: number, matches: (index: number) => boolean): number {

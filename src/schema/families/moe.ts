@@ -1,6 +1,7 @@
 import { InvalidConfigError } from "../../errors.js";
 import type { MixtureOfExperts } from "../../model/model-spec.js";
 import type { ConfigReader } from "../config-reader.js";
+import { countSymbol } from "./layers.js";
 
 /** What the MoE reader needs besides the config fields. */
 export interface MoeContext {
@@ -33,7 +34,9 @@ export function readMixtureOfExperts(
   context: MoeContext,
 ): MixtureOfExperts | undefined {
   const numExperts =
-    reader.read("num_local_experts") ?? reader.read("n_routed_experts") ?? reader.read("num_experts");
+    reader.read("num_local_experts") ??
+    reader.read("n_routed_experts") ??
+    reader.read("num_experts");
   if (numExperts === undefined || numExperts <= 1) return undefined;
 
   const expertsPerToken = reader.read("num_experts_per_tok") ?? reader.read("experts_per_token");
@@ -48,7 +51,8 @@ export function readMixtureOfExperts(
 
   const modelType = reader.modelType;
   const moeWidth = reader.read("moe_intermediate_size");
-  const expertIntermediateSize = moeWidth ?? reader.read("intermediate_size") ?? context.intermediateSize;
+  const expertIntermediateSize =
+    moeWidth ?? reader.read("intermediate_size") ?? context.intermediateSize;
 
   let numSharedExperts = 0;
   let sharedExpertIntermediateSize = 0;
@@ -90,7 +94,7 @@ export function readMixtureOfExperts(
 
 function countMoeLayers(reader: ConfigReader, context: MoeContext): number {
   const layers = context.numLayers;
-  if (context.blockPattern !== undefined) return [...context.blockPattern].filter((c) => c === "E").length;
+  if (context.blockPattern !== undefined) return countSymbol(context.blockPattern, "E");
 
   const firstDense = reader.read("first_k_dense_replace");
   const frequency = reader.read("moe_layer_freq");

@@ -23,7 +23,11 @@ export function readCheckpointQuantization(
   modelType: string | undefined,
 ): CheckpointQuantization | undefined {
   if (quantization === undefined) return undefined;
-  const method = quantization.quant_method ?? (quantization.load_in_4bit === true || quantization.load_in_8bit === true ? "bitsandbytes" : undefined);
+  const method =
+    quantization.quant_method ??
+    (quantization.load_in_4bit === true || quantization.load_in_8bit === true
+      ? "bitsandbytes"
+      : undefined);
   if (method === undefined) return undefined;
   const kept = [
     ...(quantization.modules_to_not_convert ?? []),
@@ -53,7 +57,12 @@ export function readCheckpointQuantization(
       const zeroBits = method === "awq" && quantization.zero_point === false ? 0 : bits;
       const effective = group > 0 ? bits + (16 + zeroBits) / group : bits;
       const groupText = group > 0 ? `group ${group}` : "per channel";
-      return result(`${method.toUpperCase()} ${bits}-bit, ${groupText}`, bits, effective, group > 0 ? group : undefined);
+      return result(
+        `${method.toUpperCase()} ${bits}-bit, ${groupText}`,
+        bits,
+        effective,
+        group > 0 ? group : undefined,
+      );
     }
     case "bitsandbytes": {
       if (quantization.load_in_8bit === true) return result("bitsandbytes LLM.int8 (8-bit)", 8, 8);
@@ -65,17 +74,20 @@ export function readCheckpointQuantization(
       return result(`bitsandbytes ${type}${double ? " + double quant" : ""}`, 4, effective, 64);
     }
     case "fp8": {
-      const block = quantization.weight_block_size ?? undefined;
-      if (block !== undefined && block.length === 2 && block[0]! > 0 && block[1]! > 0) {
-        const blockValues = block[0]! * block[1]!;
-        return result(`FP8, ${block[0]}×${block[1]} blocks`, 8, 8 + 32 / blockValues, blockValues);
+      const [rows, columns] = quantization.weight_block_size ?? [];
+      if (rows !== undefined && columns !== undefined && rows > 0 && columns > 0) {
+        const blockValues = rows * columns;
+        return result(`FP8, ${rows}×${columns} blocks`, 8, 8 + 32 / blockValues, blockValues);
       }
       return result("FP8 (per-tensor scale)", 8, 8);
     }
     case "compressed-tensors":
       return compressedTensors(quantization, result, subject, modelType);
     case "mxfp4":
-      return { ...result("MXFP4 (experts), 16-bit elsewhere", 4, 4 + 8 / 32, 32), scope: kept.length > 0 ? "experts" : "linear" };
+      return {
+        ...result("MXFP4 on the routed experts", 4, 4 + 8 / 32, 32),
+        scope: kept.length > 0 ? "experts" : "linear",
+      };
     case "modelopt": {
       const algorithm = (quantization.quant_algo ?? "").toUpperCase();
       if (algorithm === "NVFP4") return result("NVFP4 (ModelOpt)", 4, 4 + 8 / 16, 16);
@@ -106,14 +118,15 @@ function compressedTensors(
   subject: string,
   modelType: string | undefined,
 ): CheckpointQuantization {
-  const groups = (quantization as Record<string, unknown>).config_groups;
-  const first =
+  const groups: unknown = (quantization as Record<string, unknown>).config_groups;
+  const first: unknown =
     typeof groups === "object" && groups !== null ? Object.values(groups)[0] : undefined;
   const weights =
     typeof first === "object" && first !== null
       ? (first as Record<string, unknown>).weights
       : undefined;
-  const scheme = typeof weights === "object" && weights !== null ? (weights as Record<string, unknown>) : {};
+  const scheme =
+    typeof weights === "object" && weights !== null ? (weights as Record<string, unknown>) : {};
   const bits = scheme.num_bits;
   if (typeof bits !== "number" || !Number.isInteger(bits) || bits <= 0) {
     throw new UnsupportedArchitectureError(
@@ -124,18 +137,29 @@ function compressedTensors(
   }
   const type = scheme.type === "float" ? "FP" : "INT";
   const strategy = typeof scheme.strategy === "string" ? scheme.strategy : "tensor";
-  const groupSize = typeof scheme.group_size === "number" && scheme.group_size > 0 ? scheme.group_size : undefined;
+  const groupSize =
+    typeof scheme.group_size === "number" && scheme.group_size > 0 ? scheme.group_size : undefined;
   const symmetric = scheme.symmetric !== false;
   if ((strategy === "group" || strategy === "tensor_group") && groupSize !== undefined) {
     // One 16-bit scale (and a zero point when asymmetric) per group.
     const effective = bits + (16 + (symmetric ? 0 : bits)) / groupSize;
-    return result(`compressed-tensors ${type}${bits}, group ${groupSize}`, bits, effective, groupSize);
+    return result(
+      `compressed-tensors ${type}${bits}, group ${groupSize}`,
+      bits,
+      effective,
+      groupSize,
+    );
   }
   const block = scheme.block_structure;
   if (strategy === "block" && Array.isArray(block) && block.length === 2) {
     const values = Number(block[0]) * Number(block[1]);
     if (values > 0) {
-      return result(`compressed-tensors ${type}${bits}, ${block[0]}×${block[1]} blocks`, bits, bits + 16 / values, values);
+      return result(
+        `compressed-tensors ${type}${bits}, ${block[0]}×${block[1]} blocks`,
+        bits,
+        bits + 16 / values,
+        values,
+      );
     }
   }
   return result(`compressed-tensors ${type}${bits} (per ${strategy})`, bits, bits);

@@ -6,8 +6,7 @@ import {
   mamba2Mixer,
   type MixerShape,
 } from "../../model/state-space.js";
-import type { ConfigReader } from "../config-reader.js";
-import type { TextConfig } from "../model-config.js";
+import type { ConfigReader, NumericKey } from "../config-reader.js";
 
 /**
  * Reads the constant-state mixers of a hybrid model: Jamba's Mamba-1, Nemotron-H's and
@@ -28,97 +27,108 @@ export function readStateSpaceLayers(
     convStateElements: mixer.convStateElements,
     recurrentStateElements: mixer.recurrentStateElements,
   });
-  const need = <K extends keyof TextConfig>(keys: readonly K[]): NonNullable<TextConfig[K]>[] => {
-    const missing = keys.filter((key) => reader.read(key) === undefined);
-    if (missing.length > 0) {
-      throw new UnsupportedArchitectureError(
-        reader.modelType,
-        `Cannot size the state-space layers of ${reader.subject}: ${missing.map((key) => `${reader.prefix}${String(key)}`).join(", ")} missing.`,
-        { hint: "Check that this is the model's full config.json." },
-      );
-    }
-    return keys.map((key) => reader.read(key) as NonNullable<TextConfig[K]>);
-  };
 
   if (reader.read("linear_num_value_heads") !== undefined) {
-    const [numKeyHeads, keyHeadDim, numValueHeads, valueHeadDim, convKernel] = need([
+    const d = dimensions(reader, [
       "linear_num_key_heads",
       "linear_key_head_dim",
       "linear_num_value_heads",
       "linear_value_head_dim",
       "linear_conv_kernel_dim",
-    ]) as number[];
+    ]);
     return shape(
       "gated-deltanet",
       gatedDeltaNetMixer({
         hiddenSize,
-        numKeyHeads: numKeyHeads!,
-        keyHeadDim: keyHeadDim!,
-        numValueHeads: numValueHeads!,
-        valueHeadDim: valueHeadDim!,
-        convKernel: convKernel!,
+        numKeyHeads: d.linear_num_key_heads,
+        keyHeadDim: d.linear_key_head_dim,
+        numValueHeads: d.linear_num_value_heads,
+        valueHeadDim: d.linear_value_head_dim,
+        convKernel: d.linear_conv_kernel_dim,
       }),
     );
   }
   if (reader.read("mamba_num_heads") !== undefined) {
     // Nemotron-H's spelling.
-    const [numHeads, headDim, stateSize, numGroups, convKernel] = need([
+    const d = dimensions(reader, [
       "mamba_num_heads",
       "mamba_head_dim",
       "ssm_state_size",
       "n_groups",
       "conv_kernel",
-    ]) as number[];
+    ]);
     return shape(
       "mamba2",
       mamba2Mixer({
         hiddenSize,
-        numHeads: numHeads!,
-        headDim: headDim!,
-        stateSize: stateSize!,
-        numGroups: numGroups!,
-        convKernel: convKernel!,
+        numHeads: d.mamba_num_heads,
+        headDim: d.mamba_head_dim,
+        stateSize: d.ssm_state_size,
+        numGroups: d.n_groups,
+        convKernel: d.conv_kernel,
         convBias: reader.read("use_conv_bias") ?? true,
-        projectionBias: reader.read("use_bias") ?? false,
+        projectionBias: reader.read("use_bias") ?? reader.read("mamba_proj_bias") ?? false,
       }),
     );
   }
   if (reader.read("mamba_n_heads") !== undefined) {
     // Granite-4's spelling.
-    const [numHeads, headDim, stateSize, numGroups, convKernel] = need([
+    const d = dimensions(reader, [
       "mamba_n_heads",
       "mamba_d_head",
       "mamba_d_state",
       "mamba_n_groups",
       "mamba_d_conv",
-    ]) as number[];
+    ]);
     return shape(
       "mamba2",
       mamba2Mixer({
         hiddenSize,
-        numHeads: numHeads!,
-        headDim: headDim!,
-        stateSize: stateSize!,
-        numGroups: numGroups!,
-        convKernel: convKernel!,
+        numHeads: d.mamba_n_heads,
+        headDim: d.mamba_d_head,
+        stateSize: d.mamba_d_state,
+        numGroups: d.mamba_n_groups,
+        convKernel: d.mamba_d_conv,
         convBias: reader.read("mamba_conv_bias") ?? true,
         projectionBias: reader.read("mamba_proj_bias") ?? false,
       }),
     );
   }
-  const [stateSize, convKernel, expand] = need(["mamba_d_state", "mamba_d_conv", "mamba_expand"]);
+  const d = dimensions(reader, ["mamba_d_state", "mamba_d_conv", "mamba_expand"]);
   const dtRank = reader.read("mamba_dt_rank") ?? "auto";
   return shape(
     "mamba",
     mamba1Mixer({
       hiddenSize,
-      innerSize: expand! * hiddenSize,
-      stateSize: stateSize!,
-      convKernel: convKernel!,
+      innerSize: d.mamba_expand * hiddenSize,
+      stateSize: d.mamba_d_state,
+      convKernel: d.mamba_d_conv,
       dtRank: dtRank === "auto" ? Math.ceil(hiddenSize / 16) : dtRank,
       convBias: reader.read("mamba_conv_bias") ?? true,
       projectionBias: reader.read("mamba_proj_bias") ?? false,
       innerNorms: reader.modelType === "jamba",
     }),
   );
+}
+
+/** The named numeric fields, all required. */
+function dimensions<K extends NumericKey>(
+  reader: ConfigReader,
+  keys: readonly K[],
+): Record<K, number> {
+  const values: Partial<Record<K, number>> = {};
+  const missing: string[] = [];
+  for (const key of keys) {
+    const value = reader.read(key);
+    if (typeof value === "number") values[key] = value;
+    else missing.push(`${reader.prefix}${key}`);
+  }
+  if (missing.length > 0) {
+    throw new UnsupportedArchitectureError(
+      reader.modelType,
+      `Cannot size the state-space layers of ${reader.subject}: ${missing.join(", ")} missing.`,
+      { hint: "Check that this is the model's full config.json." },
+    );
+  }
+  return values as Record<K, number>;
 }

@@ -53,7 +53,8 @@ export function readVisionEncoder(
       const tower = vit("clip_vision_model");
       const patches = (tower.imageSize / tower.patchSize) ** 2;
       // "default" drops the CLS token; "full" keeps it (LlavaConfig.vision_feature_select_strategy).
-      const keepsCls = (config as Record<string, unknown>).vision_feature_select_strategy === "full";
+      const keepsCls =
+        (config as Record<string, unknown>).vision_feature_select_strategy === "full";
       return {
         modelType: visionType,
         towerParameters: clipVisionParameters(tower),
