@@ -185,3 +185,95 @@ describe("unknown shapes", () => {
     ).toThrow(/layer type "retention"/);
   });
 });
+
+describe("dialects without a bundled fixture, checked against module shapes by hand", () => {
+  it("Granite-4 hybrid: layer_types mamba/attention, a shared MLP beside the experts on every layer", () => {
+    // Granite-4.0-H's config keys (GraniteMoeHybridConfig), small dimensions.
+    const spec = parseModelConfig({
+      model_type: "granitemoehybrid",
+      num_hidden_layers: 4,
+      hidden_size: 256,
+      num_attention_heads: 4,
+      num_key_value_heads: 2,
+      intermediate_size: 128, // the experts' width
+      shared_intermediate_size: 512,
+      num_local_experts: 8,
+      num_experts_per_tok: 2,
+      vocab_size: 1000,
+      layer_types: ["mamba", "mamba", "mamba", "attention"],
+      mamba_n_heads: 8,
+      mamba_d_head: 64,
+      mamba_d_state: 128,
+      mamba_n_groups: 1,
+      mamba_d_conv: 4,
+      mamba_expand: 2,
+      mamba_conv_bias: true,
+      mamba_proj_bias: false,
+      tie_word_embeddings: true,
+    });
+    expect(spec.attentionLayers).toEqual({ full: 1, sliding: 0, chunked: 0 });
+    expect(spec.moe).toMatchObject({
+      numExperts: 8,
+      expertIntermediateSize: 128,
+      numSharedExperts: 1,
+      sharedExpertIntermediateSize: 512,
+      numMoeLayers: 4,
+    });
+    // Mamba-2: inner 512, conv channels 512 + 2 × 1 × 128 = 768.
+    const mamba = 256 * (512 + 768 + 8) + (768 * 4 + 768) + 3 * 8 + 512 + 512 * 256;
+    expect(spec.stateSpace).toMatchObject({
+      kind: "mamba2",
+      numLayers: 3,
+      parametersPerLayer: mamba,
+    });
+    expect(spec.stateSpace?.convStateElements).toBe(3 * 768);
+    expect(spec.stateSpace?.recurrentStateElements).toBe(8 * 64 * 128);
+  });
+
+  it("Qwen2-VL's vision transformer (LayerNorms, plain MLP of embed × mlp_ratio) with its merger", async () => {
+    const { qwenVisionParameters } = await import("../../src/index.js");
+    // Qwen2-VL-7B's vision_config: depth 32, embed_dim 1280, mlp_ratio 4, hidden_size 3584.
+    const block =
+      2 * 2 * 1280 +
+      (1280 * 3840 + 3840) +
+      (1280 * 1280 + 1280) +
+      (1280 * 5120 + 5120) +
+      (5120 * 1280 + 1280);
+    const merger = 2 * 1280 + (5120 * 5120 + 5120) + (5120 * 3584 + 3584);
+    const expected = 3 * 2 * 14 * 14 * 1280 + 32 * block + merger;
+    expect(
+      qwenVisionParameters({
+        depth: 32,
+        embedDim: 1280,
+        mlpWidth: 5120,
+        outHidden: 3584,
+        patchSize: 14,
+        temporalPatchSize: 2,
+        spatialMergeSize: 2,
+        numChannels: 3,
+        gated: false,
+      }),
+    ).toBe(expected);
+    const spec = parseModelConfig({
+      model_type: "qwen2_vl",
+      hidden_size: 3584,
+      num_hidden_layers: 28,
+      num_attention_heads: 28,
+      num_key_value_heads: 4,
+      intermediate_size: 18_944,
+      vocab_size: 152_064,
+      vision_config: {
+        depth: 32,
+        embed_dim: 1280,
+        mlp_ratio: 4,
+        num_heads: 16,
+        hidden_size: 3584,
+        patch_size: 14,
+        spatial_merge_size: 2,
+        temporal_patch_size: 2,
+        in_chans: 3,
+      },
+    });
+    expect(spec.vision?.towerParameters).toBe(expected);
+  });
+});
