@@ -17,7 +17,8 @@ export type ErrorCode =
   | "ENGINE_RULE_VIOLATED"
   | "MODEL_NOT_FOUND"
   | "OPTION_INVALID"
-  | "UNSUPPORTED_ARCHITECTURE";
+  | "UNSUPPORTED_ARCHITECTURE"
+  | "ALREADY_QUANTIZED";
 
 /** Options shared by every vramfit error. */
 export interface VramfitErrorOptions extends ErrorOptions {
@@ -139,5 +140,30 @@ export class EngineRuleError extends VramfitError {
     super("ENGINE_RULE_VIOLATED", message, options);
     this.engine = engine;
     this.rule = rule;
+  }
+}
+
+/**
+ * A what-if weight precision asked of a checkpoint that is already quantized (AWQ, GPTQ,
+ * FP8, ...): its stored weights are what loads, so re-sizing them at another precision
+ * would describe a model that does not exist.
+ */
+export class AlreadyQuantizedError extends VramfitError {
+  override name = "AlreadyQuantizedError";
+  /** The checkpoint's `quant_method`, e.g. `"awq"`. */
+  readonly method: string;
+  /** The precision that was asked for. */
+  readonly requested: string;
+
+  constructor(method: string, requested: string, label: string) {
+    super(
+      "ALREADY_QUANTIZED",
+      `Invalid option weights: "${requested}" was asked of a checkpoint already quantized as ${label} (quantization_config.quant_method "${method}"); its stored weights are what loads.`,
+      {
+        hint: 'Leave weights at "auto" to size the checkpoint as stored, or point vramfit at the unquantized base model to ask what-if precisions.',
+      },
+    );
+    this.method = method;
+    this.requested = requested;
   }
 }

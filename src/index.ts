@@ -77,6 +77,7 @@ export {
 } from "./units.js";
 export type { FormatBytesOptions, MemoryUnit } from "./units.js";
 export {
+  AlreadyQuantizedError,
   EngineRuleError,
   InvalidConfigError,
   InvalidOptionError,
@@ -324,13 +325,13 @@ export type {
   OptimizerStateLayout,
 } from "./memory/training/optimizers.js";
 export {
-  activeParameterCount,
   elementsOf,
   LORA_TARGETS,
   linearModules,
   moeLayerCount,
   parameterTensors,
-  trainingParameterBreakdown,
+  reconcileTensors,
+  tensorParameterCount,
 } from "./memory/training/modules.js";
 export type { LinearModule, LoraTarget, ParameterTensor } from "./memory/training/modules.js";
 export {
@@ -341,7 +342,6 @@ export {
   loraParameterCount,
   loraParametersPerModule,
   loraTensors,
-  tensorParameterCount,
 } from "./memory/training/lora.js";
 export type { LoraTargetPreset } from "./memory/training/lora.js";
 export {
@@ -378,3 +378,67 @@ export {
   trainingTradeOffs,
 } from "./memory/training/trade-offs.js";
 export type { TrainingTradeOff } from "./memory/training/trade-offs.js";
+// Architectures: MoE, MLA, windowed attention, hybrid state-space, vision, quantized checkpoints.
+export { ARCHITECTURE_FAMILIES } from "./model/families.js";
+export type { ArchitectureFamily } from "./model/families.js";
+export { attentionLayerCount, attentionLayers, denseMlpLayerCount } from "./model/layers.js";
+export {
+  mlaDecompressedElementsPerToken,
+  mlaLatentElementsPerToken,
+  mlaParametersPerLayer,
+} from "./model/mla.js";
+export { mlpParameters } from "./model/mlp.js";
+export {
+  activeParameters,
+  moeParametersPerLayer,
+  routedExpertParametersPerLayer,
+  routerParametersPerLayer,
+  sharedExpertParametersPerLayer,
+} from "./model/moe.js";
+export { gatedDeltaNetMixer, mamba1Mixer, mamba2Mixer } from "./model/state-space.js";
+export type {
+  GatedDeltaNetDimensions,
+  Mamba1Dimensions,
+  Mamba2Dimensions,
+  MixerShape,
+} from "./model/state-space.js";
+export {
+  clipVisionParameters,
+  gemma3ProjectorParameters,
+  llama4ProjectorParameters,
+  llama4VisionParameters,
+  llavaProjectorParameters,
+  qwenVisionParameters,
+  siglipVisionParameters,
+} from "./model/vision.js";
+export type {
+  Llama4VisionDimensions,
+  QwenVisionDimensions,
+  VitDimensions,
+} from "./model/vision.js";
+export type {
+  AttentionLayers,
+  ExtraParameters,
+  MultiHeadLatentAttention,
+  StateSpaceLayers,
+  VisionEncoder,
+} from "./model/model-spec.js";
+export { cachedTokensPerSequence, kvBytesPerLayerPerToken } from "./memory/attention-layers.js";
+export type { LayerCacheOptions } from "./memory/attention-layers.js";
+export { INFERENCE_ENGINE_IDS, INFERENCE_ENGINES } from "./memory/engine.js";
+export type { InferenceEngine } from "./memory/engine.js";
+export { imageTokensPerImage } from "./memory/image-tokens.js";
+export type { ImageSize } from "./memory/image-tokens.js";
+export { DEFAULT_MAX_NUM_BATCHED_TOKENS } from "./memory/kv-cache.js";
+export { checkpointWeightsBytes } from "./memory/quantized-weights.js";
+export { stateCacheBytes } from "./memory/state-cache.js";
+export {
+  FIELD_KINDS,
+  QUANTIZATION_CONFIG_FIELDS,
+  QuantizationConfigSchema,
+  TEXT_CONFIG_FIELDS,
+  VISION_CONFIG_FIELDS,
+  VisionConfigSchema,
+} from "./schema/model-config.js";
+export type { FieldKind, QuantizationConfig, VisionConfig } from "./schema/model-config.js";
+export { TEXT_CONFIG_DEFAULTS, VISION_CONFIG_DEFAULTS } from "./schema/families/config-defaults.js";

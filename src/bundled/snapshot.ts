@@ -4,6 +4,69 @@ import type { BundledModel } from "./bundled-model.js";
 /** Configs bundled with vramfit so the CLI and library work offline, with their provenance. */
 export const BUNDLED_MODELS: readonly BundledModel[] = [
   {
+    "repo": "Qwen/Qwen1.5-MoE-A2.7B-Chat-GPTQ-Int4",
+    "retrieved": "2026-11-28",
+    "origin": "public Markdown notes on Qwen/Qwen1.5-MoE-A2.7B-Chat-GPTQ-Int4 (code-search index id 11134031260), section 'model config'",
+    "config": {
+      "architectures": [
+        "Qwen2MoeForCausalLM"
+      ],
+      "attention_dropout": 0,
+      "bos_token_id": 151643,
+      "eos_token_id": 151645,
+      "decoder_sparse_step": 1,
+      "hidden_act": "silu",
+      "hidden_size": 2048,
+      "initializer_range": 0.02,
+      "intermediate_size": 5632,
+      "max_position_embeddings": 32768,
+      "max_window_layers": 21,
+      "model_type": "qwen2_moe",
+      "moe_intermediate_size": 1408,
+      "norm_topk_prob": false,
+      "num_attention_heads": 16,
+      "num_experts": 60,
+      "num_experts_per_tok": 4,
+      "num_hidden_layers": 24,
+      "num_key_value_heads": 16,
+      "output_router_logits": false,
+      "quantization_config": {
+        "batch_size": 1,
+        "bits": 4,
+        "block_name_to_quantize": null,
+        "cache_block_outputs": true,
+        "damp_percent": 0.01,
+        "dataset": null,
+        "desc_act": false,
+        "exllama_config": {
+          "version": 2
+        },
+        "group_size": 128,
+        "max_input_length": null,
+        "model_seqlen": null,
+        "module_name_preceding_first_block": null,
+        "pad_token_id": null,
+        "quant_method": "gptq",
+        "sym": true,
+        "tokenizer": null,
+        "true_sequential": true,
+        "use_cuda_fp16": false,
+        "use_exllama": true
+      },
+      "rms_norm_eps": 0.000001,
+      "rope_theta": 1000000,
+      "router_aux_loss_coef": 0.001,
+      "shared_expert_intermediate_size": 5632,
+      "sliding_window": 32768,
+      "tie_word_embeddings": false,
+      "torch_dtype": "float16",
+      "transformers_version": "4.39.0.dev0",
+      "use_cache": true,
+      "use_sliding_window": false,
+      "vocab_size": 151936
+    }
+  },
+  {
     "repo": "Qwen/Qwen2.5-0.5B",
     "retrieved": "2026-11-28",
     "origin": "public GitHub TypeScript module with CONFIG_PRESETS 'the real files, verbatim, as fetched from the Hub' (source line: huggingface.co/Qwen/Qwen2.5-0.5B/blob/main/config.json)",
@@ -34,6 +97,364 @@ export const BUNDLED_MODELS: readonly BundledModel[] = [
       "use_mrope": false,
       "use_sliding_window": false,
       "vocab_size": 151936
+    }
+  },
+  {
+    "repo": "Qwen/Qwen2.5-VL-3B-Instruct",
+    "retrieved": "2026-11-28",
+    "origin": "public GitHub Python test of a parameter counter (code-search index id 1570491832), variable nano_config (a Qwen2_5_VLForConditionalGeneration config re-saved by transformers 4.52.4 with text_config)",
+    "config": {
+      "architectures": [
+        "Qwen2_5_VLForConditionalGeneration"
+      ],
+      "attention_dropout": 0,
+      "bos_token_id": 151643,
+      "eos_token_id": 151645,
+      "hidden_act": "silu",
+      "hidden_size": 2048,
+      "image_token_id": 151655,
+      "initializer_range": 0.02,
+      "intermediate_size": 11008,
+      "max_position_embeddings": 128000,
+      "max_window_layers": 70,
+      "model_type": "qwen2_5_vl",
+      "num_attention_heads": 16,
+      "num_hidden_layers": 36,
+      "num_key_value_heads": 2,
+      "rms_norm_eps": 0.000001,
+      "rope_scaling": {
+        "mrope_section": [
+          16,
+          24,
+          24
+        ],
+        "rope_type": "default",
+        "type": "default"
+      },
+      "rope_theta": 1000000,
+      "sliding_window": 32768,
+      "text_config": {
+        "architectures": [
+          "Qwen2_5_VLForConditionalGeneration"
+        ],
+        "attention_dropout": 0,
+        "bos_token_id": 151643,
+        "eos_token_id": 151645,
+        "hidden_act": "silu",
+        "hidden_size": 2048,
+        "image_token_id": null,
+        "initializer_range": 0.02,
+        "intermediate_size": 11008,
+        "max_position_embeddings": 128000,
+        "max_window_layers": 70,
+        "model_type": "qwen2_5_vl_text",
+        "num_attention_heads": 16,
+        "num_hidden_layers": 36,
+        "num_key_value_heads": 2,
+        "rms_norm_eps": 0.000001,
+        "rope_scaling": {
+          "mrope_section": [
+            16,
+            24,
+            24
+          ],
+          "rope_type": "default",
+          "type": "default"
+        },
+        "rope_theta": 1000000,
+        "sliding_window": 32768,
+        "tie_word_embeddings": true,
+        "torch_dtype": "bfloat16",
+        "use_cache": true,
+        "use_sliding_window": false,
+        "video_token_id": null,
+        "vision_end_token_id": 151653,
+        "vision_start_token_id": 151652,
+        "vision_token_id": 151654,
+        "vocab_size": 151936
+      },
+      "torch_dtype": "bfloat16",
+      "transformers_version": "4.52.4",
+      "use_cache": true,
+      "use_sliding_window": false,
+      "video_token_id": 151656,
+      "vision_config": {
+        "depth": 32,
+        "fullatt_block_indexes": [
+          7,
+          15,
+          23,
+          31
+        ],
+        "hidden_act": "silu",
+        "hidden_size": 1280,
+        "in_channels": 3,
+        "in_chans": 3,
+        "initializer_range": 0.02,
+        "intermediate_size": 3420,
+        "model_type": "qwen2_5_vl",
+        "num_heads": 16,
+        "out_hidden_size": 2048,
+        "patch_size": 14,
+        "spatial_merge_size": 2,
+        "spatial_patch_size": 14,
+        "temporal_patch_size": 2,
+        "tokens_per_second": 2,
+        "torch_dtype": "bfloat16",
+        "window_size": 112
+      },
+      "vision_end_token_id": 151653,
+      "vision_start_token_id": 151652,
+      "vision_token_id": 151654,
+      "vocab_size": 151936
+    }
+  },
+  {
+    "repo": "Qwen/Qwen3-30B-A3B",
+    "retrieved": "2026-11-28",
+    "origin": "public text file listing Qwen3 configs (code-search index id 30247352769), block 'Qwen3-30B-A3B', a copy of huggingface.co/Qwen/Qwen3-30B-A3B/blob/main/config.json",
+    "config": {
+      "architectures": [
+        "Qwen3MoeForCausalLM"
+      ],
+      "attention_bias": false,
+      "attention_dropout": 0,
+      "bos_token_id": 151643,
+      "decoder_sparse_step": 1,
+      "eos_token_id": 151645,
+      "head_dim": 128,
+      "hidden_act": "silu",
+      "hidden_size": 2048,
+      "initializer_range": 0.02,
+      "intermediate_size": 6144,
+      "max_position_embeddings": 40960,
+      "max_window_layers": 48,
+      "mlp_only_layers": [],
+      "model_type": "qwen3_moe",
+      "moe_intermediate_size": 768,
+      "norm_topk_prob": true,
+      "num_attention_heads": 32,
+      "num_experts": 128,
+      "num_experts_per_tok": 8,
+      "num_hidden_layers": 48,
+      "num_key_value_heads": 4,
+      "output_router_logits": false,
+      "rms_norm_eps": 0.000001,
+      "rope_scaling": null,
+      "rope_theta": 1000000,
+      "router_aux_loss_coef": 0.001,
+      "sliding_window": null,
+      "tie_word_embeddings": false,
+      "torch_dtype": "bfloat16",
+      "transformers_version": "4.51.0",
+      "use_cache": true,
+      "use_sliding_window": false,
+      "vocab_size": 151936
+    }
+  },
+  {
+    "repo": "Qwen/Qwen3-Next-80B-A3B-Thinking",
+    "retrieved": "2026-11-28",
+    "origin": "github.com/ai-dynamo/aiconfigurator @ 1b7cfb10a6fa06880ad7911db5ddb949882ff76a : src/aiconfigurator/model_configs/Qwen--Qwen3-Next-80B-A3B-Thinking_config.json",
+    "config": {
+      "architectures": [
+        "Qwen3NextForCausalLM"
+      ],
+      "attention_dropout": 0,
+      "bos_token_id": 151643,
+      "decoder_sparse_step": 1,
+      "eos_token_id": 151645,
+      "full_attention_interval": 4,
+      "head_dim": 256,
+      "hidden_act": "silu",
+      "hidden_size": 2048,
+      "initializer_range": 0.02,
+      "intermediate_size": 5120,
+      "linear_conv_kernel_dim": 4,
+      "linear_key_head_dim": 128,
+      "linear_num_key_heads": 16,
+      "linear_num_value_heads": 32,
+      "linear_value_head_dim": 128,
+      "max_position_embeddings": 262144,
+      "mlp_only_layers": [],
+      "model_type": "qwen3_next",
+      "moe_intermediate_size": 512,
+      "norm_topk_prob": true,
+      "num_attention_heads": 16,
+      "num_experts": 512,
+      "num_experts_per_tok": 10,
+      "num_hidden_layers": 48,
+      "num_key_value_heads": 2,
+      "output_router_logits": false,
+      "partial_rotary_factor": 0.25,
+      "rms_norm_eps": 0.000001,
+      "rope_scaling": null,
+      "rope_theta": 10000000,
+      "router_aux_loss_coef": 0.001,
+      "shared_expert_intermediate_size": 512,
+      "tie_word_embeddings": false,
+      "torch_dtype": "bfloat16",
+      "transformers_version": "4.57.0.dev0",
+      "use_cache": true,
+      "use_sliding_window": false,
+      "vocab_size": 151936
+    }
+  },
+  {
+    "repo": "ai21labs/AI21-Jamba-1.5-Mini",
+    "retrieved": "2026-11-28",
+    "origin": "github.com/sdpython/onnx-diagnostic : onnx_diagnostic torch_models untrained model helpers, get_ai21_jamba_15_mini (code-search index id 32332034728), which cites huggingface.co/ai21labs/AI21-Jamba-1.5-Mini/blob/main/config.json",
+    "config": {
+      "architectures": [
+        "JambaForCausalLM"
+      ],
+      "attention_dropout": 0,
+      "attn_layer_offset": 4,
+      "attn_layer_period": 8,
+      "bos_token_id": 1,
+      "eos_token_id": [
+        2,
+        518
+      ],
+      "expert_layer_offset": 1,
+      "expert_layer_period": 2,
+      "hidden_act": "silu",
+      "hidden_size": 4096,
+      "initializer_range": 0.02,
+      "intermediate_size": 14336,
+      "mamba_conv_bias": true,
+      "mamba_d_conv": 4,
+      "mamba_d_state": 16,
+      "mamba_dt_rank": 256,
+      "mamba_expand": 2,
+      "mamba_proj_bias": false,
+      "max_position_embeddings": 262144,
+      "model_type": "jamba",
+      "num_attention_heads": 32,
+      "num_experts": 16,
+      "num_experts_per_tok": 2,
+      "num_hidden_layers": 32,
+      "num_key_value_heads": 8,
+      "num_logits_to_keep": 1,
+      "output_router_logits": false,
+      "pad_token_id": 0,
+      "rms_norm_eps": 0.000001,
+      "router_aux_loss_coef": 0.001,
+      "sliding_window": null,
+      "tie_word_embeddings": false,
+      "torch_dtype": "bfloat16",
+      "transformers_version": "4.40.2",
+      "use_cache": true,
+      "use_mamba_kernels": false,
+      "vocab_size": 65536
+    }
+  },
+  {
+    "repo": "bigscience/bloom-560m",
+    "retrieved": "2026-11-28",
+    "origin": "public Markdown notes on BLOOM (code-search index id 46750199530), block 'BloomConfig = {...}', the config as loaded from bigscience/bloom-560m (_name_or_path kept)",
+    "config": {
+      "_name_or_path": "bigscience/bloom-560m",
+      "apply_residual_connection_post_layernorm": false,
+      "architectures": [
+        "BloomForCausalLM"
+      ],
+      "attention_dropout": 0,
+      "attention_softmax_in_fp32": true,
+      "bias_dropout_fusion": true,
+      "bos_token_id": 1,
+      "eos_token_id": 2,
+      "hidden_dropout": 0,
+      "hidden_size": 1024,
+      "initializer_range": 0.02,
+      "layer_norm_epsilon": 0.00001,
+      "masked_softmax_fusion": true,
+      "model_type": "bloom",
+      "n_head": 16,
+      "n_inner": null,
+      "n_layer": 24,
+      "offset_alibi": 100,
+      "pad_token_id": 3,
+      "pretraining_tp": 1,
+      "skip_bias_add": true,
+      "skip_bias_add_qkv": false,
+      "slow_but_exact": false,
+      "transformers_version": "4.26.0",
+      "unk_token_id": 0,
+      "use_cache": true,
+      "vocab_size": 250880
+    }
+  },
+  {
+    "repo": "deepseek-ai/DeepSeek-R1",
+    "retrieved": "2026-11-28",
+    "origin": "public GitHub Python test of a parameter counter (code-search index id 1570491832), variable config_Deepseek_R1, a copy of huggingface.co/deepseek-ai/DeepSeek-R1/blob/main/config.json",
+    "config": {
+      "architectures": [
+        "DeepseekV3ForCausalLM"
+      ],
+      "attention_bias": false,
+      "attention_dropout": 0,
+      "auto_map": {
+        "AutoConfig": "configuration_deepseek.DeepseekV3Config",
+        "AutoModel": "modeling_deepseek.DeepseekV3Model",
+        "AutoModelForCausalLM": "modeling_deepseek.DeepseekV3ForCausalLM"
+      },
+      "bos_token_id": 0,
+      "eos_token_id": 1,
+      "ep_size": 1,
+      "first_k_dense_replace": 3,
+      "hidden_act": "silu",
+      "hidden_size": 7168,
+      "initializer_range": 0.02,
+      "intermediate_size": 18432,
+      "kv_lora_rank": 512,
+      "max_position_embeddings": 163840,
+      "model_type": "deepseek_v3",
+      "moe_intermediate_size": 2048,
+      "moe_layer_freq": 1,
+      "n_group": 8,
+      "n_routed_experts": 256,
+      "n_shared_experts": 1,
+      "norm_topk_prob": true,
+      "num_attention_heads": 128,
+      "num_experts_per_tok": 8,
+      "num_hidden_layers": 61,
+      "num_key_value_heads": 128,
+      "num_nextn_predict_layers": 1,
+      "q_lora_rank": 1536,
+      "qk_nope_head_dim": 128,
+      "qk_rope_head_dim": 64,
+      "quantization_config": {
+        "activation_scheme": "dynamic",
+        "fmt": "e4m3",
+        "quant_method": "fp8",
+        "weight_block_size": [
+          128,
+          128
+        ]
+      },
+      "rms_norm_eps": 0.000001,
+      "rope_scaling": {
+        "beta_fast": 32,
+        "beta_slow": 1,
+        "factor": 40,
+        "mscale": 1,
+        "mscale_all_dim": 1,
+        "original_max_position_embeddings": 4096,
+        "type": "yarn"
+      },
+      "rope_theta": 10000,
+      "routed_scaling_factor": 2.5,
+      "scoring_func": "sigmoid",
+      "tie_word_embeddings": false,
+      "topk_group": 4,
+      "topk_method": "noaux_tc",
+      "torch_dtype": "bfloat16",
+      "transformers_version": "4.46.3",
+      "use_cache": true,
+      "v_head_dim": 128,
+      "vocab_size": 129280
     }
   },
   {
@@ -91,6 +512,68 @@ export const BUNDLED_MODELS: readonly BundledModel[] = [
     }
   },
   {
+    "repo": "facebook/opt-6.7b",
+    "retrieved": "2026-11-28",
+    "origin": "public Python notes comparing configs (code-search index id 44347156050), block '6.7 OPTConfig {...}', the config as loaded from facebook/opt-6.7b",
+    "config": {
+      "_name_or_path": "facebook/opt-6.7b",
+      "_remove_final_layer_norm": false,
+      "activation_dropout": 0,
+      "activation_function": "relu",
+      "architectures": [
+        "OPTForCausalLM"
+      ],
+      "attention_dropout": 0,
+      "bos_token_id": 2,
+      "do_layer_norm_before": true,
+      "dropout": 0.1,
+      "eos_token_id": 2,
+      "ffn_dim": 16384,
+      "hidden_size": 4096,
+      "init_std": 0.02,
+      "layerdrop": 0,
+      "max_position_embeddings": 2048,
+      "model_type": "opt",
+      "num_attention_heads": 32,
+      "num_hidden_layers": 32,
+      "pad_token_id": 1,
+      "prefix": "</s>",
+      "torch_dtype": "float16",
+      "transformers_version": "4.20.1",
+      "use_cache": true,
+      "vocab_size": 50272,
+      "word_embed_proj_dim": 4096
+    }
+  },
+  {
+    "repo": "google-bert/bert-base-uncased",
+    "retrieved": "2026-11-28",
+    "origin": "public shell script writing an offline copy of bert-base-uncased's config.json (code-search index id 27238840417)",
+    "config": {
+      "architectures": [
+        "BertForMaskedLM"
+      ],
+      "attention_probs_dropout_prob": 0.1,
+      "classifier_dropout": null,
+      "hidden_act": "gelu",
+      "hidden_dropout_prob": 0.1,
+      "hidden_size": 768,
+      "initializer_range": 0.02,
+      "intermediate_size": 3072,
+      "layer_norm_eps": 1e-12,
+      "max_position_embeddings": 512,
+      "model_type": "bert",
+      "num_attention_heads": 12,
+      "num_hidden_layers": 12,
+      "pad_token_id": 0,
+      "position_embedding_type": "absolute",
+      "transformers_version": "4.31.0",
+      "type_vocab_size": 2,
+      "use_cache": true,
+      "vocab_size": 30522
+    }
+  },
+  {
     "repo": "google/gemma-2-9b",
     "retrieved": "2026-11-28",
     "origin": "github.com/mlc-ai/mlc-llm @ 79d603f085f50500e9509fa01785ffa7ecfaaa93 : python/mlc_llm/model/model_preset.py (MODEL_PRESETS['gemma2_9b'])",
@@ -126,6 +609,49 @@ export const BUNDLED_MODELS: readonly BundledModel[] = [
       "transformers_version": "4.42.0.dev0",
       "use_cache": true,
       "vocab_size": 256000
+    }
+  },
+  {
+    "repo": "google/gemma-3-4b-it",
+    "retrieved": "2026-11-28",
+    "origin": "merged from two public copies of huggingface.co/google/gemma-3-4b-it/blob/main/config.json: the top level and text_config from a Rust test constant GEMMA3_4B (index id 70224130757, 'vision tower omitted'); vision_config from a C# test (index id 70892509106, 'The original gemma-3-4b-it's config.json names few keys')",
+    "config": {
+      "architectures": [
+        "Gemma3ForConditionalGeneration"
+      ],
+      "boi_token_index": 255999,
+      "eoi_token_index": 256000,
+      "eos_token_id": [
+        1,
+        106
+      ],
+      "image_token_index": 262144,
+      "initializer_range": 0.02,
+      "mm_tokens_per_image": 256,
+      "model_type": "gemma3",
+      "text_config": {
+        "hidden_size": 2560,
+        "intermediate_size": 10240,
+        "model_type": "gemma3_text",
+        "num_hidden_layers": 34,
+        "rope_scaling": {
+          "factor": 8,
+          "rope_type": "linear"
+        },
+        "sliding_window": 1024
+      },
+      "torch_dtype": "bfloat16",
+      "transformers_version": "4.50.0.dev0",
+      "vision_config": {
+        "hidden_size": 1152,
+        "image_size": 896,
+        "intermediate_size": 4304,
+        "model_type": "siglip_vision_model",
+        "num_attention_heads": 16,
+        "num_hidden_layers": 27,
+        "patch_size": 14,
+        "vision_use_head": false
+      }
     }
   },
   {
@@ -169,6 +695,79 @@ export const BUNDLED_MODELS: readonly BundledModel[] = [
       "vision_feature_layer": -2,
       "vision_feature_select_strategy": "default",
       "vocab_size": 32064
+    }
+  },
+  {
+    "repo": "meta-llama/Llama-4-Scout-17B-16E-Instruct",
+    "retrieved": "2026-11-28",
+    "origin": "github.com/ai-dynamo/aiconfigurator @ 64c5ddb697dd8ad88a938f65b23d25cf5f45de12 : aic-core/src/aiconfigurator_core/model_configs/meta-llama--Llama-4-Scout-17B-16E-Instruct_config.json",
+    "config": {
+      "architectures": [
+        "Llama4ForConditionalGeneration"
+      ],
+      "boi_token_index": 200080,
+      "eoi_token_index": 200081,
+      "image_token_index": 200092,
+      "model_type": "llama4",
+      "text_config": {
+        "attention_bias": false,
+        "attention_chunk_size": 8192,
+        "attention_dropout": 0,
+        "head_dim": 128,
+        "hidden_act": "silu",
+        "hidden_size": 5120,
+        "interleave_moe_layer_step": 1,
+        "intermediate_size": 8192,
+        "intermediate_size_mlp": 16384,
+        "max_position_embeddings": 10485760,
+        "model_type": "llama4_text",
+        "num_attention_heads": 40,
+        "num_experts_per_tok": 1,
+        "num_hidden_layers": 48,
+        "num_key_value_heads": 8,
+        "num_local_experts": 16,
+        "output_router_logits": false,
+        "rms_norm_eps": 0.00001,
+        "rope_scaling": {
+          "factor": 16,
+          "high_freq_factor": 1,
+          "low_freq_factor": 1,
+          "original_max_position_embeddings": 8192,
+          "rope_type": "llama3"
+        },
+        "rope_theta": 500000,
+        "router_aux_loss_coef": 0.001,
+        "torch_dtype": "bfloat16",
+        "use_cache": true,
+        "use_qk_norm": true,
+        "vocab_size": 202048
+      },
+      "torch_dtype": "bfloat16",
+      "transformers_version": "4.51.0.dev0",
+      "vision_config": {
+        "attention_dropout": 0,
+        "hidden_act": "gelu",
+        "hidden_size": 1408,
+        "image_size": 336,
+        "initializer_range": 0.02,
+        "intermediate_size": 5632,
+        "model_type": "llama4_vision_model",
+        "multi_modal_projector_bias": false,
+        "norm_eps": 0.00001,
+        "num_attention_heads": 16,
+        "num_channels": 3,
+        "num_hidden_layers": 34,
+        "patch_size": 14,
+        "pixel_shuffle_ratio": 0.5,
+        "projector_dropout": 0,
+        "projector_input_dim": 4096,
+        "projector_output_dim": 4096,
+        "rope_theta": 10000,
+        "torch_dtype": "bfloat16",
+        "vision_feature_layer": -1,
+        "vision_feature_select_strategy": "default",
+        "vision_output_dim": 4096
+      }
     }
   },
   {
@@ -340,6 +939,84 @@ export const BUNDLED_MODELS: readonly BundledModel[] = [
     }
   },
   {
+    "repo": "moonshotai/Kimi-K2-Instruct",
+    "retrieved": "2026-11-28",
+    "origin": "github.com/ai-dynamo/aiconfigurator @ 821eb9a651450cef303fb858289bca98959fe4c2 : src/aiconfigurator/model_configs/moonshotai--Kimi-K2-Instruct_config.json",
+    "config": {
+      "architectures": [
+        "DeepseekV3ForCausalLM"
+      ],
+      "model_type": "kimi_k2",
+      "num_hidden_layers": 61,
+      "hidden_size": 7168,
+      "num_attention_heads": 64,
+      "num_key_value_heads": 64,
+      "intermediate_size": 18432,
+      "vocab_size": 163840,
+      "max_position_embeddings": 131072,
+      "n_routed_experts": 384,
+      "n_shared_experts": 1,
+      "num_experts_per_tok": 8,
+      "moe_intermediate_size": 2048,
+      "moe_layer_freq": 1,
+      "first_k_dense_replace": 1,
+      "kv_lora_rank": 512,
+      "q_lora_rank": 1536,
+      "qk_nope_head_dim": 128,
+      "qk_rope_head_dim": 64,
+      "v_head_dim": 128,
+      "routed_scaling_factor": 2.827,
+      "torch_dtype": "bfloat16",
+      "use_cache": true,
+      "tie_word_embeddings": false
+    }
+  },
+  {
+    "repo": "nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16",
+    "retrieved": "2026-11-28",
+    "origin": "public GitHub Rust test (code-search index id 55613091284), fn nemotron_nano_config, a copy of the Nemotron-3-Nano config.json; vocab_size 131072 and torch_dtype bfloat16 from the same file's assertions and a second public copy (index id 68478954069)",
+    "config": {
+      "attention_bias": false,
+      "chunk_size": 128,
+      "conv_kernel": 4,
+      "eos_token_id": 2,
+      "expand": 2,
+      "head_dim": 128,
+      "hidden_size": 2688,
+      "hybrid_override_pattern": "MEMEM*EMEMEM*EMEMEM*EMEMEM*EMEMEM*EMEMEMEM*EMEMEMEME",
+      "intermediate_size": 1856,
+      "layer_norm_epsilon": 0.00001,
+      "mamba_head_dim": 64,
+      "mamba_hidden_act": "silu",
+      "mamba_num_heads": 64,
+      "mamba_proj_bias": false,
+      "max_position_embeddings": 262144,
+      "mlp_bias": false,
+      "mlp_hidden_act": "relu2",
+      "model_type": "nemotron_h",
+      "moe_intermediate_size": 1856,
+      "moe_shared_expert_intermediate_size": 3712,
+      "n_group": 1,
+      "n_groups": 8,
+      "n_routed_experts": 128,
+      "n_shared_experts": 1,
+      "norm_eps": 0.00001,
+      "norm_topk_prob": true,
+      "num_attention_heads": 32,
+      "num_experts_per_tok": 6,
+      "num_hidden_layers": 52,
+      "num_key_value_heads": 2,
+      "rescale_prenorm_residual": true,
+      "rope_theta": 10000,
+      "routed_scaling_factor": 2.5,
+      "ssm_state_size": 128,
+      "tie_word_embeddings": false,
+      "time_step_floor": 0.0001,
+      "torch_dtype": "bfloat16",
+      "vocab_size": 131072
+    }
+  },
+  {
     "repo": "openai-community/gpt2",
     "retrieved": "2026-11-28",
     "origin": "github.com/mlc-ai/mlc-llm @ 79d603f085f50500e9509fa01785ffa7ecfaaa93 : python/mlc_llm/model/model_preset.py (MODEL_PRESETS['gpt2']); identical to public GitHub TypeScript module with CONFIG_PRESETS 'the real files, verbatim, as fetched from the Hub' which cites huggingface.co/openai-community/gpt2/blob/main/config.json",
@@ -373,6 +1050,99 @@ export const BUNDLED_MODELS: readonly BundledModel[] = [
         }
       },
       "vocab_size": 50257
+    }
+  },
+  {
+    "repo": "openai/gpt-oss-120b",
+    "retrieved": "2026-11-28",
+    "origin": "public Markdown article on gpt-oss (code-search index id 37084402087), second ```json block, a copy of huggingface.co/openai/gpt-oss-120b/blob/main/config.json; a second public copy (index id 71368259812, citing .../gpt-oss-120b/raw/main/config.json) has the same values",
+    "config": {
+      "architectures": [
+        "GptOssForCausalLM"
+      ],
+      "attention_bias": true,
+      "attention_dropout": 0,
+      "eos_token_id": 200002,
+      "experts_per_token": 4,
+      "head_dim": 64,
+      "hidden_act": "silu",
+      "hidden_size": 2880,
+      "initial_context_length": 4096,
+      "initializer_range": 0.02,
+      "intermediate_size": 2880,
+      "layer_types": [
+        "sliding_attention",
+        "full_attention",
+        "sliding_attention",
+        "full_attention",
+        "sliding_attention",
+        "full_attention",
+        "sliding_attention",
+        "full_attention",
+        "sliding_attention",
+        "full_attention",
+        "sliding_attention",
+        "full_attention",
+        "sliding_attention",
+        "full_attention",
+        "sliding_attention",
+        "full_attention",
+        "sliding_attention",
+        "full_attention",
+        "sliding_attention",
+        "full_attention",
+        "sliding_attention",
+        "full_attention",
+        "sliding_attention",
+        "full_attention",
+        "sliding_attention",
+        "full_attention",
+        "sliding_attention",
+        "full_attention",
+        "sliding_attention",
+        "full_attention",
+        "sliding_attention",
+        "full_attention",
+        "sliding_attention",
+        "full_attention",
+        "sliding_attention",
+        "full_attention"
+      ],
+      "max_position_embeddings": 131072,
+      "model_type": "gpt_oss",
+      "num_attention_heads": 64,
+      "num_experts_per_tok": 4,
+      "num_hidden_layers": 36,
+      "num_key_value_heads": 8,
+      "num_local_experts": 128,
+      "output_router_logits": false,
+      "pad_token_id": 199999,
+      "quantization_config": {
+        "modules_to_not_convert": [
+          "model.layers.*.self_attn",
+          "model.layers.*.mlp.router",
+          "model.embed_tokens",
+          "lm_head"
+        ],
+        "quant_method": "mxfp4"
+      },
+      "rms_norm_eps": 0.00001,
+      "rope_scaling": {
+        "beta_fast": 32,
+        "beta_slow": 1,
+        "factor": 32,
+        "original_max_position_embeddings": 4096,
+        "rope_type": "yarn",
+        "truncate": false
+      },
+      "rope_theta": 150000,
+      "router_aux_loss_coef": 0.9,
+      "sliding_window": 128,
+      "swiglu_limit": 7,
+      "tie_word_embeddings": false,
+      "transformers_version": "4.55.0.dev0",
+      "use_cache": true,
+      "vocab_size": 201088
     }
   },
   {
@@ -413,6 +1183,36 @@ export const BUNDLED_MODELS: readonly BundledModel[] = [
       "transformers_version": "4.28.1",
       "use_cache": true,
       "vocab_size": 65024
+    }
+  },
+  {
+    "repo": "togethercomputer/RedPajama-INCITE-Base-3B-v1",
+    "retrieved": "2026-11-28",
+    "origin": "github.com/mlc-ai/mlc-llm @ 01ced331a9e155c5ba4e7625b027a51bee611450 : python/mlc_llm/model/model_preset.py (MODEL_PRESETS['redpajama_3b_v1'])",
+    "config": {
+      "_name_or_path": "/root/fm/models/rp_3b_800b_real_fp16",
+      "architectures": [
+        "GPTNeoXForCausalLM"
+      ],
+      "bos_token_id": 0,
+      "eos_token_id": 0,
+      "hidden_act": "gelu",
+      "hidden_size": 2560,
+      "initializer_range": 0.02,
+      "intermediate_size": 10240,
+      "layer_norm_eps": 0.00001,
+      "max_position_embeddings": 2048,
+      "model_type": "gpt_neox",
+      "num_attention_heads": 32,
+      "num_hidden_layers": 32,
+      "rotary_emb_base": 10000,
+      "rotary_pct": 1,
+      "tie_word_embeddings": false,
+      "torch_dtype": "float16",
+      "transformers_version": "4.28.1",
+      "use_cache": true,
+      "use_parallel_residual": false,
+      "vocab_size": 50432
     }
   }
 ];

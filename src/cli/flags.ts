@@ -1,8 +1,11 @@
 import type { ResolveModelOptions } from "../api/resolve-options.js";
 import type { InferenceOptions } from "../memory/inference-options.js";
+import { INFERENCE_ENGINE_IDS } from "../memory/engine.js";
+import type { ImageSize } from "../memory/image-tokens.js";
 import { KV_CACHE_DTYPE_IDS, WEIGHT_PRECISION_IDS } from "../memory/precision.js";
 import type { MemoryUnit } from "../units.js";
 import { parseChoice, parseCount, parseFraction, parseParameterCount } from "./args.js";
+import { UsageError } from "./usage-error.js";
 import type { CliIo } from "./io.js";
 
 /**
@@ -32,6 +35,10 @@ export const INFERENCE_FLAGS = {
   "kv-dtype": { type: "string" },
   overhead: { type: "string" },
   params: { type: "string" },
+  // Architectures: whose KV accounting, and images per request.
+  engine: { type: "string" },
+  images: { type: "string" },
+  "image-size": { type: "string" },
 } as const;
 
 /** Help lines for {@link INFERENCE_FLAGS}. */
@@ -42,7 +49,11 @@ export const INFERENCE_FLAGS_HELP = `  --context N        tokens per sequence, p
                      (default auto: the checkpoint's dtype)
   --kv-dtype D       auto | ${KV_CACHE_DTYPE_IDS.join(" | ")} (default auto: the compute dtype)
   --overhead F       framework reserve as a fraction of the weights, 0-1 or 12% (default 0.12)
-  --params N         parameter count to use instead of the config's (70e9, 70B)`;
+  --params N         parameter count to use instead of the config's (70e9, 70B)
+  --engine E         ${INFERENCE_ENGINE_IDS.join(" | ")}: whose KV accounting of sliding-window
+                     and MLA layers to reproduce (default vllm)
+  --images N         images per request; their tokens join each sequence (default 0)
+  --image-size WxH   image size in pixels, for Qwen2-VL and Llama-4 (default 1024x1024)`;
 
 /** Turns the parsed {@link INFERENCE_FLAGS} into {@link InferenceOptions}. @throws {UsageError} for bad values. */
 export function inferenceOptionsFromFlags(values: {
@@ -52,8 +63,12 @@ export function inferenceOptionsFromFlags(values: {
   readonly "kv-dtype"?: string | undefined;
   readonly overhead?: string | undefined;
   readonly params?: string | undefined;
+  readonly engine?: string | undefined;
+  readonly images?: string | undefined;
+  readonly "image-size"?: string | undefined;
 }): InferenceOptions {
   const kvDtype = values["kv-dtype"];
+  const imageSize = values["image-size"];
   return {
     contextLength:
       values.context === undefined
@@ -72,7 +87,32 @@ export function inferenceOptionsFromFlags(values: {
       values.overhead === undefined ? undefined : parseFraction("--overhead", values.overhead),
     parameterCount:
       values.params === undefined ? undefined : parseParameterCount("--params", values.params),
+    engine:
+      values.engine === undefined
+        ? undefined
+        : parseChoice("--engine", values.engine, INFERENCE_ENGINE_IDS),
+    imagesPerRequest:
+      values.images === undefined ? undefined : parseImageCount("--images", values.images),
+    imageSize: imageSize === undefined ? undefined : parseImageSize("--image-size", imageSize),
   };
+}
+
+/** Parses an image count; 0 is allowed (text only). @throws {UsageError} for anything else. */
+function parseImageCount(flag: string, value: string): number {
+  return value.trim() === "0" ? 0 : parseCount(flag, value);
+}
+
+/** Parses `WIDTHxHEIGHT` pixels, e.g. `1024x768`. @throws {UsageError} for anything else. */
+function parseImageSize(flag: string, value: string): ImageSize {
+  const match = /^(\d+)[xX×](\d+)$/.exec(value.trim());
+  const width = Number(match?.[1]);
+  const height = Number(match?.[2]);
+  if (match === null || !(width > 0) || !(height > 0)) {
+    throw new UsageError(
+      `${flag} expects WIDTHxHEIGHT in pixels such as 1024x768, got "${value}".`,
+    );
+  }
+  return { width, height };
 }
 
 /** Output flags shared by every command. */

@@ -1,5 +1,6 @@
 import type { ModelSource, ParameterSource } from "../model/model-source.js";
 import type { ModelSpec } from "../model/model-spec.js";
+import { activeParameters } from "../model/moe.js";
 import { countParameters, type ParameterBreakdown } from "../model/parameters.js";
 import {
   resolveInferenceOptions,
@@ -8,6 +9,9 @@ import {
 } from "./inference-options.js";
 import { kvCacheBytes, kvCacheBytesPerToken } from "./kv-cache.js";
 import { overheadBytes } from "./overhead.js";
+import { WEIGHT_PRECISIONS } from "./precision.js";
+import { checkpointWeightsBytes } from "./quantized-weights.js";
+import { stateCacheBytes } from "./state-cache.js";
 import { weightsBytes } from "./weights.js";
 
 /** The memory an inference deployment needs, in bytes. `totalBytes` is the sum of the other parts. */
@@ -16,11 +20,13 @@ export interface InferenceMemory {
   readonly weightsBytes: number;
   /** KV cache for `batchSize` sequences of `contextLength` tokens. */
   readonly kvCacheBytes: number;
-  /** KV cache of one token of one sequence. */
+  /** KV cache of one token of one sequence, every attention layer counted at full size. */
   readonly kvCacheBytesPerToken: number;
+  /** Constant per-sequence state of Mamba / linear-attention layers, for the whole batch (0 for pure transformers). */
+  readonly stateCacheBytes: number;
   /** Framework reserve (a fraction of the weights). */
   readonly overheadBytes: number;
-  /** weights + KV cache + overhead. */
+  /** weights + KV cache + state cache + overhead. */
   readonly totalBytes: number;
 }
 
@@ -70,18 +76,36 @@ export function estimateInferenceFromSpec(
   const total = assumptions.parameterCount ?? breakdown.total;
 
   // An override scales every component in proportion, keeping the embedding share.
-  const weights = weightsBytes(breakdown, assumptions.weights) * (total / breakdown.total);
-  const kvPerToken = kvCacheBytesPerToken(spec, assumptions.kvCacheDtype);
-  const kv = kvCacheBytes(spec, assumptions);
+  const quantization = assumptions.checkpointQuantization;
+  const storedBytes =
+    quantization === undefined
+      ? weightsBytes(breakdown, assumptions.weights)
+      : checkpointWeightsBytes(
+          breakdown,
+          quantization,
+          WEIGHT_PRECISIONS[assumptions.weights].otherBitsPerParameter,
+        );
+  const weights = storedBytes * (total / breakdown.total);
+  const kvPerToken = kvCacheBytesPerToken(spec, assumptions.kvCacheDtype, assumptions.engine);
+  const kv = kvCacheBytes(spec, { ...assumptions, contextLength: assumptions.sequenceLength });
+  const state = stateCacheBytes(spec, {
+    batchSize: assumptions.batchSize,
+    activationBytes: assumptions.weights === "fp32" ? 4 : 2,
+  });
   const overhead = overheadBytes(weights, assumptions.overheadFraction);
 
   const warnings = [...spec.approximations];
   if (
     spec.maxPositionEmbeddings !== undefined &&
-    assumptions.contextLength > spec.maxPositionEmbeddings
+    assumptions.sequenceLength > spec.maxPositionEmbeddings
   ) {
     warnings.push(
-      `context ${assumptions.contextLength} tokens exceeds the model's max_position_embeddings (${spec.maxPositionEmbeddings})`,
+      `context ${assumptions.sequenceLength} tokens exceeds the model's max_position_embeddings (${spec.maxPositionEmbeddings})`,
+    );
+  }
+  if (spec.encoderOnly === true) {
+    warnings.push(
+      "encoder-only model: no KV cache; one forward pass's activations are in the overhead",
     );
   }
 
@@ -95,7 +119,7 @@ export function estimateInferenceFromSpec(
     spec,
     parameters: {
       total,
-      active: total,
+      active: activeParameters(spec, breakdown) * (total / breakdown.total),
       source: assumptions.parameterCount === undefined ? "config" : "override",
       breakdown,
     },
@@ -103,8 +127,9 @@ export function estimateInferenceFromSpec(
       weightsBytes: weights,
       kvCacheBytes: kv,
       kvCacheBytesPerToken: kvPerToken,
+      stateCacheBytes: state,
       overheadBytes: overhead,
-      totalBytes: weights + kv + overhead,
+      totalBytes: weights + kv + state + overhead,
     },
     assumptions,
     warnings,

@@ -1,5 +1,8 @@
-import { InvalidOptionError } from "../errors.js";
-import type { ModelSpec } from "../model/model-spec.js";
+import { AlreadyQuantizedError, InvalidOptionError } from "../errors.js";
+import type { CheckpointQuantization, ModelSpec } from "../model/model-spec.js";
+import { INFERENCE_ENGINE_IDS, INFERENCE_ENGINES, type InferenceEngine } from "./engine.js";
+import { imageTokensPerImage, type ImageSize } from "./image-tokens.js";
+import { DEFAULT_MAX_NUM_BATCHED_TOKENS } from "./kv-cache.js";
 import {
   KV_CACHE_BITS,
   KV_CACHE_DTYPE_IDS,
@@ -42,6 +45,33 @@ export interface InferenceOptions {
    * (e.g. `70e9` to reproduce a back-of-envelope figure). Components scale in proportion.
    */
   readonly parameterCount?: number | undefined;
+  /**
+   * Whose KV-cache accounting to reproduce: `"vllm"` (sliding and chunked layers reserve
+   * `window − 1 + maxNumBatchedTokens` tokens, MLA caches its latent), `"llamacpp"` (sliding
+   * layers capped at the window), `"transformers"` (capped at the window; MLA decompressed).
+   * See docs/methodology.md#engines.
+   * @default "vllm"
+   */
+  readonly engine?: InferenceEngine | undefined;
+  /**
+   * vLLM's `max_num_batched_tokens`, which decides how far past its window a sliding layer
+   * reserves. Used by the `"vllm"` engine only.
+   * @default 8192
+   */
+  readonly maxNumBatchedTokens?: number | undefined;
+  /**
+   * Images in each sequence. Their tokens (576 per image for LLaVA-1.5, 256 for Gemma-3,
+   * size-dependent for Qwen2-VL and Llama-4) are added to `contextLength` before the KV
+   * cache is sized. Only for models with a vision encoder.
+   * @default 0
+   */
+  readonly imagesPerRequest?: number | undefined;
+  /**
+   * Size of each image in pixels, for models whose token count depends on it (Qwen2-VL,
+   * Qwen2.5-VL, Llama-4).
+   * @default { width: 1024, height: 1024 }
+   */
+  readonly imageSize?: ImageSize | undefined;
 }
 
 /** Defaults of {@link InferenceOptions}, resolved in {@link resolveInferenceOptions}. */
@@ -51,6 +81,10 @@ export const DEFAULT_INFERENCE_OPTIONS = {
   weights: "auto",
   kvCacheDtype: "auto",
   overheadFraction: 0.12,
+  engine: "vllm",
+  maxNumBatchedTokens: DEFAULT_MAX_NUM_BATCHED_TOKENS,
+  imagesPerRequest: 0,
+  imageSize: { width: 1024, height: 1024 },
 } as const;
 
 /** The options an estimate actually used, echoed in its result so every number explains itself. */
@@ -67,6 +101,20 @@ export interface InferenceAssumptions {
   readonly overheadFraction: number;
   /** Parameter count override, when one was given. */
   readonly parameterCount: number | undefined;
+  /** Whose KV-cache accounting was reproduced. */
+  readonly engine: InferenceEngine;
+  /** vLLM's `max_num_batched_tokens` used for sliding and chunked layers. */
+  readonly maxNumBatchedTokens: number;
+  /** Images in each sequence. */
+  readonly imagesPerRequest: number;
+  /** Image size used to count image tokens. */
+  readonly imageSize: ImageSize;
+  /** Tokens the images add to each sequence: `imagesPerRequest × tokens per image`. */
+  readonly imageTokensPerSequence: number;
+  /** Tokens each sequence holds in the KV cache: `contextLength + imageTokensPerSequence`. */
+  readonly sequenceLength: number;
+  /** How the checkpoint's weights are stored, when it is pre-quantized (then `weights` sizes the rest). */
+  readonly checkpointQuantization: CheckpointQuantization | undefined;
   /** One line for every value that was defaulted or derived rather than given. */
   readonly notes: readonly string[];
 }
@@ -101,7 +149,20 @@ export function resolveInferenceOptions(
       hint: `Use one of: auto, ${WEIGHT_PRECISION_IDS.join(", ")}.`,
     });
   }
+  const checkpointQuantization = spec.quantization;
+  if (checkpointQuantization !== undefined && weightsOption !== "auto") {
+    throw new AlreadyQuantizedError(
+      checkpointQuantization.method,
+      weightsOption,
+      checkpointQuantization.label ?? checkpointQuantization.method,
+    );
+  }
   const weights = weightsOption === "auto" ? autoWeights(spec, notes) : weightsOption;
+  if (checkpointQuantization !== undefined) {
+    notes.push(
+      `weights: stored as ${checkpointQuantization.label ?? checkpointQuantization.method} (quantization_config); the unquantized rest at ${weights}`,
+    );
+  }
 
   const kvOption = options.kvCacheDtype ?? DEFAULT_INFERENCE_OPTIONS.kvCacheDtype;
   if (kvOption !== "auto" && !Object.hasOwn(KV_CACHE_BITS, kvOption)) {
@@ -131,6 +192,49 @@ export function resolveInferenceOptions(
     );
   }
 
+  const engine = options.engine ?? DEFAULT_INFERENCE_OPTIONS.engine;
+  if (!Object.hasOwn(INFERENCE_ENGINES, engine)) {
+    throw new InvalidOptionError("engine", `unknown engine "${engine}"`, {
+      hint: `Use one of: ${INFERENCE_ENGINE_IDS.join(", ")}.`,
+    });
+  }
+  if (options.engine === undefined && hasWindowedOrLatentLayers(spec)) {
+    notes.push(`engine: default vllm (${INFERENCE_ENGINES.vllm.rule})`);
+  }
+
+  const maxNumBatchedTokens =
+    positiveInteger("maxNumBatchedTokens", options.maxNumBatchedTokens) ??
+    DEFAULT_INFERENCE_OPTIONS.maxNumBatchedTokens;
+
+  const imagesPerRequest = nonNegativeInteger("imagesPerRequest", options.imagesPerRequest) ?? 0;
+  if (imagesPerRequest > 0 && spec.vision === undefined) {
+    throw new InvalidOptionError(
+      "imagesPerRequest",
+      `${imagesPerRequest} images asked of a model without a vision encoder vramfit knows`,
+      { hint: "Leave imagesPerRequest at 0 for text-only models." },
+    );
+  }
+  const imageSize = options.imageSize ?? DEFAULT_INFERENCE_OPTIONS.imageSize;
+  if (
+    !(Number.isSafeInteger(imageSize.width) && imageSize.width > 0) ||
+    !(Number.isSafeInteger(imageSize.height) && imageSize.height > 0)
+  ) {
+    throw new InvalidOptionError(
+      "imageSize",
+      `expected positive integer pixels, got ${imageSize.width} × ${imageSize.height}`,
+    );
+  }
+  const tokensPerImage =
+    spec.vision === undefined ? 0 : imageTokensPerImage(spec.vision, imageSize);
+  const imageTokensPerSequence = imagesPerRequest * tokensPerImage;
+  if (spec.vision !== undefined) {
+    notes.push(
+      imagesPerRequest === 0
+        ? "imagesPerRequest: default 0 (text only; the vision encoder's weights are still counted)"
+        : `images: ${imagesPerRequest} × ${tokensPerImage} tokens${spec.vision.imageTokens.kind === "fixed" ? "" : ` at ${imageSize.width}×${imageSize.height} px`} = ${imageTokensPerSequence} tokens added to each sequence`,
+    );
+  }
+
   return {
     contextLength,
     batchSize,
@@ -138,8 +242,29 @@ export function resolveInferenceOptions(
     kvCacheDtype,
     overheadFraction,
     parameterCount,
+    engine,
+    maxNumBatchedTokens,
+    imagesPerRequest,
+    imageSize,
+    imageTokensPerSequence,
+    sequenceLength: contextLength + imageTokensPerSequence,
+    checkpointQuantization,
     notes,
   };
+}
+
+/** Whether the engine choice changes this model's KV cache (sliding, chunked or MLA layers). */
+function hasWindowedOrLatentLayers(spec: ModelSpec): boolean {
+  const layers = spec.attentionLayers;
+  return spec.mla !== undefined || (layers !== undefined && layers.sliding + layers.chunked > 0);
+}
+
+function nonNegativeInteger(option: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new InvalidOptionError(option, `expected a non-negative integer, got ${value}`);
+  }
+  return value;
 }
 
 function positiveInteger(option: string, value: number | undefined): number | undefined {

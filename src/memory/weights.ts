@@ -2,15 +2,16 @@ import type { ParameterBreakdown } from "../model/parameters.js";
 import { WEIGHT_PRECISIONS, type WeightPrecision } from "./precision.js";
 
 /**
- * Bytes of the model's weights at a precision: the projections (attention + MLP) at the
- * precision's linear width, everything else (embeddings, LM head, norms) at its other
- * width, i.e. `linear × linearBits / 8 + rest × otherBits / 8`. For plain precisions both
+ * Bytes of the model's weights at a precision: the projections (attention, MLP and experts,
+ * state-space mixers) at the precision's linear width, everything else (embeddings, LM
+ * head, norms, routers, vision tower) at its other width, i.e.
+ * `linear × linearBits / 8 + rest × otherBits / 8`. For plain precisions both
  * widths are equal and this is `parameters × bytes per parameter`.
  * See docs/methodology.md#weights.
  */
 export function weightsBytes(parameters: ParameterBreakdown, precision: WeightPrecision): number {
   const spec = WEIGHT_PRECISIONS[precision];
-  const linear = parameters.attention + parameters.mlp;
+  const linear = parameters.attention + parameters.mlp + parameters.stateSpace;
   const other = parameters.total - linear;
   return (linear * spec.linearBitsPerParameter + other * spec.otherBitsPerParameter) / 8;
 }

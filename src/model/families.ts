@@ -102,13 +102,180 @@ export const DENSE_FAMILIES = {
   },
 } as const satisfies Record<string, FamilyFacts>;
 
-/** A `model_type` vramfit knows exactly. */
+/** A dense `model_type` vramfit knows exactly. */
 export type DenseFamily = keyof typeof DENSE_FAMILIES;
+
+const PLAIN_WITH_BIASES = {
+  mlp: "plain",
+  norm: "layernorm",
+  normsPerLayer: 2,
+  qkvBias: true,
+  outputBias: true,
+  mlpBias: true,
+  qkNorm: false,
+} as const satisfies FamilyFacts["layout"];
+
+/**
+ * Every `model_type` vramfit counts exactly: the dense decoders above, mixture-of-experts,
+ * MLA, hybrid state-space, multimodal text models, encoders and older decoders. MoE, MLA,
+ * sliding-window, state-space and vision sections are read from the config's own fields
+ * (src/schema/families); these rows hold what the config does not say.
+ */
+export const ARCHITECTURE_FAMILIES = {
+  ...DENSE_FAMILIES,
+  // Mixtral: Mistral attention, block_sparse_moe of num_local_experts SwiGLU experts.
+  mixtral: {
+    layout: LLAMA_LAYOUT,
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: false,
+    source: `${TRANSFORMERS}/mixtral/modeling_mixtral.py`,
+  },
+  // Qwen2-MoE: Qwen2 attention (q/k/v biases), routed experts + one gated shared expert.
+  qwen2_moe: {
+    layout: { ...LLAMA_LAYOUT, qkvBias: true },
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: false,
+    source: `${TRANSFORMERS}/qwen2_moe/modeling_qwen2_moe.py`,
+  },
+  // Qwen3-MoE: Qwen3 attention (q/k norms), routed experts only.
+  qwen3_moe: {
+    layout: { ...LLAMA_LAYOUT, qkNorm: true },
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: false,
+    source: `${TRANSFORMERS}/qwen3_moe/modeling_qwen3_moe.py`,
+  },
+  // DeepSeek-V2/V3 and Kimi-K2 (which reuses DeepseekV3ForCausalLM): MLA + shared/routed experts.
+  deepseek_v2: {
+    layout: LLAMA_LAYOUT,
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: false,
+    source: `${TRANSFORMERS}/deepseek_v2/modeling_deepseek_v2.py`,
+  },
+  deepseek_v3: {
+    layout: LLAMA_LAYOUT,
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: false,
+    source: `${TRANSFORMERS}/deepseek_v3/modeling_deepseek_v3.py`,
+  },
+  kimi_k2: {
+    layout: LLAMA_LAYOUT,
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: false,
+    source: `${TRANSFORMERS}/deepseek_v3/modeling_deepseek_v3.py (Kimi-K2 ships DeepseekV3ForCausalLM)`,
+  },
+  // gpt-oss: biases on q/k/v/o, one attention-sink logit per head, experts with biases.
+  gpt_oss: {
+    layout: { ...LLAMA_LAYOUT, qkvBias: true, outputBias: true, attentionSinks: true },
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: false,
+    source: `${TRANSFORMERS}/gpt_oss/modeling_gpt_oss.py`,
+  },
+  // Llama-4 text: Llama attention (its q/k L2 norm has no weights), MoE with a shared expert.
+  llama4_text: {
+    layout: LLAMA_LAYOUT,
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: false,
+    source: `${TRANSFORMERS}/llama4/modeling_llama4.py`,
+  },
+  // Qwen2-VL / Qwen2.5-VL text models: Qwen2 layers.
+  qwen2_vl: {
+    layout: { ...LLAMA_LAYOUT, qkvBias: true },
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: false,
+    source: `${TRANSFORMERS}/qwen2_vl/modeling_qwen2_vl.py`,
+  },
+  qwen2_5_vl: {
+    layout: { ...LLAMA_LAYOUT, qkvBias: true },
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: false,
+    source: `${TRANSFORMERS}/qwen2_5_vl/modeling_qwen2_5_vl.py`,
+  },
+  // Jamba: attention every attn_layer_period layers, Mamba elsewhere; MoE every other layer.
+  jamba: {
+    layout: LLAMA_LAYOUT,
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: false,
+    source: `${TRANSFORMERS}/jamba/modeling_jamba.py`,
+  },
+  // Nemotron-H: one block per pattern character (Mamba-2, attention or a ReLU² MLP), one norm each.
+  nemotron_h: {
+    layout: { ...LLAMA_LAYOUT, mlp: "plain", normsPerLayer: 1 },
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: false,
+    source: `${TRANSFORMERS}/nemotron_h/modeling_nemotron_h.py`,
+  },
+  // Granite-4 hybrid: Mamba-2 or attention per layer_types, a shared MLP (+ experts) on every layer.
+  granitemoehybrid: {
+    layout: LLAMA_LAYOUT,
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: false,
+    source: `${TRANSFORMERS}/granitemoehybrid/modeling_granitemoehybrid.py`,
+  },
+  // Qwen3-Next: gated attention (q_proj doubled for the output gate, q/k norms) every
+  // full_attention_interval layers, gated delta-net elsewhere, MoE with a gated shared expert.
+  qwen3_next: {
+    layout: { ...LLAMA_LAYOUT, qkNorm: true, gatedQuery: true },
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: false,
+    source: `${TRANSFORMERS}/qwen3_next/modeling_qwen3_next.py`,
+  },
+  // BERT: post-norm encoder with no final norm; its embedding LayerNorm fills that slot of the count.
+  bert: {
+    layout: PLAIN_WITH_BIASES,
+    learnedPositions: true,
+    tieWordEmbeddingsDefault: true,
+    source: `${TRANSFORMERS}/bert/modeling_bert.py`,
+  },
+  // GPT-NeoX (Pythia): fused qkv with bias, plain GELU MLP with biases, untied embed_out.
+  gpt_neox: {
+    layout: PLAIN_WITH_BIASES,
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: false,
+    source: `${TRANSFORMERS}/gpt_neox/modeling_gpt_neox.py`,
+  },
+  // Falcon: biases and the norm count follow `bias`, `parallel_attn`, `new_decoder_architecture`.
+  falcon: {
+    layout: { ...PLAIN_WITH_BIASES, qkvBias: false, outputBias: false, mlpBias: false },
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: true,
+    source: `${TRANSFORMERS}/falcon/modeling_falcon.py`,
+  },
+  // MPT: no biases anywhere, LayerNorms without bias (a weight only, counted like RMSNorm), ALiBi.
+  mpt: {
+    layout: {
+      ...PLAIN_WITH_BIASES,
+      norm: "rmsnorm",
+      qkvBias: false,
+      outputBias: false,
+      mlpBias: false,
+    },
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: true,
+    source: `${TRANSFORMERS}/mpt/modeling_mpt.py`,
+  },
+  // OPT: biases everywhere, learned positions with an offset of 2 rows, tied head.
+  opt: {
+    layout: PLAIN_WITH_BIASES,
+    learnedPositions: true,
+    tieWordEmbeddingsDefault: true,
+    source: `${TRANSFORMERS}/opt/modeling_opt.py`,
+  },
+  // BLOOM: biases everywhere, ALiBi, an extra LayerNorm after the embedding, tied head.
+  bloom: {
+    layout: PLAIN_WITH_BIASES,
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: true,
+    source: `${TRANSFORMERS}/bloom/modeling_bloom.py`,
+  },
+} as const satisfies Record<string, FamilyFacts>;
+
+/** A `model_type` vramfit knows exactly. */
+export type ArchitectureFamily = keyof typeof ARCHITECTURE_FAMILIES;
 
 /** Facts for a `model_type`, or `undefined` when vramfit does not know the family. */
 export function familyFacts(modelType: string | undefined): FamilyFacts | undefined {
-  if (modelType === undefined || !Object.hasOwn(DENSE_FAMILIES, modelType)) return undefined;
-  return DENSE_FAMILIES[modelType as DenseFamily];
+  if (modelType === undefined || !Object.hasOwn(ARCHITECTURE_FAMILIES, modelType)) return undefined;
+  return ARCHITECTURE_FAMILIES[modelType as ArchitectureFamily];
 }
 
 /** The facts assumed for a family vramfit does not know: Llama's, the most common shape on the Hub. */

@@ -33,6 +33,10 @@ export interface ArchitectureLayout {
   readonly qkNorm: boolean;
   /** Rows of a learned absolute position table (GPT-2's `n_positions`); 0 for rotary models. */
   readonly learnedPositionEmbeddings: number;
+  /** One learned attention-sink logit per query head in each attention layer (gpt-oss). */
+  readonly attentionSinks?: boolean | undefined;
+  /** The query projection also produces an output gate, doubling its width (Qwen3-Next). */
+  readonly gatedQuery?: boolean | undefined;
 }
 
 /**
@@ -53,6 +57,99 @@ export interface MixtureOfExperts {
   readonly sharedExpertIntermediateSize: number;
   /** How many of the `numLayers` layers are MoE; the rest are dense MLPs of `intermediateSize`. */
   readonly numMoeLayers: number;
+  /** Routed experts carry biases on their projections (gpt-oss). @default false */
+  readonly expertBias?: boolean | undefined;
+  /** The router carries a bias vector (gpt-oss). @default false */
+  readonly routerBias?: boolean | undefined;
+  /** A learned per-expert score-correction bias next to the router (DeepSeek-V3 `noaux_tc`). @default false */
+  readonly routerCorrectionBias?: boolean | undefined;
+  /** A `hidden × 1` gate scales the shared expert's output (Qwen2-MoE, Qwen3-Next). @default false */
+  readonly sharedExpertGate?: boolean | undefined;
+}
+
+/**
+ * Multi-head latent attention (DeepSeek-V2/V3, Kimi-K2). Keys and values are compressed
+ * into one `kvLoraRank` latent per token, cached together with one shared RoPE key of
+ * `qkRopeHeadDim`: the cache holds `kvLoraRank + qkRopeHeadDim` values per token per layer,
+ * for all heads together.
+ */
+export interface MultiHeadLatentAttention {
+  /** Width of the compressed key/value latent (`kv_lora_rank`). */
+  readonly kvLoraRank: number;
+  /** Width of the compressed query (`q_lora_rank`); 0 when queries are projected directly (V2-Lite). */
+  readonly qLoraRank: number;
+  /** Per-head query/key width without rotary embedding (`qk_nope_head_dim`). */
+  readonly qkNopeHeadDim: number;
+  /** Per-head query/key width with rotary embedding, shared by all heads for keys (`qk_rope_head_dim`). */
+  readonly qkRopeHeadDim: number;
+  /** Per-head value width (`v_head_dim`). */
+  readonly vHeadDim: number;
+}
+
+/**
+ * How many decoder layers attend, and how: full (the whole sequence), sliding (the last
+ * `slidingWindow` tokens: Mistral v0.1, Gemma-2/3, gpt-oss) or chunked (tokens of the same
+ * `attentionChunkSize` chunk: Llama-4). `full + sliding + chunked` is the number of layers
+ * with a KV cache; hybrid models have fewer than `numLayers` (the rest are state-space layers).
+ */
+export interface AttentionLayers {
+  /** Layers attending to the whole sequence. */
+  readonly full: number;
+  /** Layers attending to a sliding window of `slidingWindow` tokens. */
+  readonly sliding: number;
+  /** Layers attending within chunks of `attentionChunkSize` tokens. */
+  readonly chunked: number;
+}
+
+/**
+ * Layers whose token mixer keeps a constant-size state per sequence instead of a KV cache:
+ * Mamba (Jamba), Mamba-2 (Nemotron-H, Granite-4) and gated-delta-net linear attention
+ * (Qwen3-Next). The state does not grow with context.
+ */
+export interface StateSpaceLayers {
+  /** Which mixer: `mamba` (Mamba-1), `mamba2`, or `gated-deltanet` (linear attention). */
+  readonly kind: "mamba" | "mamba2" | "gated-deltanet";
+  /** How many layers use this mixer. */
+  readonly numLayers: number;
+  /** Parameters of one mixer (projections, convolution, state matrices, inner norms). */
+  readonly parametersPerLayer: number;
+  /** Values in one layer's convolution state per sequence: `(kernel − 1) × channels`. */
+  readonly convStateElements: number;
+  /** Values in one layer's recurrent (SSM) state per sequence. */
+  readonly recurrentStateElements: number;
+}
+
+/**
+ * A vision encoder in front of the language model (LLaVA, Qwen2-VL, Gemma-3, Llama-4):
+ * its parameters, and how many tokens one image adds to the sequence.
+ */
+export interface VisionEncoder {
+  /** The vision config's `model_type`, e.g. `"clip_vision_model"`, `"siglip_vision_model"`. */
+  readonly modelType: string;
+  /** Parameters of the vision tower. */
+  readonly towerParameters: number;
+  /** Parameters of the projector that maps image features into the text model. */
+  readonly projectorParameters: number;
+  /**
+   * How an image becomes tokens: a fixed count per image, or (Qwen2-VL) one token per
+   * `tokenPixels × tokenPixels` patch of the resized image, or (Llama-4) a fixed count per
+   * `tilePixels` tile plus one global tile.
+   */
+  readonly imageTokens:
+    | { readonly kind: "fixed"; readonly tokensPerImage: number }
+    | { readonly kind: "patches"; readonly tokenPixels: number }
+    | { readonly kind: "tiles"; readonly tilePixels: number; readonly tokensPerTile: number };
+}
+
+/**
+ * Family-specific tensors outside the standard components (BERT's token-type table and
+ * pooler, a masked-LM head, BLOOM's embedding LayerNorm), named so the count explains itself.
+ */
+export interface ExtraParameters {
+  /** What the tensors are, e.g. `"pooler"`. */
+  readonly name: string;
+  /** How many parameters they hold. */
+  readonly parameters: number;
 }
 
 /**
@@ -66,6 +163,21 @@ export interface CheckpointQuantization {
   readonly bits: number;
   /** Weights sharing one scale, when the method groups them. */
   readonly groupSize?: number | undefined;
+  /** Human name, e.g. `"AWQ 4-bit, group 128"`. */
+  readonly label?: string | undefined;
+  /**
+   * Stored bits per quantized weight with its scales and zero points, e.g.
+   * 4 + (16 + 4) / 128 = 4.156 for AWQ/GPTQ group 128. See docs/methodology.md#pre-quantized-checkpoints.
+   */
+  readonly bitsPerQuantizedParameter?: number | undefined;
+  /**
+   * Which weights are stored quantized: every linear projection of the decoder (`"linear"`,
+   * AWQ, GPTQ, bitsandbytes, FP8), or only the routed experts (`"experts"`, gpt-oss MXFP4).
+   * Embeddings, the LM head, norms, routers and the vision tower stay in 16-bit.
+   */
+  readonly scope?: "linear" | "experts" | undefined;
+  /** Module names the config keeps unquantized (`modules_to_not_convert`, `ignore`, ...), as written. */
+  readonly modulesNotQuantized?: readonly string[] | undefined;
 }
 
 /**
@@ -99,6 +211,24 @@ export interface ModelSpec {
   readonly torchDtype: TorchDtype | undefined;
   /** Mixture-of-experts layers, when the model has them. */
   readonly moe?: MixtureOfExperts | undefined;
+  /** Multi-head latent attention, when the model uses it (then `numKeyValueHeads` is not what the cache holds). */
+  readonly mla?: MultiHeadLatentAttention | undefined;
+  /** Attention layers by kind; absent means every one of `numLayers` attends fully. */
+  readonly attentionLayers?: AttentionLayers | undefined;
+  /** Tokens a sliding-window layer attends to (`sliding_window`), when some layers slide. */
+  readonly slidingWindow?: number | undefined;
+  /** Tokens per chunk of a chunked-attention layer (Llama-4 `attention_chunk_size`). */
+  readonly attentionChunkSize?: number | undefined;
+  /** Mamba / linear-attention layers, when the model is hybrid or state-space. */
+  readonly stateSpace?: StateSpaceLayers | undefined;
+  /** Layers with a dense MLP of `intermediateSize`; absent means every layer that is not MoE. */
+  readonly denseMlpLayers?: number | undefined;
+  /** Vision tower and projector, when the model reads images. */
+  readonly vision?: VisionEncoder | undefined;
+  /** An encoder (BERT): every token attends to every other once, nothing is cached between steps. */
+  readonly encoderOnly?: boolean | undefined;
+  /** Family-specific tensors outside the standard components. */
+  readonly extraParameters?: readonly ExtraParameters[] | undefined;
   /** How the checkpoint is quantized, when it is (`quantization_config`). */
   readonly quantization?: CheckpointQuantization | undefined;
   /** Family facts used to count parameters. */

@@ -1,56 +1,73 @@
+import { attentionLayerCount, denseMlpLayerCount } from "./layers.js";
+import { mlaParametersPerLayer } from "./mla.js";
+import { mlpParameters } from "./mlp.js";
 import type { ModelSpec } from "./model-spec.js";
+import {
+  moeParametersPerLayer,
+  routedExpertParametersPerLayer,
+  routerParametersPerLayer,
+} from "./moe.js";
 
 /**
  * A model's parameters by component. `linear` (attention + MLP projections, with their
  * biases) is what weight-only quantization compresses; embeddings, the LM head and norms
- * usually stay in 16-bit.
+ * usually stay in 16-bit. `total` is the sum of every component except `routedExperts`,
+ * which is the part of `mlp` that sits in routed experts.
  */
 export interface ParameterBreakdown {
   /** Token embedding (`vocab × hidden`). */
   readonly embedding: number;
-  /** Learned absolute position table (GPT-2); 0 for rotary models. */
+  /** Learned absolute position table (GPT-2, OPT, BERT); 0 for rotary models. */
   readonly positionEmbedding: number;
-  /** q, k, v and output projections of all layers, with biases and q/k norms. */
+  /** q, k, v and output projections of all attention layers (MLA's latent projections included), with biases and q/k norms. */
   readonly attention: number;
-  /** MLP projections of all layers, with biases. */
+  /** MLP projections of all layers, with biases: dense MLPs, shared experts and every routed expert. */
   readonly mlp: number;
+  /** The part of `mlp` held by routed experts (0 for dense models). Not added to `total` again. */
+  readonly routedExperts: number;
+  /** MoE routers (and their biases, shared-expert gates); kept in 16-bit by every quantizer. */
+  readonly router: number;
+  /** Mamba / linear-attention mixers of hybrid and state-space models. */
+  readonly stateSpace: number;
   /** Layer norms of all layers plus the final norm. */
   readonly norms: number;
   /** Untied LM head (`vocab × hidden`); 0 when tied to the embedding. */
   readonly lmHead: number;
+  /** Vision tower and projector of a multimodal model. */
+  readonly vision: number;
+  /** Family-specific tensors outside these components (`spec.extraParameters`). */
+  readonly other: number;
   /** Sum of the components. */
   readonly total: number;
 }
 
 /**
- * Parameters of one decoder layer's attention: q and o are `hidden × heads·headDim`,
- * k and v are `hidden × kvHeads·headDim` (GQA makes them narrower), plus biases and
- * per-head q/k norms where the family has them. See docs/methodology.md#parameters.
+ * Parameters of one attention layer: q and o are `hidden × heads·headDim`, k and v are
+ * `hidden × kvHeads·headDim` (GQA makes them narrower), plus biases, per-head q/k norms,
+ * attention sinks and a query gate where the family has them. MLA layers count their
+ * latent projections instead (see {@link mlaParametersPerLayer}).
+ * See docs/methodology.md#parameters.
  */
 export function attentionParametersPerLayer(spec: ModelSpec): number {
+  if (spec.mla !== undefined) return mlaParametersPerLayer(spec, spec.mla);
   const queryWidth = spec.numAttentionHeads * spec.headDim;
   const keyValueWidth = spec.numKeyValueHeads * spec.headDim;
   const { layout } = spec;
-  const projections = spec.hiddenSize * (2 * queryWidth + 2 * keyValueWidth);
+  const queryProjection = layout.gatedQuery === true ? 2 * queryWidth : queryWidth;
+  const projections = spec.hiddenSize * (queryProjection + queryWidth + 2 * keyValueWidth);
   const qkvBias = layout.qkvBias ? queryWidth + 2 * keyValueWidth : 0;
   const outputBias = layout.outputBias ? spec.hiddenSize : 0;
   const qkNorm = layout.qkNorm ? 2 * spec.headDim : 0;
-  return projections + qkvBias + outputBias + qkNorm;
+  const sinks = layout.attentionSinks === true ? spec.numAttentionHeads : 0;
+  return projections + qkvBias + outputBias + qkNorm + sinks;
 }
 
 /**
- * Parameters of one decoder layer's MLP: three `hidden × intermediate` matrices when
- * gated (gate, up, down), two when plain (up, down), plus biases where the family has
- * them. See docs/methodology.md#parameters.
+ * Parameters of one dense decoder layer's MLP (`intermediateSize` wide).
+ * See docs/methodology.md#parameters.
  */
 export function mlpParametersPerLayer(spec: ModelSpec): number {
-  const { hiddenSize, intermediateSize, layout } = spec;
-  if (layout.mlp === "gated") {
-    const bias = layout.mlpBias ? 2 * intermediateSize + hiddenSize : 0;
-    return 3 * hiddenSize * intermediateSize + bias;
-  }
-  const bias = layout.mlpBias ? intermediateSize + hiddenSize : 0;
-  return 2 * hiddenSize * intermediateSize + bias;
+  return mlpParameters(spec, spec.intermediateSize);
 }
 
 /** Parameters of one norm layer: a weight vector, plus a bias vector for LayerNorm. */
@@ -60,8 +77,9 @@ export function normParameters(spec: ModelSpec): number {
 
 /**
  * Counts a model's parameters from its spec, component by component: embeddings,
- * attention (GQA-aware), MLP, norms and an untied LM head. Matches the published
- * counts of the dense fixtures exactly (see docs/accuracy.md).
+ * attention (GQA- and MLA-aware), dense MLPs and experts (all of them: memory holds every
+ * expert), routers, state-space mixers, norms, an untied LM head and a vision encoder.
+ * Matches the published counts of the fixtures (see docs/accuracy.md).
  *
  * @example
  * countParameters(llama3_8b).total // 8_030_261_248
@@ -69,17 +87,46 @@ export function normParameters(spec: ModelSpec): number {
 export function countParameters(spec: ModelSpec): ParameterBreakdown {
   const embedding = spec.vocabSize * spec.hiddenSize;
   const positionEmbedding = spec.layout.learnedPositionEmbeddings * spec.hiddenSize;
-  const attention = spec.numLayers * attentionParametersPerLayer(spec);
-  const mlp = spec.numLayers * mlpParametersPerLayer(spec);
+  const attention = attentionLayerCount(spec) * attentionParametersPerLayer(spec);
+  const moeLayers = spec.moe?.numMoeLayers ?? 0;
+  const mlp =
+    denseMlpLayerCount(spec) * mlpParametersPerLayer(spec) +
+    (spec.moe === undefined ? 0 : moeLayers * moeParametersPerLayer(spec, spec.moe));
+  const routedExperts =
+    spec.moe === undefined ? 0 : moeLayers * routedExpertParametersPerLayer(spec, spec.moe);
+  const router = spec.moe === undefined ? 0 : moeLayers * routerParametersPerLayer(spec, spec.moe);
+  const stateSpace =
+    spec.stateSpace === undefined
+      ? 0
+      : spec.stateSpace.numLayers * spec.stateSpace.parametersPerLayer;
   const norms = (spec.numLayers * spec.layout.normsPerLayer + 1) * normParameters(spec);
   const lmHead = spec.tieWordEmbeddings ? 0 : spec.vocabSize * spec.hiddenSize;
+  const vision =
+    spec.vision === undefined ? 0 : spec.vision.towerParameters + spec.vision.projectorParameters;
+  let other = 0;
+  for (const extra of spec.extraParameters ?? []) other += extra.parameters;
   return {
     embedding,
     positionEmbedding,
     attention,
     mlp,
+    routedExperts,
+    router,
+    stateSpace,
     norms,
     lmHead,
-    total: embedding + positionEmbedding + attention + mlp + norms + lmHead,
+    vision,
+    other,
+    total:
+      embedding +
+      positionEmbedding +
+      attention +
+      mlp +
+      router +
+      stateSpace +
+      norms +
+      lmHead +
+      vision +
+      other,
   };
 }

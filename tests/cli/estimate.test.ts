@@ -145,3 +145,101 @@ describe("vramfit estimate (in-process)", () => {
     expect((await runCli(["help", "estimate"])).stdout).toBe(command.stdout);
   });
 });
+
+describe("vramfit estimate: the accounting beyond dense decoders", () => {
+  it("DeepSeek-R1 shows experts total vs active, the MLA latent and the FP8 checkpoint", async () => {
+    const { code, stdout } = await runCli([
+      "estimate",
+      "deepseek-ai/DeepSeek-R1",
+      "--context",
+      "8k",
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/256 routed .* in 58 of 61 layers; 8 routed per token/);
+    expect(stdout).toMatch(/active 37\.6 B of 671\.0 B parameters per token/);
+    expect(stdout).toMatch(/512 latent \+ 64 rope = 576 values per token per layer/);
+    expect(stdout).toMatch(/pre-quantized FP8, 128×128 blocks/);
+    // 61 × 576 × 2 = 70,272 B/token (hand-worked in tests/memory/kv-architectures.test.ts).
+    expect(stdout).toMatch(/70,272 B\/token × 8,192 tokens × 1 seq/);
+  });
+
+  it("--engine llamacpp caps gpt-oss' sliding layers at the 128-token window", async () => {
+    const vllm = await runCli(["estimate", "openai/gpt-oss-120b", "--context", "8k", "--json"]);
+    const llamacpp = await runCli([
+      "estimate",
+      "openai/gpt-oss-120b",
+      "--context",
+      "8k",
+      "--engine",
+      "llamacpp",
+      "--json",
+    ]);
+    const perLayer = 2 * 8 * 64 * 2;
+    expect(JSON.parse(vllm.stdout).memory.kvCacheBytes).toBe(36 * perLayer * 8192);
+    expect(JSON.parse(llamacpp.stdout).memory.kvCacheBytes).toBe(
+      18 * perLayer * 8192 + 18 * perLayer * 128,
+    );
+    const text = await runCli(["estimate", "openai/gpt-oss-120b", "--engine", "llamacpp"]);
+    expect(text.stdout).toMatch(
+      /18 sliding \(window 128, 128 tokens kept\) \+ 18 full, as llama\.cpp allocates/,
+    );
+  });
+
+  it("--images adds 576 tokens per image to LLaVA's sequences", async () => {
+    const { stdout } = await runCli([
+      "estimate",
+      "llava-hf/llava-1.5-7b-hf",
+      "--context",
+      "2048",
+      "--images",
+      "3",
+      "--json",
+    ]);
+    const estimate = JSON.parse(stdout);
+    expect(estimate.assumptions.imageTokensPerSequence).toBe(3 * 576);
+    expect(estimate.memory.kvCacheBytes).toBe(32 * 2 * 32 * 128 * 2 * (2048 + 1728));
+  });
+
+  it("--image-size sets Qwen2.5-VL's tokens per image", async () => {
+    const { stdout } = await runCli([
+      "estimate",
+      "Qwen/Qwen2.5-VL-3B-Instruct",
+      "--images",
+      "1",
+      "--image-size",
+      "448x448",
+    ]);
+    expect(stdout).toMatch(/1 per request → 256 tokens added to each sequence/);
+  });
+
+  it("Jamba shows its constant Mamba state as its own row", async () => {
+    const { stdout } = await runCli(["estimate", "ai21labs/AI21-Jamba-1.5-Mini", "--batch", "2"]);
+    // 28 × (3 × 8,192 × 2 + 8,192 × 16 × 4) = 16,056,320 bytes per sequence.
+    expect(stdout).toMatch(/State cache \(Mamba\)\s+0\.03\s+32,112,640/);
+    expect(stdout).toMatch(/28 mamba layers keep 16,056,320 bytes per sequence/);
+  });
+
+  it("a what-if precision on a quantized checkpoint exits 1 with the typed error", async () => {
+    const { code, stderr } = await runCli([
+      "estimate",
+      "Qwen/Qwen1.5-MoE-A2.7B-Chat-GPTQ-Int4",
+      "--weights",
+      "int4",
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/already quantized as GPTQ 4-bit, group 128/);
+  });
+
+  it.each([
+    [
+      ["estimate", LLAMA_70B, "--engine", "tgi"],
+      /--engine expects one of vllm, llamacpp, transformers/,
+    ],
+    [["estimate", LLAMA_70B, "--images", "many"], /--images expects a positive whole number/],
+    [["estimate", LLAMA_70B, "--image-size", "big"], /--image-size expects WIDTHxHEIGHT/],
+  ])("exits 2 on a bad architecture flag: %j", async (argv, message) => {
+    const { code, stderr } = await runCli(argv);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+});

@@ -9,6 +9,11 @@ import {
   type KvCacheDtype,
   type ModelSpec,
   type WeightPrecision,
+  type AlreadyQuantizedError,
+  type CheckpointQuantization,
+  type InferenceEngine,
+  type MixtureOfExperts,
+  type MultiHeadLatentAttention,
 } from "../../src/index.js";
 
 describe("public types", () => {
@@ -41,5 +46,31 @@ describe("public types", () => {
     const spec = {} as ModelSpec;
     // @ts-expect-error: ModelSpec is readonly
     spec.numLayers = 1;
+  });
+});
+
+describe("architecture types", () => {
+  it("engines are a literal union and new options are typed", async () => {
+    const { INFERENCE_ENGINE_IDS } = await import("../../src/index.js");
+    expectTypeOf<InferenceEngine>().toEqualTypeOf<"vllm" | "llamacpp" | "transformers">();
+    expectTypeOf(INFERENCE_ENGINE_IDS).toEqualTypeOf<readonly InferenceEngine[]>();
+    expectTypeOf<InferenceOptions["imagesPerRequest"]>().toEqualTypeOf<number | undefined>();
+    // @ts-expect-error: "tgi" is not an engine vramfit reproduces
+    const bad: InferenceOptions = { engine: "tgi" };
+    expectTypeOf(bad).toExtend<InferenceOptions>();
+  });
+
+  it("the MoE contract other branches code against keeps its fields", () => {
+    expectTypeOf<MixtureOfExperts>().toHaveProperty("numExperts").toEqualTypeOf<number>();
+    expectTypeOf<MixtureOfExperts>().toHaveProperty("expertsPerToken").toEqualTypeOf<number>();
+    expectTypeOf<MixtureOfExperts>().toHaveProperty("numMoeLayers").toEqualTypeOf<number>();
+    expectTypeOf<CheckpointQuantization>().toHaveProperty("method").toEqualTypeOf<string>();
+    expectTypeOf<ModelSpec["mla"]>().toEqualTypeOf<MultiHeadLatentAttention | undefined>();
+    expectTypeOf<InferenceEstimate["memory"]["stateCacheBytes"]>().toEqualTypeOf<number>();
+  });
+
+  it("AlreadyQuantizedError carries its code", () => {
+    expectTypeOf<"ALREADY_QUANTIZED">().toExtend<ErrorCode>();
+    expectTypeOf<AlreadyQuantizedError["method"]>().toEqualTypeOf<string>();
   });
 });

@@ -2,6 +2,7 @@ import type { InferenceEstimate } from "../../memory/estimate-inference.js";
 import { WEIGHT_PRECISIONS } from "../../memory/precision.js";
 import type { ModelSource } from "../../model/model-source.js";
 import { bytesToGB, bytesToGiB, type MemoryUnit } from "../../units.js";
+import { architectureLines } from "./architecture.js";
 import { formatInteger, renderTable } from "./table.js";
 
 /** Human text for a model source: "bundled snapshot (retrieved 2026-11-28)". */
@@ -32,7 +33,11 @@ export function unitHeader(unit: MemoryUnit): string {
 export function renderInferenceEstimate(estimate: InferenceEstimate, unit: MemoryUnit): string {
   const { spec, memory, assumptions, parameters } = estimate;
   const unitName = unit === "gib" ? "GiB" : "GB";
-  const weightsLabel = WEIGHT_PRECISIONS[assumptions.weights].label;
+  const stored = assumptions.checkpointQuantization;
+  const weightsLabel =
+    stored === undefined
+      ? WEIGHT_PRECISIONS[assumptions.weights].label
+      : `${stored.label ?? stored.method}, as stored`;
   const overheadPercent = `${+(assumptions.overheadFraction * 100).toFixed(2)} %`;
 
   const rows = [
@@ -46,8 +51,18 @@ export function renderInferenceEstimate(estimate: InferenceEstimate, unit: Memor
       `KV cache (${assumptions.kvCacheDtype.toUpperCase()})`,
       unitValue(memory.kvCacheBytes, unit),
       formatInteger(memory.kvCacheBytes),
-      `${formatInteger(memory.kvCacheBytesPerToken)} B/token × ${formatInteger(assumptions.contextLength)} tokens × ${assumptions.batchSize} seq`,
+      `${formatInteger(memory.kvCacheBytesPerToken)} B/token × ${formatInteger(assumptions.sequenceLength)} tokens × ${assumptions.batchSize} seq${(spec.attentionLayers?.sliding ?? 0) + (spec.attentionLayers?.chunked ?? 0) > 0 ? " (windowed layers may keep fewer)" : ""}`,
     ],
+    ...(memory.stateCacheBytes > 0
+      ? [
+          [
+            "State cache (Mamba)",
+            unitValue(memory.stateCacheBytes, unit),
+            formatInteger(memory.stateCacheBytes),
+            `constant per sequence × ${assumptions.batchSize} seq`,
+          ],
+        ]
+      : []),
     [
       `Overhead (${overheadPercent} of weights)`,
       unitValue(memory.overheadBytes, unit),
@@ -62,6 +77,7 @@ export function renderInferenceEstimate(estimate: InferenceEstimate, unit: Memor
     `  config      ${describeSource(estimate.model.source)}`,
     `  model       ${spec.architecture ?? spec.modelType ?? "unknown architecture"} · ${spec.numLayers} layers · hidden ${spec.hiddenSize} · ${spec.numAttentionHeads} query heads / ${spec.numKeyValueHeads} KV heads · head_dim ${spec.headDim}`,
     `  parameters  ${formatInteger(parameters.total)} (${parameters.source === "override" ? "given with --params" : "counted from config.json"})`,
+    ...architectureLines(estimate),
     "",
     renderTable(["Component", unitHeader(unit), "Bytes", ""], rows, [
       "left",

@@ -1,14 +1,10 @@
 import type { ModelSource } from "../../model/model-source.js";
 import type { ModelSpec } from "../../model/model-spec.js";
-import type { ParameterBreakdown } from "../../model/parameters.js";
+import { activeParameters } from "../../model/moe.js";
+import { countParameters, type ParameterBreakdown } from "../../model/parameters.js";
 import { groupQuantizedBitsPerParameter } from "../precision.js";
 import { activationBytes, logitsBytes } from "./activations.js";
-import {
-  adaptedModules,
-  loraParametersPerModule,
-  loraTensors,
-  tensorParameterCount,
-} from "./lora.js";
+import { adaptedModules, loraParametersPerModule, loraTensors } from "./lora.js";
 import {
   frozenBaseBytes,
   shardModelStates,
@@ -16,10 +12,10 @@ import {
   type FrozenBaseLayout,
 } from "./model-states.js";
 import {
-  activeParameterCount,
   linearModules,
   parameterTensors,
-  trainingParameterBreakdown,
+  reconcileTensors,
+  tensorParameterCount,
   type LinearModule,
   type LoraTarget,
   type ParameterTensor,
@@ -168,9 +164,9 @@ export function estimateTrainingFromSpec(
 ): TrainingEstimate {
   const { assumptions, warnings } = checkTrainingOptions(spec, options);
   const a = assumptions;
-  const allTensors = parameterTensors(spec);
+  const breakdown = countParameters(spec);
+  const allTensors = reconcileTensors(parameterTensors(spec), breakdown);
   const modules = linearModules(spec);
-  const breakdown = trainingParameterBreakdown(spec, allTensors);
   const targets = a.targets ?? [];
   const rank = a.rank ?? 0;
   const adapted = adaptedModules(spec, targets, modules);
@@ -242,7 +238,7 @@ export function estimateTrainingFromSpec(
     method: a.method,
     parameters: {
       total: breakdown.total,
-      active: activeParameterCount(spec, breakdown.total, modules),
+      active: activeParameters(spec, breakdown),
       trainable,
       frozen: a.method === "full" ? 0 : breakdown.total,
       breakdown,

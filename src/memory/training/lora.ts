@@ -1,6 +1,5 @@
 import type { ModelSpec } from "../../model/model-spec.js";
 import {
-  elementsOf,
   linearModules,
   type LinearModule,
   type LoraTarget,
@@ -118,9 +117,4 @@ export function loraTensors(
       linear: true,
     },
   ]);
-}
-
-/** Parameters of a list of tensors. */
-export function tensorParameterCount(tensors: readonly ParameterTensor[]): number {
-  return tensors.reduce((sum, tensor) => sum + elementsOf(tensor.shape) * tensor.count, 0);
 }

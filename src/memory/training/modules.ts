@@ -322,51 +322,58 @@ export function elementsOf(shape: readonly number[]): number {
   return shape.reduce((product, size) => product * size, 1);
 }
 
-/**
- * Parameters by component, counted from {@link parameterTensors}: equal to `countParameters` for
- * dense models, and for mixture-of-experts models it counts every expert, the routers and the
- * shared experts from `spec.moe` (Mixtral-8x7B: 46,702,792,704).
- *
- * @param tensors - {@link parameterTensors} of the spec, when the caller already has them.
- */
-export function trainingParameterBreakdown(
-  spec: ModelSpec,
-  tensors: readonly ParameterTensor[] = parameterTensors(spec),
-): ParameterBreakdown {
-  const sums = { embedding: 0, positionEmbedding: 0, attention: 0, mlp: 0, norms: 0, lmHead: 0 };
-  for (const tensor of tensors) {
-    sums[tensor.component] += elementsOf(tensor.shape) * tensor.count;
-  }
-  return {
-    ...sums,
-    total:
-      sums.embedding +
-      sums.positionEmbedding +
-      sums.attention +
-      sums.mlp +
-      sums.norms +
-      sums.lmHead,
-  };
+/** Parameters of a list of tensors. */
+export function tensorParameterCount(tensors: readonly ParameterTensor[]): number {
+  return tensors.reduce((sum, tensor) => sum + elementsOf(tensor.shape) * tensor.count, 0);
 }
 
+/** The components of a {@link ParameterBreakdown} that training itemizes, and the tensors that fill each. */
+const RECONCILED_COMPONENTS = [
+  ["embedding", ["embedding"]],
+  ["positionEmbedding", ["positionEmbedding"]],
+  ["attention", ["attention"]],
+  ["mlp", ["mlp", "router"]],
+  ["norms", ["norms"]],
+  ["lmHead", ["lmHead"]],
+  ["stateSpace", ["stateSpace"]],
+  ["vision", ["vision"]],
+  ["other", ["other"]],
+] as const satisfies readonly (readonly [
+  ParameterTensor["component"],
+  readonly Exclude<keyof ParameterBreakdown, "total" | "routedExperts">[],
+])[];
+
 /**
- * Parameters each token runs through: everything except the routed experts a token skips
- * (`numExperts − expertsPerToken` of them in each MoE layer). Equals the total for dense models.
- *
- * @param total - the spec's total parameters, when the caller already has it.
- * @param modules - {@link linearModules} of the spec, when the caller already has them.
+ * Makes the itemized tensors agree with `countParameters` (the one parameter count vramfit
+ * has), component by component. {@link parameterTensors} itemizes standard attention, dense and
+ * MoE MLPs, embeddings and norms; what it does not itemize (MLA projections, Mamba mixers, vision
+ * towers, family extras) is added as one tensor per component, and a component it itemizes
+ * differently from the architecture (MLA attention) is replaced by one tensor of the right size.
+ * Projection components stay `linear`, so weight-only quantization still applies to them.
  */
-export function activeParameterCount(
-  spec: ModelSpec,
-  total: number = trainingParameterBreakdown(spec).total,
-  modules: readonly LinearModule[] = linearModules(spec),
-): number {
-  let skipped = 0;
-  for (const module of modules) {
-    if (module.tokenShare >= 1) continue;
-    const perInstance =
-      module.inFeatures * module.outFeatures + (module.bias ? module.outFeatures : 0);
-    skipped += perInstance * module.instances * (1 - module.tokenShare);
+export function reconcileTensors(
+  tensors: readonly ParameterTensor[],
+  breakdown: ParameterBreakdown,
+): ParameterTensor[] {
+  const reconciled: ParameterTensor[] = [];
+  for (const [component, sources] of RECONCILED_COMPONENTS) {
+    const expected = sources.reduce((sum, source) => sum + breakdown[source], 0);
+    const itemized = tensors.filter((tensor) => tensor.component === component);
+    const itemizedCount = tensorParameterCount(itemized);
+    const linear = component === "attention" || component === "mlp" || component === "stateSpace";
+    const lump = (count: number): ParameterTensor => ({
+      name: `${component} (not itemized)`,
+      shape: [count],
+      count: 1,
+      component,
+      linear,
+    });
+    if (itemizedCount > expected) {
+      if (expected > 0) reconciled.push(lump(expected));
+    } else {
+      reconciled.push(...itemized);
+      if (itemizedCount < expected) reconciled.push(lump(expected - itemizedCount));
+    }
   }
-  return total - skipped;
+  return reconciled;
 }

@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
-  activeParameterCount,
+  activeParameters,
+  countParameters,
   linearModules,
+  parameterTensors,
   parseModelConfig,
-  trainingParameterBreakdown,
+  reconcileTensors,
+  tensorParameterCount,
 } from "../../../src/index.js";
 import { loadFixture } from "../../helpers/fixtures.js";
 import { llama8b, mixtralSpec } from "../../helpers/training-specs.js";
@@ -19,27 +22,44 @@ const DENSE_FIXTURES = [
   "openai-community__gpt2",
 ];
 
-describe("trainingParameterBreakdown: parameters counted from the real tensor shapes", () => {
-  it.each(DENSE_FIXTURES)("%s matches its published count exactly", (dir) => {
+describe("parameterTensors: the real tensor shapes training keeps state for", () => {
+  it.each(DENSE_FIXTURES)("%s itemizes exactly its published count", (dir) => {
     const { config, truth } = loadFixture(dir);
     const published = truth.model_parameters_excluding_buffers ?? truth.params_total;
-    expect(trainingParameterBreakdown(parseModelConfig(config)).total).toBe(published);
+    expect(tensorParameterCount(parameterTensors(parseModelConfig(config)))).toBe(published);
   });
 
-  it("Mixtral-8x7B counts all 8 experts and the routers: 46,702,792,704 (truth.json)", () => {
+  it("Mixtral-8x7B itemizes all 8 experts and the routers: 46,702,792,704 (truth.json)", () => {
     const { truth } = loadFixture("mistralai__Mixtral-8x7B-v0.1");
-    const breakdown = trainingParameterBreakdown(mixtralSpec());
-    expect(breakdown.total).toBe(truth.params_total);
-    // By hand: per layer 8 experts × 3 × 4096 × 14336 + router 4096 × 8.
-    expect(breakdown.mlp).toBe(32 * (8 * 3 * 4096 * 14336 + 4096 * 8));
+    expect(tensorParameterCount(parameterTensors(mixtralSpec()))).toBe(truth.params_total);
+    const breakdown = countParameters(mixtralSpec());
+    // By hand: per layer 8 experts × 3 × 4096 × 14336, router 4096 × 8.
+    expect(breakdown.mlp + breakdown.router).toBe(32 * (8 * 3 * 4096 * 14336 + 4096 * 8));
     expect(breakdown.attention).toBe(32 * 4096 * (2 * 4096 + 2 * 1024));
+  });
+
+  it("the hand-built Mixtral spec of the training tests is what the parser reads from config.json", () => {
+    const parsed = parseModelConfig(loadFixture("mistralai__Mixtral-8x7B-v0.1").config);
+    const { moe, numLayers, hiddenSize, numKeyValueHeads, headDim } = mixtralSpec();
+    expect(parsed.moe).toMatchObject(moe!);
+    expect(parsed).toMatchObject({ numLayers, hiddenSize, numKeyValueHeads, headDim });
   });
 
   it("Mixtral runs 2 of 8 experts per token: ≈ 12.88 B active (truth.json notes)", () => {
     const skipped = 32 * 6 * 3 * 4096 * 14336;
-    expect(activeParameterCount(mixtralSpec())).toBe(46_702_792_704 - skipped);
-    expect(activeParameterCount(mixtralSpec()) / 1e9).toBeCloseTo(12.88, 2);
-    expect(activeParameterCount(llama8b)).toBe(8_030_261_248);
+    const spec = mixtralSpec();
+    expect(activeParameters(spec, countParameters(spec))).toBe(46_702_792_704 - skipped);
+    expect(activeParameters(llama8b, countParameters(llama8b))).toBe(8_030_261_248);
+  });
+
+  it("reconcileTensors sizes what training does not itemize from countParameters (MLA: DeepSeek-V2-Lite)", () => {
+    const { config, truth } = loadFixture("deepseek-ai__DeepSeek-V2-Lite");
+    const spec = parseModelConfig(config);
+    const breakdown = countParameters(spec);
+    const reconciled = reconcileTensors(parameterTensors(spec), breakdown);
+    expect(tensorParameterCount(reconciled)).toBe(truth.params_total); // 15,706,484,224
+    const attention = reconciled.filter((tensor) => tensor.component === "attention");
+    expect(tensorParameterCount(attention)).toBe(breakdown.attention);
   });
 });
 
