@@ -84,3 +84,9 @@ export {
   VramfitError,
 } from "./errors.js";
 export type { ConfigSubject, ErrorCode, VramfitErrorOptions } from "./errors.js";
+
+// Hub client: typed errors of Hub requests, and the checkpoint facts read from safetensors.
+export { HubError } from "./errors.js";
+export type { HubErrorCode, HubErrorDetails } from "./errors.js";
+export { sizeFromCheckpoint } from "./memory/checkpoint.js";
+export type { CheckpointFacts, CheckpointSizing } from "./memory/checkpoint.js";

@@ -1,6 +1,7 @@
 import type { ModelSource, ParameterSource } from "../model/model-source.js";
 import type { ModelSpec } from "../model/model-spec.js";
 import { countParameters, type ParameterBreakdown } from "../model/parameters.js";
+import { sizeFromCheckpoint } from "./checkpoint.js";
 import {
   resolveInferenceOptions,
   type InferenceAssumptions,
@@ -67,10 +68,18 @@ export function estimateInferenceFromSpec(
 ): InferenceEstimate {
   const assumptions = resolveInferenceOptions(spec, options);
   const breakdown = countParameters(spec);
-  const total = assumptions.parameterCount ?? breakdown.total;
+  const checkpoint = sizeFromCheckpoint(
+    breakdown,
+    assumptions,
+    options.weights,
+    options.checkpoint,
+  );
+  const total = checkpoint?.parameterCount ?? assumptions.parameterCount ?? breakdown.total;
 
   // An override scales every component in proportion, keeping the embedding share.
-  const weights = weightsBytes(breakdown, assumptions.weights) * (total / breakdown.total);
+  const weights =
+    checkpoint?.weightsBytes ??
+    weightsBytes(breakdown, assumptions.weights) * (total / breakdown.total);
   const kvPerToken = kvCacheBytesPerToken(spec, assumptions.kvCacheDtype);
   const kv = kvCacheBytes(spec, assumptions);
   const overhead = overheadBytes(weights, assumptions.overheadFraction);
@@ -96,7 +105,9 @@ export function estimateInferenceFromSpec(
     parameters: {
       total,
       active: total,
-      source: assumptions.parameterCount === undefined ? "config" : "override",
+      source:
+        checkpoint?.parameterSource ??
+        (assumptions.parameterCount === undefined ? "config" : "override"),
       breakdown,
     },
     memory: {
@@ -106,7 +117,10 @@ export function estimateInferenceFromSpec(
       overheadBytes: overhead,
       totalBytes: weights + kv + overhead,
     },
-    assumptions,
+    assumptions:
+      checkpoint === undefined
+        ? assumptions
+        : { ...assumptions, notes: [...assumptions.notes, ...checkpoint.notes] },
     warnings,
   };
 }

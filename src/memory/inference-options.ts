@@ -1,5 +1,6 @@
 import { InvalidOptionError } from "../errors.js";
 import type { ModelSpec } from "../model/model-spec.js";
+import type { CheckpointFacts } from "./checkpoint.js";
 import {
   KV_CACHE_BITS,
   KV_CACHE_DTYPE_IDS,
@@ -42,6 +43,13 @@ export interface InferenceOptions {
    * (e.g. `70e9` to reproduce a back-of-envelope figure). Components scale in proportion.
    */
   readonly parameterCount?: number | undefined;
+  /**
+   * Facts read from the checkpoint's stored weights (safetensors headers or the Hub's
+   * summary): the exact parameter count and stored bytes. `estimateInference` fills it for
+   * Hub models. With `weights: "auto"` the weights are the stored bytes; with a precision,
+   * the checkpoint's count at that precision; `parameterCount` overrides it.
+   */
+  readonly checkpoint?: CheckpointFacts | undefined;
 }
 
 /** Defaults of {@link InferenceOptions}, resolved in {@link resolveInferenceOptions}. */
