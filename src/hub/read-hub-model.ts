@@ -8,6 +8,7 @@ import type { HubSettings } from "./settings.js";
 import { createTransport, type Transport } from "./transport.js";
 import {
   buffersIn,
+  filesToPrefetch,
   planWeights,
   storedBytes,
   type WeightsPlan,
@@ -121,9 +122,9 @@ export async function readHubModel(
   }
   const at = { repo: info.name, revision: info.sha, ...common };
   const plan = planWeights(info.filePaths, info.safetensors ?? undefined);
-  if (plan.kind === "safetensors" && plan.path.endsWith(".index.json")) {
-    // Start the index with config.json rather than after it: one round trip less.
-    const url = `${settings.endpoint}/${info.name}/resolve/${info.sha}/${plan.path}`;
+  for (const path of filesToPrefetch(plan, info.filePaths)) {
+    // Start the weight files with config.json rather than after it (see filesToPrefetch).
+    const url = `${settings.endpoint}/${info.name}/resolve/${info.sha}/${encodeFilePath(path)}`;
     common.fetch(url, { headers: { Range: "bytes=0-0" } }).then(
       (response) => response.body?.cancel(),
       () => undefined, // the parse below reads the same window and reports the error
@@ -252,4 +253,9 @@ function summarize(files: readonly string[]): string {
     : files.length > 8
       ? `${files.slice(0, 8).join(", ")}, ...`
       : files.join(", ");
+}
+
+/** A repo path as @huggingface/hub puts it in a URL (each segment encoded), so both reads share one window. */
+function encodeFilePath(path: string): string {
+  return path.split("/").map(encodeURIComponent).join("/");
 }

@@ -78,6 +78,28 @@ export function planWeights(
   return { kind: "none", weightFiles: files.filter((file) => WEIGHT_FILE.test(file)) };
 }
 
+/**
+ * The files worth requesting as soon as the file list is known, in parallel with
+ * config.json: the safetensors file or index itself, and for an index the shards its name
+ * implies (`model-00001-of-00004.safetensors` ... for `model.safetensors.index.json`), when
+ * the repo holds exactly that complete set. @huggingface/hub reads config.json first, then
+ * the index, then the shards; starting them together takes the cold estimate from four
+ * round trips to two. A guess that misses costs nothing but the request: the parse reads
+ * what the index really lists.
+ */
+export function filesToPrefetch(plan: WeightsPlan, files: readonly string[]): readonly string[] {
+  if (plan.kind !== "safetensors") return [];
+  const index = /^(.*)\.safetensors\.index\.json$/.exec(plan.path);
+  if (index === null) return [plan.path];
+  const prefix = (index[1] ?? "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const shard = new RegExp(`^${prefix}-\\d{5}-of-(\\d{5})\\.safetensors$`);
+  const shards = files.filter((file) => shard.test(file));
+  const totals = new Set(shards.map((file) => shard.exec(file)?.[1]));
+  const [total] = totals;
+  const complete = totals.size === 1 && Number(total) === shards.length;
+  return complete ? [plan.path, ...shards] : [plan.path];
+}
+
 /** The safetensors part of a header: tensor name → dtype, shape, byte span. */
 type TensorEntries = Readonly<Record<string, unknown>>;
 

@@ -26,7 +26,8 @@ const online = (extra: Record<string, string> = {}) => ({
   HF_ENDPOINT: hub.url,
 });
 
-describe("the built CLI against a Hub (HF_ENDPOINT)", () => {
+// Each test starts the built CLI, a fresh Node process, once or more: allow for a loaded machine.
+describe("the built CLI against a Hub (HF_ENDPOINT)", { timeout: 30_000 }, () => {
   it("reads the safetensors headers and says where the numbers come from", async () => {
     const { code, stdout, stderr } = await runBuiltCli(["estimate", "test-org/tiny"], {
       env: online(),

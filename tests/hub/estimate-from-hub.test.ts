@@ -150,6 +150,19 @@ describe("request counts", () => {
     expect(pinned.memory).toEqual(warm.memory);
   });
 
+  it("the critical path is two round trips: every file read starts before the first one answers", async () => {
+    const slow = await FakeHub.start(hubRepos(), { latencyMs: 300 });
+    try {
+      await estimateInference("test-org/sharded", { hubUrl: slow.url, env: isolatedEnv() });
+      const files = slow.requests.filter((request) => request.path.includes("/resolve/"));
+      expect(files).toHaveLength(4);
+      const firstAnswer = Math.min(...files.map((request) => request.atMs)) + 300;
+      for (const request of files) expect(request.atMs).toBeLessThan(firstAnswer);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it("offline makes no request, from the cache a previous online run filled", async () => {
     const options = via();
     const online = await estimateInference("test-org/tiny", options);

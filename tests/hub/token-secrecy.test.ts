@@ -138,5 +138,5 @@ describe("the token never appears", () => {
     for (const output of [ok, fellBack, failed].flatMap((run) => [run.stdout, run.stderr])) {
       expect(output).not.toContain(SECRET);
     }
-  });
+  }, 30_000);
 });
