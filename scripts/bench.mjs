@@ -130,6 +130,9 @@ await hubRun(llama, { cacheDir });
 report("warm, revision main (revalidates):", await hubRun(llama, { cacheDir }));
 report("warm, pinned commit:", await hubRun(llama, { cacheDir, revision: sha(3) }));
 report("offline, from the cache:", await hubRun(llama, { cacheDir, offline: true }));
-report("cold, two shards (test-org/sharded):", await hubRun("test-org/sharded", { cacheDir: fresh() }));
+report(
+  "cold, two shards (test-org/sharded):",
+  await hubRun("test-org/sharded", { cacheDir: fresh() }),
+);
 report("cold, single file (test-org/tiny):", await hubRun("test-org/tiny", { cacheDir: fresh() }));
 await hub.close();
