@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config";
 // fast-check properties, and type tests.
 export default defineConfig({
   test: {
+    // No test may reach the real Hub or read the real home, token or cache.
+    setupFiles: ["tests/setup/isolate-environment.ts"],
     projects: [
       {
         extends: true,

@@ -18,7 +18,8 @@ export type ErrorCode =
   | "MODEL_NOT_FOUND"
   | "OPTION_INVALID"
   | "UNSUPPORTED_ARCHITECTURE"
-  | "ALREADY_QUANTIZED";
+  | "ALREADY_QUANTIZED"
+  | HubErrorCode;
 
 /** Options shared by every vramfit error. */
 export interface VramfitErrorOptions extends ErrorOptions {
@@ -165,5 +166,81 @@ export class AlreadyQuantizedError extends VramfitError {
     );
     this.method = method;
     this.requested = requested;
+  }
+}
+
+// Hub client errors (src/hub): every failure of a Hub request, with the request id.
+
+/**
+ * The stable codes of {@link HubError}:
+ * - `HUB_GATED`: a gated repo and no token;
+ * - `HUB_ACCESS_DENIED`: a token that may not read the repo (a gated repo it is not approved for);
+ * - `HUB_REPO_NOT_FOUND`: no such repo, or a private one the token cannot see (the Hub does not say which);
+ * - `HUB_REVISION_NOT_FOUND`: no such branch, tag or commit;
+ * - `HUB_FILE_NOT_FOUND`: the repo has no config.json (or a listed file is missing);
+ * - `HUB_INVALID_TOKEN`: the Hub rejected the token itself;
+ * - `HUB_RATE_LIMITED`: HTTP 429, still after the retries;
+ * - `HUB_UNREACHABLE`: no answer (network, timeout, 5xx) after the retries;
+ * - `HUB_BAD_RESPONSE`: an answer vramfit will not trust (too large, cut short, Range ignored, malformed);
+ * - `WEIGHTS_INVALID`: a malformed safetensors header or index.
+ */
+export type HubErrorCode =
+  | "HUB_GATED"
+  | "HUB_ACCESS_DENIED"
+  | "HUB_REPO_NOT_FOUND"
+  | "HUB_REVISION_NOT_FOUND"
+  | "HUB_FILE_NOT_FOUND"
+  | "HUB_INVALID_TOKEN"
+  | "HUB_RATE_LIMITED"
+  | "HUB_UNREACHABLE"
+  | "HUB_BAD_RESPONSE"
+  | "WEIGHTS_INVALID";
+
+/** What a {@link HubError} knows about the failed request. The token is never part of it. */
+export interface HubErrorDetails {
+  /** The repo id, e.g. `meta-llama/Meta-Llama-3-70B`. */
+  readonly repo?: string | undefined;
+  /** The revision asked for. */
+  readonly revision?: string | undefined;
+  /** HTTP status of the last answer, when there was one. */
+  readonly status?: number | undefined;
+  /** The Hub's `X-Request-Id`, to quote in a bug report to Hugging Face. */
+  readonly requestId?: string | undefined;
+  /** The URL requested (never holds a token: tokens travel in a header). */
+  readonly url?: string | undefined;
+  /** Seconds the Hub asked to wait (`Retry-After` / `RateLimit`), for `HUB_RATE_LIMITED`. */
+  readonly retryAfterSeconds?: number | undefined;
+}
+
+/** A Hub request that failed, or an answer vramfit would not trust; `code` says which. */
+export class HubError extends VramfitError {
+  override name = "HubError";
+  declare readonly code: HubErrorCode;
+  /** The repo id, when known. */
+  readonly repo: string | undefined;
+  /** The revision asked for, when known. */
+  readonly revision: string | undefined;
+  /** HTTP status of the last answer, when there was one. */
+  readonly status: number | undefined;
+  /** The Hub's request id (`X-Request-Id`), when it sent one. */
+  readonly requestId: string | undefined;
+  /** The URL requested. */
+  readonly url: string | undefined;
+  /** Seconds the Hub asked to wait before retrying. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    code: HubErrorCode,
+    message: string,
+    details: HubErrorDetails = {},
+    options: VramfitErrorOptions = {},
+  ) {
+    super(code, message, options);
+    this.repo = details.repo;
+    this.revision = details.revision;
+    this.status = details.status;
+    this.requestId = details.requestId;
+    this.url = details.url;
+    this.retryAfterSeconds = details.retryAfterSeconds;
   }
 }

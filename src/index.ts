@@ -442,3 +442,8 @@ export {
 } from "./schema/model-config.js";
 export type { FieldKind, QuantizationConfig, VisionConfig } from "./schema/model-config.js";
 export { TEXT_CONFIG_DEFAULTS, VISION_CONFIG_DEFAULTS } from "./schema/families/config-defaults.js";
+// Hub client: typed errors of Hub requests, and the checkpoint facts read from safetensors.
+export { HubError } from "./errors.js";
+export type { HubErrorCode, HubErrorDetails } from "./errors.js";
+export { sizeFromCheckpoint } from "./memory/checkpoint.js";
+export type { CheckpointFacts, CheckpointSizing } from "./memory/checkpoint.js";

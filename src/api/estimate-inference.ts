@@ -8,11 +8,15 @@ import type { ResolveModelOptions } from "./resolve-options.js";
  * Estimates the GPU memory to serve a model: resolves it (repo id, local path, config
  * object or spec), then sizes weights, KV cache and overhead.
  *
+ * A repo id is read from the Hub (see {@link resolveModel}); with safetensors weights the
+ * parameter count and, at `weights: "auto"`, the weights' bytes are exact.
+ *
  * @throws {ModelNotFoundError} when the model cannot be found.
+ * @throws {HubError} when the Hub refuses or fails and no cached or bundled copy can stand in.
  * @throws {InvalidConfigError} when its config cannot describe a model.
  * @throws {InvalidOptionError} for options vramfit cannot use.
  * @example
- * const estimate = await estimateInference("meta-llama/Meta-Llama-3-70B", { contextLength: 4096, batchSize: 8 });
+ * const estimate = await estimateInference("meta-llama/Meta-Llama-3-70B", { contextLength: 4096, batchSize: 8, offline: true });
  * formatBytes(estimate.memory.totalBytes) // "168.72 GB"
  */
 export async function estimateInference(
@@ -20,9 +24,13 @@ export async function estimateInference(
   options: InferenceOptions & ResolveModelOptions = {},
 ): Promise<InferenceEstimate> {
   const resolved = await resolveModel(model, options);
-  const estimate = estimateInferenceFromSpec(resolved.spec, options);
+  const estimate = estimateInferenceFromSpec(resolved.spec, {
+    ...options,
+    checkpoint: options.checkpoint ?? resolved.checkpoint,
+  });
   return {
     ...estimate,
     model: { ...estimate.model, id: resolved.id, source: resolved.source },
+    warnings: [...(resolved.warnings ?? []), ...estimate.warnings],
   };
 }

@@ -1,6 +1,10 @@
+import type { BundledModel } from "../bundled/bundled-model.js";
 import { bundledModelIds, findBundledModel } from "../bundled/find-bundled-model.js";
-import { ModelNotFoundError } from "../errors.js";
+import { HubError, ModelNotFoundError, type HubErrorCode } from "../errors.js";
+import { lookUpOffline, lookUpOnline, type ModelLookup } from "../hub/look-up.js";
+import { resolveHubSettings, type HubSettings } from "../hub/settings.js";
 import { findLocalConfig, readConfigFile } from "../local/read-config-file.js";
+import type { CheckpointFacts } from "../memory/checkpoint.js";
 import type { ModelSource } from "../model/model-source.js";
 import type { ModelSpec } from "../model/model-spec.js";
 import { parseModelConfig } from "../schema/parse.js";
@@ -15,22 +19,37 @@ export interface ResolvedModel {
   readonly spec: ModelSpec;
   /** Where the config came from. */
   readonly source: ModelSource;
+  /** Facts read from the stored weights (Hub models with safetensors): exact count and bytes. */
+  readonly checkpoint?: CheckpointFacts | undefined;
+  /** What the reader should know: a fallback to a cached or bundled copy, a repo without safetensors. */
+  readonly warnings?: readonly string[] | undefined;
 }
 
 /** Hub repo ids: `name` or `org/name`, letters, digits, `-`, `_`, `.`. */
 const REPO_ID = /^(?:[\w.-]+\/)?[\w.-]+$/;
 
+/** Hub failures that a cached or bundled copy can stand in for, with a warning. */
+const FALLBACK_CODES: ReadonlySet<HubErrorCode> = new Set([
+  "HUB_UNREACHABLE",
+  "HUB_RATE_LIMITED",
+  "HUB_GATED",
+  "HUB_ACCESS_DENIED",
+]);
+
 /**
  * Turns any {@link ModelInput} into a {@link ResolvedModel}. A string is a local path when
- * something exists there (as transformers does), else a repo id looked up in the bundled
- * snapshot.
+ * something exists there (as transformers does), else a Hub repo id: read from the Hub
+ * (config.json and safetensors headers at the revision's commit, cached on disk by commit).
+ * Offline, or when the Hub cannot be reached or refuses a gated repo, it uses vramfit's
+ * cache, then the Hugging Face cache, then the bundled snapshot, and says which.
  *
  * @throws {ModelNotFoundError} for a repo id vramfit cannot find.
+ * @throws {HubError} when the Hub refuses or fails and no copy can stand in; see its `code`.
  * @throws {InvalidConfigError} for a config that cannot describe a model.
+ * @throws {InvalidOptionError} for a malformed revision, hubUrl, timeoutMs or token.
  */
 export async function resolveModel(
   model: ModelInput,
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- used once the Hub client lands.
   options: ResolveModelOptions = {},
 ): Promise<ResolvedModel> {
   if (typeof model !== "string") {
@@ -47,25 +66,78 @@ export async function resolveModel(
       source: { kind: "file", path: localPath },
     };
   }
+  if (!REPO_ID.test(model) || model.split("/").some((part) => /^\.|\.\.|\.$/.test(part))) {
+    throw new ModelNotFoundError(model, `"${model}" is neither a local path nor a Hub repo id.`, {
+      hint: "Pass a repo id such as meta-llama/Meta-Llama-3-8B, or a path to a config.json (or a folder holding one).",
+    });
+  }
 
-  const bundled = REPO_ID.test(model) ? findBundledModel(model) : undefined;
-  if (bundled === undefined) {
+  const lookup = await lookUp(model, await resolveHubSettings(options));
+  return {
+    id: model,
+    spec: parseModelConfig(lookup.config, { subject: lookup.subject }),
+    source: lookup.source,
+    checkpoint: lookup.checkpoint,
+    warnings: lookup.warnings,
+  };
+}
+
+async function lookUp(repo: string, settings: HubSettings): Promise<ModelLookup> {
+  if (settings.offline) {
+    const copy = (await lookUpOffline(repo, settings)) ?? bundledLookup(repo, settings.revision);
+    if (copy !== undefined) return copy;
     throw new ModelNotFoundError(
-      model,
-      `Model "${model}" is neither a local path nor in vramfit's bundled snapshot.`,
+      repo,
+      `Model "${repo}" is neither a local path nor in vramfit's bundled snapshot, and offline there is no cached copy of it (revision ${settings.revision}).`,
       {
-        hint: `Pass a path to its config.json (or a folder holding one). Bundled: ${bundledModelIds().join(", ")}.`,
+        hint: `Run once online to cache it, or unset HF_HUB_OFFLINE / drop --offline. Bundled: ${bundledModelIds().join(", ")}.`,
       },
     );
   }
+  try {
+    return await lookUpOnline(repo, settings);
+  } catch (error) {
+    if (!(error instanceof HubError && FALLBACK_CODES.has(error.code))) throw error;
+    const copy = (await lookUpOffline(repo, settings)) ?? bundledLookup(repo, settings.revision);
+    if (copy === undefined) throw error;
+    const hint = error.hint === undefined ? "" : ` ${error.hint}`;
+    return {
+      ...copy,
+      warnings: [
+        `${error.message}${hint} Used ${fallbackName(copy.source)} instead.`,
+        ...copy.warnings,
+      ],
+    };
+  }
+}
+
+function bundledLookup(repo: string, revision: string): ModelLookup | undefined {
+  const bundled: BundledModel | undefined = findBundledModel(repo);
+  if (bundled === undefined) return undefined;
   return {
-    id: bundled.repo,
-    spec: parseModelConfig(bundled.config, { subject: `${bundled.repo} (bundled)` }),
+    config: bundled.config,
+    subject: `${bundled.repo} (bundled)`,
     source: {
       kind: "bundled",
       repo: bundled.repo,
       retrieved: bundled.retrieved,
       origin: bundled.origin,
     },
+    checkpoint: undefined,
+    warnings:
+      revision === "main"
+        ? []
+        : [`the bundled snapshot of ${bundled.repo} is not pinned to revision ${revision}`],
   };
+}
+
+function fallbackName(source: ModelSource): string {
+  switch (source.kind) {
+    case "cache":
+      return `vramfit's cached copy (commit ${source.sha ?? "unknown"}, fetched ${source.retrieved ?? "earlier"})`;
+    case "hf-cache":
+      return `the Hugging Face cache (${source.path ?? ""})`;
+    default:
+      return `vramfit's bundled snapshot (retrieved ${source.retrieved ?? "unknown"})`;
+  }
 }

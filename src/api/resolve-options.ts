@@ -1,7 +1,53 @@
 /**
  * How to find a model: where to look and with what credentials. Shared by every
  * function that accepts a repo id (`estimateInference`, and later training, GPU ranking
- * and planning), so callers learn one vocabulary.
+ * and planning), so callers learn one vocabulary. Every field is optional; unset fields
+ * fall back to the environment the way the Python `huggingface_hub` client does.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by the Hub client (revision, accessToken, hubUrl, fetch, offline, cacheDir).
-export interface ResolveModelOptions {}
+export interface ResolveModelOptions {
+  /**
+   * Branch, tag or 40-hex commit of the Hub repo. Results report the commit it resolved to.
+   * @default "main"
+   */
+  readonly revision?: string | undefined;
+  /**
+   * Hub access token (`hf_...`) for gated and private repos. Sent only to the Hub endpoint,
+   * never to a host it redirects to, and never printed, logged or cached.
+   * @default env HF_TOKEN, then HUGGING_FACE_HUB_TOKEN, then the file HF_TOKEN_PATH or $HF_HOME/token
+   */
+  readonly accessToken?: string | undefined;
+  /**
+   * Hub endpoint (a mirror, or a local server in tests); a trailing slash is ignored.
+   * @default env HF_ENDPOINT, else "https://huggingface.co"
+   */
+  readonly hubUrl?: string | undefined;
+  /**
+   * The `fetch` every Hub request goes through (a proxy, a test double).
+   * @default globalThis.fetch
+   */
+  readonly fetch?: typeof fetch | undefined;
+  /** Cancels the Hub requests; the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * Milliseconds one Hub request may take before it is abandoned (and retried).
+   * @default 10000
+   */
+  readonly timeoutMs?: number | undefined;
+  /**
+   * No network at all: use vramfit's cache, then the Hugging Face cache, then the bundled snapshot.
+   * @default env HF_HUB_OFFLINE (1, true, on or yes), else false
+   */
+  readonly offline?: boolean | undefined;
+  /**
+   * Folder of vramfit's metadata cache (config.json and safetensors summaries, never
+   * weights), or `false` for none.
+   * @default $XDG_CACHE_HOME/vramfit, else ~/.cache/vramfit
+   */
+  readonly cacheDir?: string | false | undefined;
+  /**
+   * Environment variables to read the defaults above from (HF_TOKEN, HF_ENDPOINT,
+   * HF_HUB_OFFLINE, HF_HOME, ...). Tests pass their own so they never see the real ones.
+   * @default process.env where there is one, else {}
+   */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+}

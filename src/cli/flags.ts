@@ -10,21 +10,37 @@ import type { CliIo } from "./io.js";
 
 /**
  * Flags shared by every command that takes a `<model>`, in node:util parseArgs form.
- * The Hub client adds --revision, --offline and --hub-url here.
+ * There is deliberately no `--token`: a command line lands in shell history and in every
+ * user's `ps` listing. The token comes from HF_TOKEN or the `hf auth login` file.
  */
-export const MODEL_FLAGS = {} as const;
+export const MODEL_FLAGS = {
+  revision: { type: "string" },
+  offline: { type: "boolean" },
+  "hub-url": { type: "string" },
+} as const;
 
 /** Help lines for {@link MODEL_FLAGS}. */
-export const MODEL_FLAGS_HELP = "";
+export const MODEL_FLAGS_HELP = `  --revision R       branch, tag or commit of the Hub repo (default main)
+  --offline          no network: vramfit's cache, then the Hugging Face cache, then the
+                     bundled snapshot (also HF_HUB_OFFLINE=1)
+  --hub-url URL      Hub endpoint (default HF_ENDPOINT, else https://huggingface.co)
+                     Gated and private repos read the token from HF_TOKEN or the file
+                     written by "hf auth login" (there is no --token flag: command lines
+                     end up in shell history and process lists).`;
 
 /** Turns the parsed {@link MODEL_FLAGS} (and the environment) into options for `resolveModel`. */
 export function resolveOptionsFromFlags(
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- filled in by the Hub client.
   values: Readonly<Record<string, string | boolean | undefined>>,
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- filled in by the Hub client.
   io: CliIo,
 ): ResolveModelOptions {
-  return {};
+  const revision = values.revision;
+  const hubUrl = values["hub-url"];
+  return {
+    revision: typeof revision === "string" ? revision : undefined,
+    hubUrl: typeof hubUrl === "string" ? hubUrl : undefined,
+    offline: values.offline === true ? true : undefined,
+    env: io.env,
+  };
 }
 
 /** Workload and precision flags shared by `estimate`, `gpus` and `plan`. */

@@ -2,6 +2,7 @@ import type { ModelSource, ParameterSource } from "../model/model-source.js";
 import type { ModelSpec } from "../model/model-spec.js";
 import { activeParameters } from "../model/moe.js";
 import { countParameters, type ParameterBreakdown } from "../model/parameters.js";
+import { sizeFromCheckpoint } from "./checkpoint.js";
 import {
   resolveInferenceOptions,
   type InferenceAssumptions,
@@ -73,11 +74,10 @@ export function estimateInferenceFromSpec(
 ): InferenceEstimate {
   const assumptions = resolveInferenceOptions(spec, options);
   const breakdown = countParameters(spec);
-  const total = assumptions.parameterCount ?? breakdown.total;
-
-  // An override scales every component in proportion, keeping the embedding share.
+  // Weights as config.json implies them: at the chosen precision, or as a pre-quantized
+  // checkpoint's quantization_config stores them.
   const quantization = assumptions.checkpointQuantization;
-  const storedBytes =
+  const configWeightsBytes =
     quantization === undefined
       ? weightsBytes(breakdown, assumptions.weights)
       : checkpointWeightsBytes(
@@ -85,7 +85,18 @@ export function estimateInferenceFromSpec(
           quantization,
           WEIGHT_PRECISIONS[assumptions.weights].otherBitsPerParameter,
         );
-  const weights = storedBytes * (total / breakdown.total);
+  // Facts from the stored weights (Hub safetensors headers) win over the config's count.
+  const checkpoint = sizeFromCheckpoint(
+    configWeightsBytes,
+    breakdown,
+    assumptions,
+    options.weights,
+    options.checkpoint,
+  );
+  const total = checkpoint?.parameterCount ?? assumptions.parameterCount ?? breakdown.total;
+
+  // An override scales every component in proportion, keeping the embedding share.
+  const weights = checkpoint?.weightsBytes ?? configWeightsBytes * (total / breakdown.total);
   const kvPerToken = kvCacheBytesPerToken(spec, assumptions.kvCacheDtype, assumptions.engine);
   const kv = kvCacheBytes(spec, { ...assumptions, contextLength: assumptions.sequenceLength });
   const state = stateCacheBytes(spec, {
@@ -120,7 +131,9 @@ export function estimateInferenceFromSpec(
     parameters: {
       total,
       active: activeParameters(spec, breakdown) * (total / breakdown.total),
-      source: assumptions.parameterCount === undefined ? "config" : "override",
+      source:
+        checkpoint?.parameterSource ??
+        (assumptions.parameterCount === undefined ? "config" : "override"),
       breakdown,
     },
     memory: {
@@ -131,7 +144,10 @@ export function estimateInferenceFromSpec(
       overheadBytes: overhead,
       totalBytes: weights + kv + state + overhead,
     },
-    assumptions,
+    assumptions:
+      checkpoint === undefined
+        ? assumptions
+        : { ...assumptions, notes: [...assumptions.notes, ...checkpoint.notes] },
     warnings,
   };
 }

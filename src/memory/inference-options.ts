@@ -1,5 +1,6 @@
 import { AlreadyQuantizedError, InvalidOptionError } from "../errors.js";
 import type { CheckpointQuantization, ModelSpec } from "../model/model-spec.js";
+import type { CheckpointFacts } from "./checkpoint.js";
 import { INFERENCE_ENGINE_IDS, INFERENCE_ENGINES, type InferenceEngine } from "./engine.js";
 import { imageTokensPerImage, type ImageSize } from "./image-tokens.js";
 import { DEFAULT_MAX_NUM_BATCHED_TOKENS } from "./kv-cache.js";
@@ -72,6 +73,13 @@ export interface InferenceOptions {
    * @default { width: 1024, height: 1024 }
    */
   readonly imageSize?: ImageSize | undefined;
+  /**
+   * Facts read from the checkpoint's stored weights (safetensors headers or the Hub's
+   * summary): the exact parameter count and stored bytes. `estimateInference` fills it for
+   * Hub models. With `weights: "auto"` the weights are the stored bytes; with a precision,
+   * the checkpoint's count at that precision; `parameterCount` overrides it.
+   */
+  readonly checkpoint?: CheckpointFacts | undefined;
 }
 
 /** Defaults of {@link InferenceOptions}, resolved in {@link resolveInferenceOptions}. */

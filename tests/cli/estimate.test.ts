@@ -96,7 +96,7 @@ describe("vramfit estimate (in-process)", () => {
     expect(code).toBe(1);
     expect(stdout).toBe("");
     expect(stderr).toMatch(
-      /^error: Model "nobody\/nothing" is neither a local path nor in vramfit's bundled snapshot\.\nhint: /,
+      /^error: Model "nobody\/nothing" is neither a local path nor in vramfit's bundled snapshot, and offline there is no cached copy of it \(revision main\)\.\nhint: /,
     );
     expect(stderr).not.toMatch(/at .*\.ts:\d+/);
   });

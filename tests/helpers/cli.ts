@@ -1,4 +1,6 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { run } from "../../src/cli/run.js";
@@ -10,7 +12,21 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI in-process through run(argv, io), capturing its output. */
+/**
+ * The environment a CLI test gets unless it passes its own: offline, with a temporary home,
+ * cache and Hugging Face folder, so no test reaches the real Hub or reads the real token.
+ */
+export function offlineEnv(): Record<string, string> {
+  const home = mkdtempSync(join(tmpdir(), "vramfit-cli-"));
+  return {
+    HF_HUB_OFFLINE: "1",
+    HOME: home,
+    XDG_CACHE_HOME: join(home, ".cache"),
+    HF_HOME: join(home, ".cache", "huggingface"),
+  };
+}
+
+/** Runs the CLI in-process through run(argv, io), capturing its output (offline unless `env` says otherwise). */
 export async function runCli(
   argv: string[],
   options: { env?: Record<string, string | undefined>; cwd?: string } = {},
@@ -20,7 +36,7 @@ export async function runCli(
   const code = await run(argv, {
     stdout: (text) => (stdout += text),
     stderr: (text) => (stderr += text),
-    env: options.env ?? {},
+    env: options.env ?? offlineEnv(),
     cwd: options.cwd ?? process.cwd(),
   });
   return { code, stdout, stderr };
@@ -29,14 +45,14 @@ export async function runCli(
 /** The built binary (npm test builds before running the tests). */
 export const BUILT_CLI = join(import.meta.dirname, "..", "..", "dist", "cli.js");
 
-/** Runs the built binary in a child process with only the given environment. */
+/** Runs the built binary in a child process with only the given environment (default: {@link offlineEnv}). */
 export async function runBuiltCli(
   argv: string[],
   options: { env?: Record<string, string>; cwd?: string } = {},
 ): Promise<CliResult> {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [BUILT_CLI, ...argv], {
-      env: { PATH: process.env.PATH ?? "", ...options.env },
+      env: { PATH: process.env.PATH ?? "", ...(options.env ?? offlineEnv()) },
       cwd: options.cwd,
     });
     return { code: 0, stdout, stderr };

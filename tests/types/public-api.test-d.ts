@@ -3,11 +3,17 @@ import {
   estimateInference,
   estimateInferenceFromSpec,
   parseModelConfig,
+  type CheckpointFacts,
   type ErrorCode,
+  type HubErrorCode,
   type InferenceEstimate,
   type InferenceOptions,
   type KvCacheDtype,
+  type ModelSource,
   type ModelSpec,
+  type ParameterSource,
+  type ResolvedModel,
+  type ResolveModelOptions,
   type WeightPrecision,
   type AlreadyQuantizedError,
   type CheckpointQuantization,
@@ -46,6 +52,24 @@ describe("public types", () => {
     const spec = {} as ModelSpec;
     // @ts-expect-error: ModelSpec is readonly
     spec.numLayers = 1;
+  });
+
+  it("the Hub client's contracts: source kinds, parameter sources, checkpoint facts, options", () => {
+    expectTypeOf<HubErrorCode>().toExtend<ErrorCode>();
+    expectTypeOf<ModelSource["kind"]>().toEqualTypeOf<
+      "spec" | "object" | "file" | "bundled" | "hub" | "cache" | "hf-cache"
+    >();
+    expectTypeOf<ParameterSource>().toEqualTypeOf<
+      "config" | "override" | "safetensors" | "hub-summary"
+    >();
+    expectTypeOf<CheckpointFacts["parameterSource"]>().toEqualTypeOf<
+      "safetensors" | "hub-summary"
+    >();
+    expectTypeOf<InferenceOptions["checkpoint"]>().toEqualTypeOf<CheckpointFacts | undefined>();
+    expectTypeOf<ResolvedModel["checkpoint"]>().toEqualTypeOf<CheckpointFacts | undefined>();
+    expectTypeOf<ResolveModelOptions>()
+      .toHaveProperty("cacheDir")
+      .toEqualTypeOf<string | false | undefined>();
   });
 });
 

@@ -1,6 +1,6 @@
 import type { InferenceEstimate } from "../../memory/estimate-inference.js";
 import { WEIGHT_PRECISIONS } from "../../memory/precision.js";
-import type { ModelSource } from "../../model/model-source.js";
+import type { ModelSource, ParameterSource } from "../../model/model-source.js";
 import { bytesToGB, bytesToGiB, type MemoryUnit } from "../../units.js";
 import { architectureLines } from "./architecture.js";
 import { formatInteger, renderTable } from "./table.js";
@@ -16,8 +16,25 @@ export function describeSource(source: ModelSource): string {
       return "config object passed in";
     case "spec":
       return "model spec passed in";
+    case "hub":
+      return `${source.repo ?? "repo"} on ${source.endpoint ?? "the Hub"}, revision ${source.revision ?? "main"} (commit ${shortSha(source.sha)}), read just now`;
+    case "cache":
+      return `vramfit's cache of ${source.repo ?? "the repo"}, revision ${source.revision ?? "main"} (commit ${shortSha(source.sha)}, fetched ${source.retrieved ?? "earlier"} from ${source.endpoint ?? "the Hub"})`;
+    case "hf-cache":
+      return `the Hugging Face cache ${source.path ?? ""} (commit ${shortSha(source.sha)}; offline copy)`;
   }
 }
+
+function shortSha(sha: string | undefined): string {
+  return sha === undefined ? "unknown" : sha.slice(0, 12);
+}
+
+const PARAMETER_SOURCES: Readonly<Record<ParameterSource, string>> = {
+  config: "counted from config.json",
+  override: "given with --params",
+  safetensors: "read from the safetensors headers, exact",
+  "hub-summary": "from the Hub's safetensors summary",
+};
 
 /** A byte count in the chosen unit, number only (the unit is in the column header). */
 export function unitValue(bytes: number, unit: MemoryUnit): string {
@@ -76,7 +93,7 @@ export function renderInferenceEstimate(estimate: InferenceEstimate, unit: Memor
     estimate.model.id ?? spec.architecture ?? "model",
     `  config      ${describeSource(estimate.model.source)}`,
     `  model       ${spec.architecture ?? spec.modelType ?? "unknown architecture"} · ${spec.numLayers} layers · hidden ${spec.hiddenSize} · ${spec.numAttentionHeads} query heads / ${spec.numKeyValueHeads} KV heads · head_dim ${spec.headDim}`,
-    `  parameters  ${formatInteger(parameters.total)} (${parameters.source === "override" ? "given with --params" : "counted from config.json"})`,
+    `  parameters  ${formatInteger(parameters.total)} (${PARAMETER_SOURCES[parameters.source]})`,
     ...architectureLines(estimate),
     "",
     renderTable(["Component", unitHeader(unit), "Bytes", ""], rows, [
