@@ -31,15 +31,18 @@ export function requirementFromInference(
   const { spec, assumptions, memory, parameters } = estimate;
   const attentionWidth = spec.numAttentionHeads * spec.headDim;
   const { contextLength, batchSize } = assumptions;
+  // Image tokens join the sequence (assumptions.sequenceLength); the KV read per step follows it.
+  const sequenceLength = assumptions.sequenceLength;
   const prompt = options.promptTokens;
   const prefillFlops =
     2 * parameters.active * prompt + 2 * spec.numLayers * prompt * prompt * attentionWidth;
   const decodeFlops =
-    batchSize * (2 * parameters.active + 2 * spec.numLayers * contextLength * attentionWidth);
+    batchSize * (2 * parameters.active + 2 * spec.numLayers * sequenceLength * attentionWidth);
   return {
     kind: "inference",
     label: `${estimate.model.id ?? spec.architecture ?? "model"} · ${batchSize} × ${contextLength.toLocaleString("en-US")} tokens · ${assumptions.weights.toUpperCase()} weights`,
-    shardedBytes: memory.weightsBytes,
+    // Mamba / linear-attention state is split across TP ranks with the heads, like the weights.
+    shardedBytes: memory.weightsBytes + memory.stateCacheBytes,
     weightsBytes: memory.weightsBytes,
     weights: assumptions.weights,
     kvCacheBytes: memory.kvCacheBytes,
@@ -57,7 +60,7 @@ export function requirementFromInference(
     },
     step: {
       flops: decodeFlops,
-      shardedBytesRead: memory.weightsBytes,
+      shardedBytesRead: memory.weightsBytes + memory.stateCacheBytes,
       kvCacheBytesRead: memory.kvCacheBytes,
       tokens: batchSize,
     },
