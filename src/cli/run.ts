@@ -23,19 +23,20 @@ Sizes print as GB (10^9 bytes) unless --units gib (2^30 bytes) is given.
 export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    const command = COMMANDS.find((candidate) => candidate.name === rest[0]);
-    io.stdout(command?.help ?? HELP);
+    const entry = COMMANDS.find((candidate) => candidate.name === rest[0]);
+    io.stdout(entry === undefined ? HELP : (await entry.load()).help);
     return name === undefined ? 2 : 0;
   }
   if (name === "--version" || name === "-v") {
     io.stdout(`${version}\n`);
     return 0;
   }
-  const command = COMMANDS.find((candidate) => candidate.name === name);
-  if (command === undefined) {
+  const entry = COMMANDS.find((candidate) => candidate.name === name);
+  if (entry === undefined) {
     io.stderr(`error: unknown command "${name}"\n\n${HELP}`);
     return 2;
   }
+  const command = await entry.load();
   try {
     return await command.run(rest, io);
   } catch (error) {

@@ -15,13 +15,7 @@ import {
 import { renderInferenceEstimate } from "../render/estimate.js";
 import { UsageError } from "../usage-error.js";
 import { resolveModelArgument } from "./model-argument.js";
-import {
-  catalogFromFlag,
-  RANK_FLAGS,
-  rankOptionsFromFlags,
-  renderRanking,
-  topFromFlags,
-} from "./gpus.js";
+import { RANK_FLAGS, rankOptionsFromFlags, topFromFlags } from "../rank-flags.js";
 
 const HELP = `Usage: vramfit estimate <model> [options]
 
@@ -50,7 +44,6 @@ const OPTIONS = {
 /** `vramfit estimate`: the inference memory estimate. */
 export const estimateCommand: Command = {
   name: "estimate",
-  summary: "GPU memory to serve a model: weights, KV cache, overhead",
   help: HELP,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
@@ -74,9 +67,11 @@ export const estimateCommand: Command = {
     };
     const unit = unitFromFlags(values);
     const rankOptions = values.gpus === true ? rankOptionsFromFlags(values) : undefined;
-    const catalog = values.gpus === true ? await catalogFromFlag(values.catalog, io) : undefined;
+    // The ranking code loads only with --gpus, so a plain estimate starts fast.
+    const ranking = rankOptions === undefined ? undefined : await import("./gpus.js");
+    const catalog = await ranking?.catalogFromFlag(values.catalog, io);
     const estimate = await estimateInference(resolveModelArgument(model, io), options);
-    if (rankOptions === undefined || catalog === undefined) {
+    if (rankOptions === undefined || ranking === undefined || catalog === undefined) {
       io.stdout(
         values.json === true
           ? `${JSON.stringify(estimate, null, 2)}\n`
@@ -87,14 +82,19 @@ export const estimateCommand: Command = {
     // --gpus: the estimate, then the top matches.
     const top = values.top === undefined ? 5 : topFromFlags(values);
     if (values.json === true) {
-      const ranking = JSON.parse(
-        renderRanking(estimate, rankOptions, catalog, { json: true, unit, top, details: 0 }),
+      const matches = JSON.parse(
+        ranking.renderRanking(estimate, rankOptions, catalog, {
+          json: true,
+          unit,
+          top,
+          details: 0,
+        }),
       ) as object;
-      io.stdout(`${JSON.stringify({ estimate, ...ranking }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ estimate, ...matches }, null, 2)}\n`);
     } else {
       io.stdout(renderInferenceEstimate(estimate, unit));
       io.stdout(
-        `\n${renderRanking(estimate, rankOptions, catalog, { json: false, unit, top, details: 0 })}`,
+        `\n${ranking.renderRanking(estimate, rankOptions, catalog, { json: false, unit, top, details: 0 })}`,
       );
     }
     return 0;

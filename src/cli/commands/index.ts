@@ -1,7 +1,20 @@
-import type { Command } from "../command.js";
-import { estimateCommand } from "./estimate.js";
-import { gpusCommand } from "./gpus.js";
-import { trainCommand } from "./train.js";
+import type { CommandEntry } from "../command.js";
 
-/** Every `vramfit` subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [estimateCommand, trainCommand, gpusCommand];
+/** Every `vramfit` subcommand, in the order `--help` lists them; each loads when it runs. */
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: "estimate",
+    summary: "GPU memory to serve a model: weights, KV cache, overhead",
+    load: async () => (await import("./estimate.js")).estimateCommand,
+  },
+  {
+    name: "train",
+    summary: "GPU memory to train or fine-tune a model: full, LoRA, QLoRA",
+    load: async () => (await import("./train.js")).trainCommand,
+  },
+  {
+    name: "gpus",
+    summary: "GPUs and cloud instances that fit a model, with TP degree, speed and price",
+    load: async () => (await import("./gpus.js")).gpusCommand,
+  },
+];

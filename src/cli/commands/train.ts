@@ -43,7 +43,6 @@ const OPTIONS = { ...TRAINING_FLAGS, ...MODEL_FLAGS, ...OUTPUT_FLAGS } as const;
 /** `vramfit train`: the training and fine-tuning memory estimate. */
 export const trainCommand: Command = {
   name: "train",
-  summary: "GPU memory to train or fine-tune a model: full, LoRA, QLoRA",
   help: HELP,
   async run(argv, io) {
     const { values, positionals } = parseArgs({

@@ -1,0 +1,24 @@
+// CLI cold start: each command on a bundled model, offline, against a bare `node -e 0`.
+import { CLI, coldStartMs, offlineEnv } from "./measure.mjs";
+
+const COMMANDS = [
+  ["estimate", ["estimate", "meta-llama/Meta-Llama-3-70B", "--json"]],
+  ["gpus", ["gpus", "meta-llama/Meta-Llama-3-70B", "--json"]],
+  [
+    "train (with the 9-row trade-off table)",
+    ["train", "meta-llama/Meta-Llama-3-8B", "--method", "lora"],
+  ],
+];
+
+/** Prints the cold-start figures. */
+export function run() {
+  const env = offlineEnv();
+  const bareMs = coldStartMs(["-e", "0"], 15, env);
+  console.log(`cold start, bare node -e 0: ${bareMs.toFixed(1)} ms (median of 15)`);
+  for (const [label, args] of COMMANDS) {
+    const ms = coldStartMs([CLI, ...args, "--offline"], 15, env);
+    console.log(
+      `cold start, vramfit ${label}: ${ms.toFixed(1)} ms (median of 15), ${(ms / bareMs).toFixed(2)}× bare node`,
+    );
+  }
+}
