@@ -447,3 +447,17 @@ export { HubError } from "./errors.js";
 export type { HubErrorCode, HubErrorDetails } from "./errors.js";
 export { sizeFromCheckpoint } from "./memory/checkpoint.js";
 export type { CheckpointFacts, CheckpointSizing } from "./memory/checkpoint.js";
+// Training on the GPU ranking (issue 7).
+export {
+  prepareTrainingRanking,
+  requirementFromTraining,
+  TRAINING_FLOPS_PER_PARAMETER_TOKEN,
+  TRAINING_RANK_DEFAULTS,
+  unshardedModelStates,
+} from "./gpus/training-requirement.js";
+export type { UnshardedModelStates } from "./gpus/training-requirement.js";
+export { isTrainingEstimate, prepareRanking } from "./gpus/prepare-ranking.js";
+export type { RankableEstimate } from "./gpus/prepare-ranking.js";
+export type { GpuSharding } from "./gpus/requirement.js";
+export { evaluateTopology } from "./gpus/evaluate.js";
+export { splitProblem } from "./gpus/topology.js";
