@@ -1,4 +1,4 @@
-import { attentionLayerCount } from "../../model/layers.js";
+import { attentionLayerCount, denseMlpLayerCount } from "../../model/layers.js";
 import type { ModelSpec, MultiHeadLatentAttention } from "../../model/model-spec.js";
 import type { ParameterBreakdown } from "../../model/parameters.js";
 
@@ -247,7 +247,7 @@ function mlpModules(
 export function linearModules(spec: ModelSpec): LinearModule[] {
   const moe = spec.moe;
   const moeLayers = moeLayerCount(spec);
-  const denseLayers = spec.numLayers - moeLayers;
+  const denseLayers = denseMlpLayerCount(spec);
   const names = namesOf(spec);
   const modules = [
     ...attentionModules(spec),
