@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { MAX_CONFIG_FILE_BYTES } from "../local/read-config-file.js";
 import { readTextFile, writeFileAtomic } from "./files.js";
 import type { WeightsSummary } from "./weights.js";
@@ -22,17 +22,17 @@ export interface HubSnapshot {
 /** A 40-hex git commit. */
 export const COMMIT_SHA = /^[0-9a-f]{40}$/;
 
-const Count = z.number().int().nonnegative();
+const Count = z.int().check(z.nonnegative());
 const ByDtype = z.record(z.string(), Count);
 
 /** Version 1 of the cache entry; a change of shape bumps it, and old entries read as misses. */
 const EntrySchema = z.object({
   format: z.literal(1),
   repo: z.string(),
-  sha: z.string().regex(COMMIT_SHA),
+  sha: z.string().check(z.regex(COMMIT_SHA)),
   endpoint: z.string(),
   fetchedAt: z.string(),
-  configText: z.string().max(MAX_CONFIG_FILE_BYTES),
+  configText: z.string().check(z.maxLength(MAX_CONFIG_FILE_BYTES)),
   weights: z.discriminatedUnion("kind", [
     z.object({
       kind: z.literal("safetensors"),

@@ -1,5 +1,6 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { HubError, InvalidConfigError, VramfitError } from "../errors.js";
+import { explainIssue } from "../schema/explain-issue.js";
 import { MAX_CONFIG_FILE_BYTES } from "../local/read-config-file.js";
 import { COMMIT_SHA, type HubCache, type HubSnapshot } from "./cache.js";
 import { createHubFetch } from "./hub-fetch.js";
@@ -18,17 +19,13 @@ import {
 type HubLibrary = typeof import("@huggingface/hub");
 
 /** The fields of model info vramfit uses, checked: the Hub's answer is untrusted input. */
+const count = z.int().check(z.nonnegative());
 const ModelInfoSchema = z.object({
-  name: z.string().regex(/^(?:[\w.-]+\/)?[\w.-]+$/),
-  sha: z.string().regex(COMMIT_SHA, "expected a 40-hex commit sha"),
-  gated: z.union([z.boolean(), z.string()]).nullish(),
-  filePaths: z.array(z.string()).max(1_000_000),
-  safetensors: z
-    .object({
-      parameters: z.record(z.string(), z.number().int().nonnegative()),
-      total: z.number().int().nonnegative(),
-    })
-    .nullish(),
+  name: z.string().check(z.regex(/^(?:[\w.-]+\/)?[\w.-]+$/, "expected a repo id")),
+  sha: z.string().check(z.regex(COMMIT_SHA, "expected a 40-hex commit sha")),
+  gated: z.nullish(z.union([z.boolean(), z.string()])),
+  filePaths: z.array(z.string()).check(z.maxLength(1_000_000)),
+  safetensors: z.nullish(z.object({ parameters: z.record(z.string(), count), total: count })),
 });
 
 /** A snapshot read online, and anything the reader should know about how. */
@@ -93,7 +90,7 @@ export async function readHubModel(
     throw badResponse(
       context,
       `${settings.endpoint}/api/models/${repo}`,
-      `model info field "${issue?.path.join(".") ?? ""}" is invalid (${issue?.message ?? "unknown"})`,
+      `model info field "${issue?.path.join(".") ?? ""}" is invalid (${explainIssue(issue)})`,
     );
   }
   const info = parsed.data;

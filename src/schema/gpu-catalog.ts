@@ -1,9 +1,10 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { VramfitError } from "../errors.js";
 import type { AcceleratorSpec } from "../gpus/accelerator.js";
 import type { CatalogMode, GpuCatalogExtension } from "../gpus/catalog.js";
 import type { InstanceSpec } from "../gpus/instance.js";
 import { gbToBytes, gibToBytes } from "../units.js";
+import { explainIssue } from "./explain-issue.js";
 
 /*
  * zod schemas for a user's GPU catalog file (`--catalog file.json`, or the `catalog` option).
@@ -12,22 +13,23 @@ import { gbToBytes, gibToBytes } from "../units.js";
  * they are converted to the canonical byte and per-second fields here, and nowhere else.
  */
 
-const count = z.number().positive();
-const rate = count.nullish();
+const count = z.number().check(z.positive());
+const rate = z.nullish(count);
+const name = z.string().check(z.minLength(1));
 const TERA = 1e12;
 
 /** One accelerator in a catalog file. Only `name` and the memory are required. */
 export const AcceleratorInputSchema = z
   .strictObject({
-    name: z.string().min(1),
-    vendor: z.enum(["nvidia", "amd", "intel"]).optional(),
-    family: z.string().min(1).optional(),
-    architecture: z.string().min(1).optional(),
-    computeCapability: z.number().positive().nullish(),
-    memoryBytes: count.optional(),
-    memoryGiB: count.optional(),
-    memoryGB: count.optional(),
-    memorySource: z.enum(["driver", "cloud-api", "marketed"]).optional(),
+    name: name,
+    vendor: z.optional(z.enum(["nvidia", "amd", "intel"])),
+    family: z.optional(name),
+    architecture: z.optional(name),
+    computeCapability: z.nullish(z.number().check(z.positive())),
+    memoryBytes: z.optional(count),
+    memoryGiB: z.optional(count),
+    memoryGB: z.optional(count),
+    memorySource: z.optional(z.enum(["driver", "cloud-api", "marketed"])),
     memoryBandwidthBytesPerSecond: rate,
     memoryBandwidthTBps: rate,
     bf16DenseFlopsPerSecond: rate,
@@ -40,50 +42,54 @@ export const AcceleratorInputSchema = z
     int8DenseTops: rate,
     fp4DenseFlopsPerSecond: rate,
     fp4DenseTflops: rate,
-    bf16: z.boolean().optional(),
-    fp8: z.enum(["native", "weight-only", "none"]).optional(),
-    fp4: z.boolean().optional(),
-    interconnect: z.string().optional(),
-    tensorParallelLink: z.enum(["nvlink", "xgmi", "roce", "pcie"]).optional(),
+    bf16: z.optional(z.boolean()),
+    fp8: z.optional(z.enum(["native", "weight-only", "none"])),
+    fp4: z.optional(z.boolean()),
+    interconnect: z.optional(z.string()),
+    tensorParallelLink: z.optional(z.enum(["nvlink", "xgmi", "roce", "pcie"])),
     interconnectBytesPerSecond: rate,
-    sources: z.array(z.string()).optional(),
-    retrieved: z.string().optional(),
-    notes: z.string().optional(),
+    sources: z.optional(z.array(z.string())),
+    retrieved: z.optional(z.string()),
+    notes: z.optional(z.string()),
   })
-  .refine(
-    (row) =>
-      [row.memoryBytes, row.memoryGiB, row.memoryGB].filter((value) => value !== undefined)
-        .length === 1,
-    { error: "give the memory exactly once: memoryBytes, memoryGiB (2^30) or memoryGB (10^9)" },
+  .check(
+    z.refine(
+      (row) =>
+        [row.memoryBytes, row.memoryGiB, row.memoryGB].filter((value) => value !== undefined)
+          .length === 1,
+      { error: "give the memory exactly once: memoryBytes, memoryGiB (2^30) or memoryGB (10^9)" },
+    ),
   );
 
 /** One instance in a catalog file. A price needs its source and date. */
 export const InstanceInputSchema = z
   .strictObject({
-    provider: z.string().min(1),
-    name: z.string().min(1),
-    acceleratorId: z.string().min(1),
-    gpuCount: z.int().positive(),
-    vcpus: z.int().positive().nullish(),
-    ramBytes: count.nullish(),
-    ramGiB: count.nullish(),
-    region: z.string().nullish(),
-    onDemandUsdPerHour: count.nullish(),
-    spotUsdPerHour: count.nullish(),
-    priceSource: z.string().min(1),
-    priceAsOf: z.string().min(1),
-    priceRetrieved: z.string().optional(),
-    notes: z.string().optional(),
+    provider: name,
+    name: name,
+    acceleratorId: name,
+    gpuCount: z.int().check(z.positive()),
+    vcpus: z.nullish(z.int().check(z.positive())),
+    ramBytes: z.nullish(count),
+    ramGiB: z.nullish(count),
+    region: z.nullish(z.string()),
+    onDemandUsdPerHour: z.nullish(count),
+    spotUsdPerHour: z.nullish(count),
+    priceSource: name,
+    priceAsOf: name,
+    priceRetrieved: z.optional(z.string()),
+    notes: z.optional(z.string()),
   })
-  .refine((row) => row.onDemandUsdPerHour != null || row.spotUsdPerHour != null, {
-    error: "give at least one price: onDemandUsdPerHour or spotUsdPerHour",
-  });
+  .check(
+    z.refine((row) => row.onDemandUsdPerHour != null || row.spotUsdPerHour != null, {
+      error: "give at least one price: onDemandUsdPerHour or spotUsdPerHour",
+    }),
+  );
 
 /** A whole catalog file: either table may be left out. */
 export const GpuCatalogFileSchema = z.strictObject({
-  mode: z.enum(["extend", "replace"]).optional(),
-  accelerators: z.record(z.string().min(1), AcceleratorInputSchema).optional(),
-  instances: z.record(z.string().min(1), InstanceInputSchema).optional(),
+  mode: z.optional(z.enum(["extend", "replace"])),
+  accelerators: z.optional(z.record(name, AcceleratorInputSchema)),
+  instances: z.optional(z.record(name, InstanceInputSchema)),
 });
 
 /** A catalog file as written: the schema's input. */
@@ -104,13 +110,13 @@ export interface ParsedGpuCatalog extends GpuCatalogExtension {
  * parseGpuCatalog({ accelerators: { "acme-x1": { name: "Acme X1", memoryGiB: 96, memoryBandwidthTBps: 4 } } })
  */
 export function parseGpuCatalog(json: unknown, subject = "catalog object"): ParsedGpuCatalog {
-  const result = GpuCatalogFileSchema.safeParse(json);
+  const result = GpuCatalogFileSchema.safeParse(json, { reportInput: true });
   if (!result.success) {
     const issue = result.error.issues[0];
     const path = issue === undefined ? "" : issue.path.join(".");
     throw new VramfitError(
       "CATALOG_INVALID",
-      `Invalid GPU catalog ${subject}${path === "" ? "" : ` at "${path}"`}: ${issue?.message ?? "it does not match the catalog schema"}.`,
+      `Invalid GPU catalog ${subject}${path === "" ? "" : ` at "${path}"`}: ${explainIssue(issue)}.`,
       {
         hint: 'A catalog is {"accelerators": {id: {...}}, "instances": {id: {...}}}; see docs/methodology.md#gpu-catalog for the fields.',
         cause: result.error,

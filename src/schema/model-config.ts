@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /**
  * zod schemas for transformers' config.json. Objects are loose (the Hub adds keys all the
@@ -13,19 +13,19 @@ import { z } from "zod";
 /** The value kinds config fields come in. */
 export const FIELD_KINDS = {
   /** A layer count, width or head count: a positive integer. */
-  dimension: z.int().positive().nullish(),
+  dimension: z.nullish(z.int().check(z.positive())),
   /** A count that may be zero (shared experts, dense layers before the first MoE layer). */
-  count: z.int().nonnegative().nullish(),
+  count: z.nullish(z.int().check(z.nonnegative())),
   /** Any integer (GPTQ's `group_size` is -1 for per-channel). */
-  integer: z.int().nullish(),
+  integer: z.nullish(z.int()),
   /** Any finite number (ratios). */
-  number: z.number().nullish(),
-  boolean: z.boolean().nullish(),
-  string: z.string().nullish(),
-  strings: z.array(z.string()).nullish(),
-  counts: z.array(z.int().nonnegative()).nullish(),
+  number: z.nullish(z.number()),
+  boolean: z.nullish(z.boolean()),
+  string: z.nullish(z.string()),
+  strings: z.nullish(z.array(z.string())),
+  counts: z.nullish(z.array(z.int().check(z.nonnegative()))),
   /** Mamba's `dt_rank`: a positive integer or "auto" (= ceil(hidden / 16)). */
-  dimensionOrAuto: z.union([z.int().positive(), z.literal("auto")]).nullish(),
+  dimensionOrAuto: z.nullish(z.union([z.int().check(z.positive()), z.literal("auto")])),
 } as const;
 
 /** A field kind of {@link FIELD_KINDS}. */
@@ -209,13 +209,13 @@ export const QuantizationConfigSchema = z.looseObject(shapeOf(QUANTIZATION_CONFI
 /** Fields a text decoder's config can carry, in every dialect vramfit reads. */
 export const TextConfigSchema = z.looseObject({
   ...shapeOf(TEXT_CONFIG_FIELDS),
-  quantization_config: QuantizationConfigSchema.nullish(),
+  quantization_config: z.nullish(QuantizationConfigSchema),
 });
 
 /** A whole config.json: the text fields, optionally nested under `text_config` (multimodal and newer configs). */
-export const ModelConfigSchema = TextConfigSchema.extend({
-  text_config: TextConfigSchema.nullish(),
-  vision_config: VisionConfigSchema.nullish(),
+export const ModelConfigSchema = z.extend(TextConfigSchema, {
+  text_config: z.nullish(TextConfigSchema),
+  vision_config: z.nullish(VisionConfigSchema),
 });
 
 /** A config.json as parsed: snake_case, mirroring the file. */

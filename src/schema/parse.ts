@@ -1,4 +1,3 @@
-import type { z } from "zod";
 import { InvalidConfigError } from "../errors.js";
 import type { ModelSpec } from "../model/model-spec.js";
 import {
@@ -9,6 +8,7 @@ import {
   type FieldKind,
   type ModelConfig,
 } from "./model-config.js";
+import { describeValue, explainIssue } from "./explain-issue.js";
 import { specFromConfig, type NormalizeOptions } from "./normalize.js";
 
 /**
@@ -23,7 +23,7 @@ export function validateModelConfig(json: unknown, options: NormalizeOptions = {
     throw new InvalidConfigError({
       subject,
       path: "",
-      problem: `expected a JSON object, got ${describe(json)}`,
+      problem: `expected a JSON object, got ${describeValue(json)}`,
     });
   }
   // Most configs are valid: a structural check built from the same field table answers
@@ -33,7 +33,11 @@ export function validateModelConfig(json: unknown, options: NormalizeOptions = {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   throw new InvalidConfigError(
-    { subject, path: issue === undefined ? "" : issue.path.join("."), problem: explain(issue) },
+    {
+      subject,
+      path: issue === undefined ? "" : issue.path.join("."),
+      problem: explainConfigIssue(issue),
+    },
     { cause: result.error },
   );
 }
@@ -155,23 +159,9 @@ function conforms(json: Record<string, unknown>): boolean {
   );
 }
 
-function explain(issue: z.core.$ZodIssue | undefined): string {
-  if (issue === undefined) return "the file does not match the config schema";
-  const got = "input" in issue ? `, got ${describe(issue.input)}` : "";
-  switch (issue.code) {
-    case "invalid_type":
-      return `expected ${issue.expected === "int" ? "an integer" : `a ${issue.expected}`}${got}`;
-    case "too_small":
-      return `expected a positive integer${got}`;
-    default:
-      return `${issue.message}${got}`;
-  }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 40))}`;
-  if (typeof value === "number") return String(value);
-  return typeof value;
+/** Config numbers that are too small are all integers (dimensions and counts): say so. */
+function explainConfigIssue(issue: Parameters<typeof explainIssue>[0]): string {
+  if (issue?.code !== "too_small" || issue.origin !== "number") return explainIssue(issue);
+  const got = "input" in issue ? `, got ${describeValue(issue.input)}` : "";
+  return `expected ${issue.inclusive === true ? "a non-negative" : "a positive"} integer${got}`;
 }

@@ -13,7 +13,7 @@ import {
   unitFromFlags,
 } from "../flags.js";
 import { renderInferenceEstimate } from "../render/estimate.js";
-import { UsageError } from "../usage-error.js";
+import { singleModelArgument } from "../model-command-line.js";
 import { resolveModelArgument } from "./model-argument.js";
 import { RANK_FLAGS, rankOptionsFromFlags, topFromFlags } from "../rank-flags.js";
 
@@ -55,11 +55,7 @@ export const estimateCommand: Command = {
       io.stdout(HELP);
       return 0;
     }
-    const [model, extra] = positionals;
-    if (model === undefined) {
-      throw new UsageError("estimate needs a model: a repo id, a config.json or a folder.");
-    }
-    if (extra !== undefined) throw new UsageError(`Unexpected argument "${extra}".`);
+    const model = singleModelArgument(positionals, "estimate");
 
     const options = {
       ...inferenceOptionsFromFlags(values),

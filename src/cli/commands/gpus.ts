@@ -23,7 +23,6 @@ import {
 } from "../flags.js";
 import type { CliIo } from "../io.js";
 import { renderGpusReport } from "../render/gpus.js";
-import { UsageError } from "../usage-error.js";
 import {
   DEFAULT_TOP,
   RANK_FLAGS,
@@ -31,6 +30,7 @@ import {
   rankOptionsFromFlags,
   topFromFlags,
 } from "../rank-flags.js";
+import { singleModelArgument } from "../model-command-line.js";
 import { resolveModelArgument } from "./model-argument.js";
 
 const HELP = `Usage: vramfit gpus <model> [options]
@@ -66,11 +66,7 @@ export const gpusCommand: Command = {
       io.stdout(HELP);
       return 0;
     }
-    const [model, extra] = positionals;
-    if (model === undefined) {
-      throw new UsageError("gpus needs a model: a repo id, a config.json or a folder.");
-    }
-    if (extra !== undefined) throw new UsageError(`Unexpected argument "${extra}".`);
+    const model = singleModelArgument(positionals, "gpus");
 
     const rankOptions = rankOptionsFromFlags(values);
     const catalog = await catalogFromFlag(values.catalog, io);

@@ -17,7 +17,7 @@ import {
   TRAINING_FLAGS_HELP,
   trainingOptionsFromFlags,
 } from "../training-flags.js";
-import { UsageError } from "../usage-error.js";
+import { singleModelArgument } from "../model-command-line.js";
 import { resolveModelArgument } from "./model-argument.js";
 
 const HELP = `Usage: vramfit train <model> [options]
@@ -54,11 +54,7 @@ export const trainCommand: Command = {
       io.stdout(HELP);
       return 0;
     }
-    const [model, extra] = positionals;
-    if (model === undefined) {
-      throw new UsageError("train needs a model: a repo id, a config.json or a folder.");
-    }
-    if (extra !== undefined) throw new UsageError(`Unexpected argument "${extra}".`);
+    const model = singleModelArgument(positionals, "train");
 
     const options = trainingOptionsFromFlags(values);
     const unit = unitFromFlags(values);

@@ -1,4 +1,5 @@
-import type { ModelSpec } from "../../model/model-spec.js";
+import { attentionLayerCount, denseMlpLayerCount } from "../../model/layers.js";
+import type { ModelSpec, MultiHeadLatentAttention } from "../../model/model-spec.js";
 import type { ParameterBreakdown } from "../../model/parameters.js";
 
 /**
@@ -112,7 +113,9 @@ function attentionModules(spec: ModelSpec): LinearModule[] {
   const names = namesOf(spec);
   const queryWidth = spec.numAttentionHeads * spec.headDim;
   const keyValueWidth = spec.numKeyValueHeads * spec.headDim;
-  const { hiddenSize, numLayers, layout } = spec;
+  const { hiddenSize, layout } = spec;
+  // Hybrid models have attention in some layers only (the rest are state-space mixers).
+  const numLayers = attentionLayerCount(spec);
   const module = (
     name: string,
     targets: readonly LoraTarget[],
@@ -131,6 +134,8 @@ function attentionModules(spec: ModelSpec): LinearModule[] {
     component: "attention",
     layerKind: "all",
   });
+  if (spec.mla !== undefined)
+    return mlaModules(spec.mla, spec.numAttentionHeads, hiddenSize, module);
   const qkv =
     names.qkv === undefined
       ? [
@@ -148,6 +153,46 @@ function attentionModules(spec: ModelSpec): LinearModule[] {
           ),
         ];
   return [...qkv, module(names.o, ["o"], queryWidth, hiddenSize, layout.outputBias)];
+}
+
+/**
+ * Multi-head latent attention's projections (transformers `DeepseekV3Attention`), by the LoRA
+ * roles PEFT's presets name: queries (`q_proj`, or `q_a_proj` + `q_b_proj` with a query LoRA
+ * rank), keys and values together (`kv_a_proj_with_mqa` into the latent, `kv_b_proj` out of it),
+ * and the output `o_proj`.
+ */
+function mlaModules(
+  mla: MultiHeadLatentAttention,
+  heads: number,
+  hiddenSize: number,
+  module: (
+    name: string,
+    targets: readonly LoraTarget[],
+    inFeatures: number,
+    outFeatures: number,
+    bias: boolean,
+  ) => LinearModule,
+): LinearModule[] {
+  const queryWidth = heads * (mla.qkNopeHeadDim + mla.qkRopeHeadDim);
+  const query =
+    mla.qLoraRank > 0
+      ? [
+          module("q_a_proj", ["q"], hiddenSize, mla.qLoraRank, false),
+          module("q_b_proj", ["q"], mla.qLoraRank, queryWidth, false),
+        ]
+      : [module("q_proj", ["q"], hiddenSize, queryWidth, false)];
+  return [
+    ...query,
+    module("kv_a_proj_with_mqa", ["k", "v"], hiddenSize, mla.kvLoraRank + mla.qkRopeHeadDim, false),
+    module(
+      "kv_b_proj",
+      ["k", "v"],
+      mla.kvLoraRank,
+      heads * (mla.qkNopeHeadDim + mla.vHeadDim),
+      false,
+    ),
+    module("o_proj", ["o"], heads * mla.vHeadDim, hiddenSize, false),
+  ];
 }
 
 /** The projections of one MLP of width `width`, repeated `perLayer` times in each of `layers` layers. */
@@ -202,7 +247,7 @@ function mlpModules(
 export function linearModules(spec: ModelSpec): LinearModule[] {
   const moe = spec.moe;
   const moeLayers = moeLayerCount(spec);
-  const denseLayers = spec.numLayers - moeLayers;
+  const denseLayers = denseMlpLayerCount(spec);
   const names = namesOf(spec);
   const modules = [
     ...attentionModules(spec),

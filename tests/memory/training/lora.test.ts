@@ -73,3 +73,25 @@ describe("fused projections are adapted whole", () => {
     expect(estimate.warnings.join("\n")).toMatch(/qkv_proj fuses q, k, v/);
   });
 });
+
+describe("LoRA on multi-head latent attention (DeepSeek-V2-Lite), worked by hand", () => {
+  // config.json: hidden 2048, 16 heads, qk_nope 128 + qk_rope 64, v 128, kv_lora_rank 512,
+  // no q_lora_rank, 27 layers. Projections (transformers DeepseekV2Attention):
+  // q_proj 2048 → 16 × 192; kv_a_proj_with_mqa 2048 → 512 + 64; kv_b_proj 512 → 16 × (128 + 128);
+  // o_proj 16 × 128 → 2048.
+  const spec = parseModelConfig(loadFixture("deepseek-ai__DeepSeek-V2-Lite").config);
+  const q = lora(16, 2048, 16 * 192);
+  const kvA = lora(16, 2048, 512 + 64);
+  const kvB = lora(16, 512, 16 * 256);
+  const o = lora(16, 16 * 128, 2048);
+
+  it("attention targets adapt the real latent projections: 7,105,536 at rank 16", () => {
+    const byHand = 27 * (q + kvA + kvB + o);
+    expect(byHand).toBe(7_105_536);
+    expect(loraParameterCount(spec, 16, LORA_TARGET_PRESETS.attention)).toBe(byHand);
+  });
+
+  it("q and v adapt q_proj and both latent projections (k and v share them)", () => {
+    expect(loraParameterCount(spec, 16, ["q", "v"])).toBe(27 * (q + kvA + kvB));
+  });
+});
