@@ -19,6 +19,7 @@ export type ErrorCode =
   | "OPTION_INVALID"
   | "UNSUPPORTED_ARCHITECTURE"
   | "ALREADY_QUANTIZED"
+  | "DEPLOYMENT_INVALID"
   | HubErrorCode;
 
 /** Options shared by every vramfit error. */

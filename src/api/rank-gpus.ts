@@ -93,7 +93,7 @@ async function toEstimate(
 ): Promise<RankableEstimate> {
   if (isInferenceEstimate(input)) return input;
   if (isEstimateLike(input) && isTrainingEstimate(input)) return input;
-  return estimateInference(input as ModelInput, options);
+  return estimateInference(input, options);
 }
 
 function isEstimateLike(value: unknown): value is RankableEstimate {
