@@ -20,6 +20,7 @@ export type ErrorCode =
   | "UNSUPPORTED_ARCHITECTURE"
   | "ALREADY_QUANTIZED"
   | "DEPLOYMENT_INVALID"
+  | "OUTPUT_EXISTS"
   | HubErrorCode;
 
 /** Options shared by every vramfit error. */

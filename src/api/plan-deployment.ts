@@ -1,4 +1,4 @@
-import type { CatalogMode } from "../gpus/catalog.js";
+import type { CatalogMode, GpuCatalog } from "../gpus/catalog.js";
 import { planDeploymentFromSpec } from "../plan/blueprint/plan-deployment.js";
 import type { DeploymentPlan } from "../plan/blueprint/plan-types.js";
 import type { PlanRequest, WorkloadClass } from "../plan/blueprint/request.js";
@@ -21,6 +21,8 @@ export interface PlanDeploymentOptions extends ResolveModelOptions {
   readonly catalog?: GpuCatalogFile | undefined;
   /** `extend` (default: the catalog's own mode) or `replace` the built-in catalog. */
   readonly catalogMode?: CatalogMode | undefined;
+  /** A catalog already merged and checked (e.g. by `catalogFromOptions`); wins over `catalog`. */
+  readonly gpuCatalog?: GpuCatalog | undefined;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function planDeployment(
   request: PlanRequest | WorkloadClass,
   options: PlanDeploymentOptions = {},
 ): Promise<DeploymentPlan> {
-  const catalog = catalogFromOptions(options);
+  const catalog = options.gpuCatalog ?? catalogFromOptions(options);
   const resolved = await resolveModel(model, options);
   const plan = planDeploymentFromSpec(
     resolved.spec,
@@ -77,7 +79,7 @@ export async function validateDeployment(
   planOrDeployment: DeploymentPlan | UserDeployment,
   options: ValidateDeploymentOptions = {},
 ): Promise<DeploymentChecklist> {
-  const catalog = catalogFromOptions(options);
+  const catalog = options.gpuCatalog ?? catalogFromOptions(options);
   if (isDeploymentPlan(planOrDeployment)) return validatePlan(planOrDeployment, { catalog });
   const model = options.model ?? planOrDeployment.model;
   if (model === undefined) {

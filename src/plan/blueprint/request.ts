@@ -122,6 +122,10 @@ export interface PlanRequest {
   readonly weights?: WeightPrecision | "auto" | undefined;
   /** Serving KV cache dtype. @default "auto" */
   readonly kvCacheDtype?: KvCacheDtype | "auto" | undefined;
+  /** Serving: the single-GPU estimate's framework reserve, a fraction of the weights. @default 0.12 */
+  readonly overheadFraction?: number | undefined;
+  /** Serving: a parameter count to use instead of the config's (e.g. 70e9). */
+  readonly parameterCount?: number | undefined;
   /** Whose KV accounting to reproduce. @default "vllm" */
   readonly engine?: InferenceEngine | undefined;
   /** Images per request (vision models). @default 0 */

@@ -79,6 +79,8 @@ export function planServing(
     batchSize: resolved.batchSize,
     weights: resolved.weights,
     kvCacheDtype: request.kvCacheDtype,
+    overheadFraction: request.overheadFraction,
+    parameterCount: request.parameterCount,
     engine: request.engine,
     imagesPerRequest: request.imagesPerRequest,
     imageSize: request.imageSize,
