@@ -40,7 +40,7 @@ export function renderPlanReport(report: PlanReport): string {
   const lines = [
     `${plan.model.id ?? plan.model.architecture ?? "model"}: ${plan.workload.label} plan`,
     "",
-    "  Decisions",
+    "  Decisions (sizes in GB = 10^9 bytes)",
   ];
   plan.steps.forEach((step, index) => {
     lines.push(`  ${index + 1}. ${STEP_TITLES[step.step].padEnd(9)} ${step.choice}`);

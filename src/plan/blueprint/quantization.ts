@@ -5,7 +5,7 @@
  */
 import type { AcceleratorSpec } from "../../gpus/accelerator.js";
 import type { GpuCatalog } from "../../gpus/catalog.js";
-import { rankGpusForEstimate, type GpuMatch } from "../../gpus/rank-gpus.js";
+import { rankGpusForEstimate, type GpuMatch, type GpuRanking } from "../../gpus/rank-gpus.js";
 import type { RankOptions } from "../../gpus/rank-options.js";
 import {
   estimateInferenceFromSpec,
@@ -195,6 +195,8 @@ export interface QuantizationMatrixInput {
   readonly catalog: GpuCatalog;
   /** The plan's accelerator, when one is chosen. */
   readonly chosenAcceleratorId: string | null;
+  /** The plan's own estimate and ranking (same options), reused for the row they size. */
+  readonly planned?: { readonly estimate: InferenceEstimate; readonly ranking: GpuRanking } | undefined;
 }
 
 /** The matrix row a pre-quantized checkpoint is: 4-bit → INT4, FP8 → FP8, other 8-bit → INT8. */
@@ -219,15 +221,25 @@ export function quantizationMatrix(
   return QUANTIZATION_CHOICE_IDS.map((precision) => {
     const choice = QUANTIZATION_CHOICES[precision];
     const isCheckpoint = stored === precision;
-    const estimate: InferenceEstimate = isCheckpoint
-      ? estimateInferenceFromSpec(spec, { ...input.inference, weights: "auto" })
-      : estimateInferenceFromSpec(base, { ...input.inference, weights: choice.weights });
-    const ranking = rankGpusForEstimate(estimate, {
-      ...input.ranking,
-      catalog: input.catalog,
-      spot: false,
-      top: undefined,
-    });
+    const planned = input.planned;
+    const reuse =
+      planned !== undefined &&
+      (spec.quantization === undefined
+        ? planned.estimate.assumptions.weights === choice.weights
+        : isCheckpoint);
+    const estimate: InferenceEstimate = reuse
+      ? planned.estimate
+      : isCheckpoint
+        ? estimateInferenceFromSpec(spec, { ...input.inference, weights: "auto" })
+        : estimateInferenceFromSpec(base, { ...input.inference, weights: choice.weights });
+    const ranking = reuse
+      ? planned.ranking
+      : rankGpusForEstimate(estimate, {
+          ...input.ranking,
+          catalog: input.catalog,
+          spot: false,
+          top: undefined,
+        });
     const chosen =
       input.chosenAcceleratorId === null
         ? undefined

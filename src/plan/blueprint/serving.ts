@@ -141,6 +141,7 @@ export function planServing(
     ranking: rankOptions,
     catalog: context.catalog,
     chosenAcceleratorId: row.acceleratorId,
+    planned: { estimate: inference, ranking },
   });
   const baseline = baselineFor(
     spec,

@@ -13,6 +13,7 @@ const percent = (fraction: number): string => `${(fraction * 100).toFixed(1)} %`
 
 /**
  * Thresholds (vramfit's choices, documented in docs/methodology.md#checklist):
+ * - a claimed size under 99 % of the real one fails checks 4 and 6;
  * - utilization above 0.95 leaves under 5 % for CUDA graphs, NCCL buffers and other processes
  *   (warn); 0.99 or more leaves nothing (fail);
  * - a hand sizing reserving under 10 % of the weights is below the 10–15 % rule of thumb (warn);
@@ -20,6 +21,8 @@ const percent = (fraction: number): string => `${(fraction * 100).toFixed(1)} %`
  *   next to HBM parts (A100 2.0, H100 3.35 TB/s): warn.
  */
 export const CHECKLIST_THRESHOLDS = {
+  /** A figure of the owner's sizing below 99 % of the real one is a shortfall (rounding is not). */
+  claimTolerance: 0.99,
   utilizationWarnAbove: 0.95,
   utilizationFailFrom: 0.99,
   overheadFractionMin: 0.1,

@@ -8,14 +8,14 @@ import { WEIGHT_PRECISIONS, type WeightPrecision } from "../../memory/precision.
 import { formatBytes, gbToBytes } from "../../units.js";
 import { engineSupport, type QuantizationChoice } from "../blueprint/quantization.js";
 import { WORKLOAD_CLASSES } from "../blueprint/request.js";
+import { CHECKLIST_THRESHOLDS } from "./checks-fit.js";
 import { check, type DeploymentCheck } from "./checks.js";
 import type { DeploymentReview } from "./review.js";
 
 const gb = (bytes: number): string => formatBytes(bytes, { unit: "gb" });
 const n = (value: number): string => value.toLocaleString("en-US");
 
-/** A claimed size below 99 % of the real one is a shortfall (rounding in a hand sizing is not). */
-const CLAIM_TOLERANCE = 0.99;
+const CLAIM_TOLERANCE = CHECKLIST_THRESHOLDS.claimTolerance;
 
 /** Check 1: the deployment names its workload class. */
 export function checkWorkload(review: DeploymentReview): DeploymentCheck {
