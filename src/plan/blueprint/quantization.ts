@@ -196,7 +196,8 @@ export interface QuantizationMatrixInput {
   /** The plan's accelerator, when one is chosen. */
   readonly chosenAcceleratorId: string | null;
   /** The plan's own estimate and ranking (same options), reused for the row they size. */
-  readonly planned?: { readonly estimate: InferenceEstimate; readonly ranking: GpuRanking } | undefined;
+  readonly planned?:
+    { readonly estimate: InferenceEstimate; readonly ranking: GpuRanking } | undefined;
 }
 
 /** The matrix row a pre-quantized checkpoint is: 4-bit → INT4, FP8 → FP8, other 8-bit → INT8. */
