@@ -109,7 +109,7 @@ export function renderPlanReport(report: PlanReport): string {
             here?.fits === true ? `${here.gpuCount ?? 1} (TP ${here.tensorParallel ?? 1})` : "—",
             milliseconds(here?.ttftSeconds ?? null),
             rounded(here?.tokensPerSecond ?? null),
-            money(here?.usdPerMillionTokens ?? null),
+            moneyMarked(here?.usdPerMillionTokens ?? null, here?.price ?? null, prices),
             row.smallestFit === null
               ? "—"
               : `${row.smallestFit.gpuCount} × ${row.smallestFit.name}`,

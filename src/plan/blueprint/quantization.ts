@@ -5,6 +5,7 @@
  */
 import type { AcceleratorSpec } from "../../gpus/accelerator.js";
 import type { GpuCatalog } from "../../gpus/catalog.js";
+import type { PricePoint } from "../../gpus/price.js";
 import { rankGpusForEstimate, type GpuMatch, type GpuRanking } from "../../gpus/rank-gpus.js";
 import type { RankOptions } from "../../gpus/rank-options.js";
 import {
@@ -149,6 +150,8 @@ export interface QuantizationOnGpu {
   readonly tokensPerSecond: number | null;
   /** Dollars per million output tokens at the cheapest On-Demand price. */
   readonly usdPerMillionTokens: number | null;
+  /** That price, with its source and date. */
+  readonly price: PricePoint | null;
   /** Whether vLLM runs the precision natively on this GPU. */
   readonly engineSupport: EngineSupport;
 }
@@ -283,6 +286,7 @@ function onGpu(match: GpuMatch, support: EngineSupport): QuantizationOnGpu {
     ttftSeconds: match.ttftSeconds,
     tokensPerSecond: match.tokensPerSecond,
     usdPerMillionTokens: match.usdPerMillionOutputTokens,
+    price: match.price,
     engineSupport: support,
   };
 }
