@@ -19,6 +19,8 @@ export type ErrorCode =
   | "OPTION_INVALID"
   | "UNSUPPORTED_ARCHITECTURE"
   | "ALREADY_QUANTIZED"
+  | "DEPLOYMENT_INVALID"
+  | "OUTPUT_EXISTS"
   | HubErrorCode;
 
 /** Options shared by every vramfit error. */

@@ -447,3 +447,105 @@ export { HubError } from "./errors.js";
 export type { HubErrorCode, HubErrorDetails } from "./errors.js";
 export { sizeFromCheckpoint } from "./memory/checkpoint.js";
 export type { CheckpointFacts, CheckpointSizing } from "./memory/checkpoint.js";
+// Training on the GPU ranking (issue 7).
+export {
+  prepareTrainingRanking,
+  requirementFromTraining,
+  TRAINING_FLOPS_PER_PARAMETER_TOKEN,
+  TRAINING_RANK_DEFAULTS,
+  unshardedModelStates,
+} from "./gpus/training-requirement.js";
+export type { UnshardedModelStates } from "./gpus/training-requirement.js";
+export { isTrainingEstimate, prepareRanking } from "./gpus/prepare-ranking.js";
+export type { RankableEstimate } from "./gpus/prepare-ranking.js";
+export type { GpuSharding } from "./gpus/requirement.js";
+export { evaluateTopology } from "./gpus/evaluate.js";
+export { splitProblem } from "./gpus/topology.js";
+// Deployment blueprint and pre-deployment checklist (issue 7).
+export { isDeploymentPlan, planDeployment, validateDeployment } from "./api/plan-deployment.js";
+export type { PlanDeploymentOptions, ValidateDeploymentOptions } from "./api/plan-deployment.js";
+export { planDeploymentFromSpec } from "./plan/blueprint/plan-deployment.js";
+export type { PlanDeploymentPureOptions } from "./plan/blueprint/plan-deployment.js";
+export type {
+  BaselineComparison,
+  ChosenDeployment,
+  ComparedDeployment,
+  DeploymentPlan,
+  LoraSuggestion,
+  PlanStep,
+  PlanStepId,
+} from "./plan/blueprint/plan-types.js";
+export {
+  DEFAULT_PLAN_REQUEST,
+  resolvePlanRequest,
+  WORKLOAD_CLASS_IDS,
+  WORKLOAD_CLASSES,
+} from "./plan/blueprint/request.js";
+export type {
+  PlanRequest,
+  PlanTrainingOptions,
+  ResolvedPlanRequest,
+  WorkloadClass,
+  WorkloadClassSpec,
+} from "./plan/blueprint/request.js";
+export {
+  choosePricing,
+  judgePricing,
+  PRICING_MODEL_IDS,
+  PRICING_MODELS,
+  PRICING_RULES,
+  pricingOptions,
+} from "./plan/blueprint/pricing.js";
+export type {
+  PricingDecision,
+  PricingInputs,
+  PricingModel,
+  PricingOptions,
+  PricingVerdict,
+} from "./plan/blueprint/pricing.js";
+export {
+  checkpointChoice,
+  ENGINE_SUPPORT_SOURCE,
+  engineSupport,
+  QUANTIZATION_CHOICE_IDS,
+  QUANTIZATION_CHOICES,
+  quantizationMatrix,
+  withoutQuantization,
+} from "./plan/blueprint/quantization.js";
+export type {
+  EngineSupport,
+  QuantizationChoice,
+  QuantizationMatrixInput,
+  QuantizationOnGpu,
+  QuantizationRow,
+} from "./plan/blueprint/quantization.js";
+export { BASELINE_ACCELERATOR_ID } from "./plan/blueprint/baseline.js";
+export { rankTraining } from "./plan/blueprint/training.js";
+export { MODEL_ID_PLACEHOLDER } from "./plan/blueprint/plan-templates.js";
+export {
+  deploymentFromPlan,
+  validateDeploymentFromSpec,
+  validatePlan,
+} from "./plan/checklist/validate-deployment.js";
+export type {
+  DeploymentChecklist,
+  ValidateDeploymentPureOptions,
+} from "./plan/checklist/validate-deployment.js";
+export { CHECK_IDS, DEPLOYMENT_CHECKS } from "./plan/checklist/checks.js";
+export type { CheckId, CheckStatus, DeploymentCheck } from "./plan/checklist/checks.js";
+export { CHECKLIST_THRESHOLDS } from "./plan/checklist/checks-fit.js";
+export {
+  DEFAULT_USER_DEPLOYMENT,
+  findAccelerator,
+  resolveUserDeployment,
+} from "./plan/checklist/user-deployment.js";
+export type {
+  ResolvedUserDeployment,
+  UserDeployment,
+  UserSizing,
+} from "./plan/checklist/user-deployment.js";
+export {
+  parseUserDeployment,
+  UserDeploymentSchema,
+  UserSizingSchema,
+} from "./schema/deployment.js";

@@ -8,6 +8,7 @@ import {
 import { rankGpusForEstimate, type GpuRanking } from "../gpus/rank-gpus.js";
 import { rankInstancesForEstimate, type InstanceRanking } from "../gpus/rank-instances.js";
 import type { RankOptions } from "../gpus/rank-options.js";
+import { isTrainingEstimate, type RankableEstimate } from "../gpus/prepare-ranking.js";
 import type { InferenceEstimate } from "../memory/estimate-inference.js";
 import type { InferenceOptions } from "../memory/inference-options.js";
 import { parseGpuCatalog, type GpuCatalogFile } from "../schema/gpu-catalog.js";
@@ -33,7 +34,9 @@ export interface RankGpusOptions extends InferenceOptions, RankOptions, ResolveM
 /**
  * Ranks GPUs for a model or an estimate: whether it fits each accelerator, at which tensor-parallel
  * degree, how fast it serves and the cheapest known price with its date. Given a model (repo id,
- * path, config or spec), it is estimated first with {@link estimateInference}; the ranking itself is pure.
+ * path, config or spec), it is estimated first with {@link estimateInference}; given a
+ * `TrainingEstimate` (from `estimateTraining`), it ranks on training memory and picks the GPU count
+ * (see `requirementFromTraining`). The ranking itself is pure.
  *
  * @throws {ModelNotFoundError} / {InvalidConfigError} when the model cannot be resolved.
  * @throws {InvalidOptionError} for options out of range.
@@ -43,7 +46,7 @@ export interface RankGpusOptions extends InferenceOptions, RankOptions, ResolveM
  * matches[0].acceleratorId // the cheapest GPU that meets the 350 ms TTFT target
  */
 export async function rankGpus(
-  estimateOrModel: InferenceEstimate | ModelInput,
+  estimateOrModel: RankableEstimate | ModelInput,
   options: RankGpusOptions = {},
 ): Promise<GpuRanking> {
   const catalog = catalogFromOptions(options);
@@ -63,7 +66,7 @@ export async function rankGpus(
  * const { matches } = await rankInstances("meta-llama/Meta-Llama-3-70B", { workload: "batch", clouds: ["aws"] });
  */
 export async function rankInstances(
-  estimateOrModel: InferenceEstimate | ModelInput,
+  estimateOrModel: RankableEstimate | ModelInput,
   options: RankGpusOptions = {},
 ): Promise<InstanceRanking> {
   const catalog = catalogFromOptions(options);
@@ -79,15 +82,22 @@ export function isInferenceEstimate(value: unknown): value is InferenceEstimate 
     typeof candidate.memory === "object" &&
     typeof candidate.parameters === "object" &&
     typeof candidate.assumptions === "object" &&
-    typeof candidate.spec === "object"
+    typeof candidate.spec === "object" &&
+    !isTrainingEstimate(candidate as InferenceEstimate)
   );
 }
 
 async function toEstimate(
-  input: InferenceEstimate | ModelInput,
+  input: RankableEstimate | ModelInput,
   options: RankGpusOptions,
-): Promise<InferenceEstimate> {
-  return isInferenceEstimate(input) ? input : estimateInference(input, options);
+): Promise<RankableEstimate> {
+  if (isInferenceEstimate(input)) return input;
+  if (isEstimateLike(input) && isTrainingEstimate(input)) return input;
+  return estimateInference(input, options);
+}
+
+function isEstimateLike(value: unknown): value is RankableEstimate {
+  return typeof value === "object" && value !== null && "memory" in value && "spec" in value;
 }
 
 /**

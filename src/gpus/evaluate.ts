@@ -5,7 +5,13 @@ import { executionOn, type Execution } from "./execution.js";
 import type { RankAssumptions } from "./rank-options.js";
 import type { GpuRequirement } from "./requirement.js";
 import { phaseTime, type PhaseTime } from "./roofline.js";
-import { findTopology, GPUS_PER_NODE, type Topology } from "./topology.js";
+import {
+  findTopology,
+  GPUS_PER_NODE,
+  perGpuBytes,
+  splitProblem,
+  type Topology,
+} from "./topology.js";
 
 /** Everything the ranking learns about one accelerator for one requirement. */
 export interface Evaluation {
@@ -50,7 +56,7 @@ export function evaluateAccelerator(
   });
   const reasons = [
     ...execution.fallbacks,
-    ...describeTrials(topology, budget, assumptions, accelerator),
+    ...describeTrials(topology, budget, assumptions, accelerator, requirement),
   ];
 
   if (topology.tp === null || topology.perGpu === null) {
@@ -71,9 +77,73 @@ export function evaluateAccelerator(
     };
   }
 
+  return {
+    ...timedAt(requirement, accelerator, assumptions, execution, topology.tp, topology.pp),
+    budgetBytesPerGpu: budget,
+    topology,
+    capacity,
+    reasons: [...reasons, ...speedReasons(requirement, accelerator, execution, topology)],
+  };
+}
+
+/**
+ * Sizes a requirement on one accelerator at a parallelism the caller fixes (a user's proposed
+ * deployment, the naive baseline), instead of the smallest that fits: per-GPU bytes, whether
+ * they fit `utilization × memory`, the roofline times and the capacity. Pure.
+ */
+export function evaluateTopology(
+  requirement: GpuRequirement,
+  accelerator: AcceleratorSpec,
+  assumptions: RankAssumptions,
+  parallelism: { readonly tp: number; readonly pp?: number | undefined },
+): Evaluation {
+  const pp = parallelism.pp ?? 1;
+  const tp = parallelism.tp;
+  const execution = executionOn(requirement, accelerator);
+  const budget = accelerator.memoryBytes * assumptions.gpuMemoryUtilization;
+  const problem = splitProblem(requirement, tp);
+  const perGpu =
+    problem === null ? perGpuBytes(requirement, tp, pp, execution.extraWeightsBytes) : null;
+  const fits = perGpu !== null && perGpu.totalBytes <= budget;
+  const topology: Topology = {
+    fits,
+    tp: problem === null ? tp : null,
+    pp,
+    perGpu,
+    trials: [{ tp, problem, perGpu, fits }],
+  };
+  const reasons = [
+    ...execution.fallbacks,
+    ...describeTrials(topology, budget, assumptions, accelerator, requirement),
+  ];
+  if (perGpu === null) return unfit(execution, budget, topology, reasons);
+  const capacity = kvCacheCapacity(requirement, accelerator, {
+    tp,
+    pp,
+    gpuMemoryUtilization: assumptions.gpuMemoryUtilization,
+  });
+  if (!fits) return { ...unfit(execution, budget, topology, reasons), gpuCount: tp * pp, capacity };
+  return {
+    ...timedAt(requirement, accelerator, assumptions, execution, tp, pp),
+    budgetBytesPerGpu: budget,
+    topology,
+    capacity,
+    reasons: [...reasons, ...speedReasons(requirement, accelerator, execution, topology)],
+  };
+}
+
+/** Roofline times and throughput at a parallelism. */
+function timedAt(
+  requirement: GpuRequirement,
+  accelerator: AcceleratorSpec,
+  assumptions: RankAssumptions,
+  execution: Execution,
+  tp: number,
+  pp: number,
+): Pick<Evaluation, "execution" | "gpuCount" | "firstToken" | "step" | "tokensPerSecond"> {
   const target = {
-    tp: topology.tp,
-    kvCacheRanks: Math.min(topology.tp, Math.max(1, requirement.kvCacheShardableHeads)),
+    tp,
+    kvCacheRanks: Math.min(tp, Math.max(1, requirement.kvCacheShardableHeads)),
     flopsPerSecond: execution.flopsPerSecond,
     memoryBandwidthBytesPerSecond: accelerator.memoryBandwidthBytesPerSecond,
     computeEfficiency: assumptions.computeEfficiency,
@@ -82,39 +152,54 @@ export function evaluateAccelerator(
   };
   const firstToken =
     requirement.firstToken === null ? null : phaseTime(requirement.firstToken, target, "compute");
-  const step = phaseTime(requirement.step, target, "memory");
+  // A decode step is usually memory-bound; a training step is compute-bound, so without a
+  // tensor rate its time is unknown rather than the (far too short) memory time.
+  const step = phaseTime(
+    requirement.step,
+    target,
+    requirement.kind === "training" ? "compute" : "memory",
+  );
   const tokensPerSecond =
     step.seconds === null || step.seconds <= 0 ? null : requirement.step.tokens / step.seconds;
+  return { execution, gpuCount: tp * pp, firstToken, step, tokensPerSecond };
+}
 
-  if (topology.perGpu.kvCacheReplicated) {
+/** What the speed figures leave out at this topology. */
+function speedReasons(
+  requirement: GpuRequirement,
+  accelerator: AcceleratorSpec,
+  execution: Execution,
+  topology: Topology,
+): string[] {
+  const reasons: string[] = [];
+  const tp = topology.tp ?? 1;
+  if (topology.perGpu?.kvCacheReplicated === true) {
     reasons.push(
-      `KV cache replicated: TP ${topology.tp} exceeds the ${requirement.kvCacheShardableHeads} shardable KV heads, so each GPU holds 1/${requirement.kvCacheShardableHeads} of it`,
+      `KV cache replicated: TP ${tp} exceeds the ${requirement.kvCacheShardableHeads} shardable KV heads, so each GPU holds 1/${requirement.kvCacheShardableHeads} of it`,
     );
   }
-  if (topology.tp > 2 && accelerator.tensorParallelLink === "pcie") {
+  if (tp > 2 && accelerator.tensorParallelLink === "pcie") {
     reasons.push(
-      `TP ${topology.tp} over PCIe: the all-reduces will cost more than this estimate, which leaves communication out`,
+      `${groupLabel(requirement, tp)} over PCIe: the ${requirement.sharding === "fully-sharded" ? "all-gathers" : "all-reduces"} will cost more than this estimate, which leaves communication out`,
     );
   }
   if (accelerator.memoryBandwidthBytesPerSecond === null) {
     reasons.push("memory bandwidth unknown: decode speed not estimated");
   } else if (execution.flopsPerSecond === null) {
     reasons.push(
-      "tensor rate unknown: time to first token not estimated, decode from bandwidth only",
+      requirement.kind === "training"
+        ? "tensor rate unknown: training speed not estimated"
+        : "tensor rate unknown: time to first token not estimated, decode from bandwidth only",
     );
   }
+  return reasons;
+}
 
-  return {
-    execution,
-    budgetBytesPerGpu: budget,
-    topology,
-    gpuCount: topology.tp * topology.pp,
-    firstToken,
-    step,
-    tokensPerSecond,
-    capacity,
-    reasons,
-  };
+/** "TP 2", or "2 GPUs (fully sharded)" for a training requirement. */
+function groupLabel(requirement: Pick<GpuRequirement, "sharding">, gpus: number): string {
+  return requirement.sharding === "fully-sharded"
+    ? `${gpus} GPU${gpus === 1 ? "" : "s"} (fully sharded)`
+    : `TP ${gpus}`;
 }
 
 function unfit(
@@ -141,14 +226,15 @@ function describeTrials(
   budget: number,
   assumptions: RankAssumptions,
   accelerator: AcceleratorSpec,
+  requirement: Pick<GpuRequirement, "sharding">,
 ): string[] {
   const budgetText = `${gb(budget)} budget (${assumptions.gpuMemoryUtilization} × ${gb(accelerator.memoryBytes)})`;
   const lines = topology.trials.map((trial) => {
     if (trial.problem !== null) return `${trial.problem}: skipped`;
     const need = trial.perGpu?.totalBytes ?? 0;
     return trial.fits
-      ? `TP ${trial.tp} fits: ${gb(need)} per GPU ≤ ${budgetText}`
-      : `TP ${trial.tp} does not fit: ${gb(need)} per GPU > ${budgetText}`;
+      ? `${groupLabel(requirement, trial.tp)} fits: ${gb(need)} per GPU ≤ ${budgetText}`
+      : `${groupLabel(requirement, trial.tp)} does not fit: ${gb(need)} per GPU > ${budgetText}`;
   });
   if (topology.fits && topology.pp > 1 && topology.perGpu !== null && topology.tp !== null) {
     const gpus = topology.tp * topology.pp;

@@ -234,14 +234,20 @@ export function finishRanking<Row extends MatchFigures & { readonly name: string
   };
 }
 
-/** Warnings about the whole ranking: a training workload ranked on an inference requirement. */
+/** Warnings about the whole ranking: a workload ranked on the other kind of requirement. */
 export function rankingWarnings(
   requirement: GpuRequirement,
   assumptions: RankAssumptions,
 ): string[] {
-  return assumptions.workload === "training" && requirement.kind === "inference"
-    ? [
-        "training workload ranked on an inference estimate: training memory (gradients, optimizer states, activations) is not modelled yet, so fits are far too optimistic; the order and pricing advice are for training",
-      ]
-    : [];
+  if (assumptions.workload === "training" && requirement.kind === "inference") {
+    return [
+      "training workload ranked on an inference estimate: training memory (gradients, optimizer states, activations) is not in it, so fits are far too optimistic; rank a training estimate (estimateTraining) instead. The order and pricing advice are for training",
+    ];
+  }
+  if (assumptions.workload !== "training" && requirement.kind === "training") {
+    return [
+      `a training estimate ranked for the ${assumptions.workload} workload: the order and pricing advice are for serving`,
+    ];
+  }
+  return [];
 }

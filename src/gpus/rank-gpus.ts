@@ -1,8 +1,6 @@
-import type { InferenceEstimate } from "../memory/estimate-inference.js";
 import type { AcceleratorSpec } from "./accelerator.js";
 import { DEFAULT_CATALOG, type GpuCatalog } from "./catalog.js";
 import { evaluateAccelerator } from "./evaluate.js";
-import { prepareInferenceRanking } from "./inference-requirement.js";
 import {
   acceleratorAllowed,
   finishRanking,
@@ -11,6 +9,7 @@ import {
   type RankingHeader,
 } from "./match.js";
 import { cheapestGpuPrice } from "./price.js";
+import { prepareRanking, type RankableEstimate } from "./prepare-ranking.js";
 import type { RankAssumptions, RankOptions } from "./rank-options.js";
 import type { GpuRequirement } from "./requirement.js";
 
@@ -57,18 +56,18 @@ export interface RankGpusPureOptions extends RankOptions {
  * ranking.matches[0].acceleratorId
  */
 export function rankGpusForEstimate(
-  estimate: InferenceEstimate,
+  estimate: RankableEstimate,
   options: RankGpusPureOptions = {},
 ): GpuRanking {
-  const { requirement, assumptions } = prepareInferenceRanking(estimate, options);
+  const { requirement, assumptions } = prepareRanking(estimate, options);
   return rankGpusForRequirement(requirement, assumptions, options.catalog ?? DEFAULT_CATALOG, [
     ...estimate.warnings,
   ]);
 }
 
 /**
- * Ranks every accelerator in a catalog for a {@link GpuRequirement}: the entry point a training
- * estimate will use once it converts into the same shape. Pure.
+ * Ranks every accelerator in a catalog for a {@link GpuRequirement} (from
+ * `requirementFromInference`, `requirementFromTraining` or your own). Pure.
  */
 export function rankGpusForRequirement(
   requirement: GpuRequirement,

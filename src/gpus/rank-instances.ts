@@ -1,9 +1,7 @@
-import type { InferenceEstimate } from "../memory/estimate-inference.js";
 import { DEFAULT_CATALOG, type GpuCatalog } from "./catalog.js";
 import { evaluateAccelerator } from "./evaluate.js";
 import type { ExcludedInstance, InstanceSpec } from "./instance.js";
 import { EXCLUDED_INSTANCES } from "./instances.js";
-import { prepareInferenceRanking } from "./inference-requirement.js";
 import {
   acceleratorAllowed,
   finishRanking,
@@ -13,6 +11,7 @@ import {
 } from "./match.js";
 import { instancePrice, providerAllowed } from "./price.js";
 import type { RankGpusPureOptions } from "./rank-gpus.js";
+import { prepareRanking, type RankableEstimate } from "./prepare-ranking.js";
 import type { RankAssumptions } from "./rank-options.js";
 import type { GpuRequirement } from "./requirement.js";
 
@@ -41,17 +40,17 @@ export interface InstanceRanking extends RankingHeader {
 }
 
 /**
- * Ranks every instance in the catalog for an inference estimate. Pure. A model fits an instance
+ * Ranks every instance in the catalog for an inference or training estimate. Pure. A model fits an instance
  * when some tensor-parallel degree up to its GPU count fits; the instance then runs
  * `floor(gpus / gpusPerReplica)` replicas, and its tokens/s and $ per 1M tokens count them all.
  *
  * @throws {InvalidOptionError} for options out of range.
  */
 export function rankInstancesForEstimate(
-  estimate: InferenceEstimate,
+  estimate: RankableEstimate,
   options: RankGpusPureOptions = {},
 ): InstanceRanking {
-  const { requirement, assumptions } = prepareInferenceRanking(estimate, options);
+  const { requirement, assumptions } = prepareRanking(estimate, options);
   return rankInstancesForRequirement(requirement, assumptions, options.catalog ?? DEFAULT_CATALOG, [
     ...estimate.warnings,
   ]);

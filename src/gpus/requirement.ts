@@ -6,6 +6,9 @@ import type { WeightPrecision } from "../memory/precision.js";
  */
 export type ComputePrecision = "fp32" | "bf16" | "fp16" | "fp8" | "int8";
 
+/** How a requirement's sharded bytes split over a group of GPUs: see {@link GpuRequirement.sharding}. */
+export type GpuSharding = "tensor-parallel" | "fully-sharded";
+
 /** One phase of work, sized for a roofline: how much math and how many bytes read from memory. */
 export interface ComputePhase {
   /** Floating-point operations of the phase, all GPUs together. */
@@ -31,6 +34,14 @@ export interface ComputePhase {
 export interface GpuRequirement {
   /** What produced it. */
   readonly kind: "inference" | "training";
+  /**
+   * How `shardedBytes` splits over a parallel group of `n` GPUs. `"tensor-parallel"` (the
+   * default): each layer is split, so `n` must divide the attention heads and pair with the KV
+   * heads (vLLM's rule). `"fully-sharded"`: every state is split evenly over the data-parallel
+   * ranks (FSDP `FULL_SHARD`, ZeRO-3), which has no head rule; training requirements use it.
+   * @default "tensor-parallel"
+   */
+  readonly sharding?: GpuSharding | undefined;
   /** One line for people: the model and the workload. */
   readonly label: string;
   /** Bytes split evenly across tensor-parallel ranks (and pipeline stages): the weights. */

@@ -24,6 +24,19 @@ export function tensorParallelProblem(
   return undefined;
 }
 
+/**
+ * Why a group of `gpus` cannot split this requirement, or `null` when it can: the tensor-parallel
+ * head rule for serving, nothing for a fully-sharded (FSDP / ZeRO-3) training requirement.
+ */
+export function splitProblem(
+  requirement: Pick<GpuRequirement, "attentionHeads" | "kvHeads" | "sharding">,
+  gpus: number,
+): string | null {
+  return requirement.sharding === "fully-sharded"
+    ? null
+    : (tensorParallelProblem(requirement, gpus) ?? null);
+}
+
 /** What one GPU holds under a given parallelism, in bytes. */
 export interface PerGpuBytes {
   /** The GPU's slice of the weights (and any other sharded state). */
@@ -102,7 +115,7 @@ export function findTopology(
   const trials: TensorParallelTrial[] = [];
   for (const tp of TENSOR_PARALLEL_DEGREES) {
     if (tp > options.maxGpus) break;
-    const problem = tensorParallelProblem(requirement, tp) ?? null;
+    const problem = splitProblem(requirement, tp);
     const perGpu =
       problem === null ? perGpuBytes(requirement, tp, 1, options.extraShardedBytes) : null;
     const fits = perGpu !== null && perGpu.totalBytes <= budgetBytes;

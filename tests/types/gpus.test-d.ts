@@ -4,18 +4,25 @@ import {
   rankGpusForEstimate,
   rankGpusForRequirement,
   rankInstances,
+  requirementFromTraining,
   type ErrorCode,
   type GpuRanking,
   type GpuRequirement,
   type InferenceEstimate,
   type InstanceRanking,
   type ModelInput,
+  type TrainingEstimate,
   type Workload,
 } from "../../src/index.js";
 
 describe("GPU ranking types", () => {
-  it("rankGpus and rankInstances take an estimate or a model and resolve to rankings", () => {
-    expectTypeOf(rankGpus).parameter(0).toEqualTypeOf<InferenceEstimate | ModelInput>();
+  it("rankGpus and rankInstances take an estimate (serving or training) or a model and resolve to rankings", () => {
+    expectTypeOf(rankGpus)
+      .parameter(0)
+      .toEqualTypeOf<InferenceEstimate | TrainingEstimate | ModelInput>();
+    expectTypeOf(rankGpusForEstimate)
+      .parameter(0)
+      .toEqualTypeOf<InferenceEstimate | TrainingEstimate>();
     expectTypeOf(rankGpus).returns.resolves.toEqualTypeOf<GpuRanking>();
     expectTypeOf(rankInstances).returns.resolves.toEqualTypeOf<InstanceRanking>();
     expectTypeOf(rankGpusForEstimate).returns.toEqualTypeOf<GpuRanking>();
@@ -24,6 +31,7 @@ describe("GPU ranking types", () => {
   it("the pure ranking takes the requirement shape training will convert into", () => {
     expectTypeOf(rankGpusForRequirement).parameter(0).toEqualTypeOf<GpuRequirement>();
     expectTypeOf<GpuRequirement["kind"]>().toEqualTypeOf<"inference" | "training">();
+    expectTypeOf(requirementFromTraining).returns.toEqualTypeOf<GpuRequirement>();
   });
 
   it("workloads and the new error code are literal unions", () => {

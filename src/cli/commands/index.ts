@@ -17,4 +17,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "GPUs and cloud instances that fit a model, with TP degree, speed and price",
     load: async () => (await import("./gpus.js")).gpusCommand,
   },
+  {
+    name: "plan",
+    summary: "Deployment blueprint, checklist and ready-to-run configs for a workload",
+    load: async () => (await import("./plan.js")).planCommand,
+  },
+  {
+    name: "check",
+    summary: "Twelve pre-deployment checks on your deployment.json (exit 1 on a failure)",
+    load: async () => (await import("./check.js")).checkCommand,
+  },
 ];

@@ -1,0 +1,54 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runBuiltCli } from "../helpers/cli.js";
+
+describe("vramfit plan and check through the built binary", () => {
+  it("are listed in vramfit --help", async () => {
+    const { stdout } = await runBuiltCli(["--help"]);
+    expect(stdout).toMatch(/plan\s+Deployment blueprint/);
+    expect(stdout).toMatch(/check\s+Twelve pre-deployment checks/);
+  });
+
+  it("plan --json: Llama-3-70B BF16 on H100 takes TP 2 and passes its checklist", async () => {
+    const { code, stdout } = await runBuiltCli([
+      "plan",
+      "meta-llama/Meta-Llama-3-70B",
+      "--workload",
+      "realtime",
+      "--context",
+      "4096",
+      "--batch",
+      "8",
+      "--gpu",
+      "nvidia-h100-sxm",
+      "--json",
+    ]);
+    expect(code).toBe(0);
+    const { plan, checklist } = JSON.parse(stdout);
+    // 141,107,412,992 / 2 + 10,737,418,240 / 2 + 1.5 GiB per GPU
+    expect(plan.chosen.perGpuBytes).toBe(77_533_028_352);
+    expect(plan.chosen.tensorParallel).toBe(2);
+    expect(checklist.counts.fail).toBe(0);
+  });
+
+  it("check exits 1 on a failing deployment and 0 on a sound one", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "vramfit-check-"));
+    const deployment = {
+      model: "meta-llama/Meta-Llama-3-70B",
+      workload: "realtime",
+      gpu: "nvidia-h100-sxm",
+      gpuCount: 1,
+      contextLength: 4096,
+      batchSize: 8,
+      pricing: "on-demand",
+    };
+    writeFileSync(join(cwd, "one.json"), JSON.stringify(deployment));
+    writeFileSync(join(cwd, "two.json"), JSON.stringify({ ...deployment, gpuCount: 2 }));
+    const one = await runBuiltCli(["check", "one.json"], { cwd });
+    expect(one.code).toBe(1);
+    expect(one.stdout).toContain("GB short");
+    expect((await runBuiltCli(["check", "two.json"], { cwd })).code).toBe(0);
+  });
+});

@@ -1,0 +1,150 @@
+import { describe, expect, it } from "vitest";
+import {
+  estimateTrainingFromSpec,
+  findBundledModel,
+  parseModelConfig,
+  perGpuBytes,
+  rankGpus,
+  rankGpusForEstimate,
+  requirementFromTraining,
+  unshardedModelStates,
+  type GpuMatch,
+} from "../../src/index.js";
+
+// Worked by hand from published figures, not read back from the code:
+// - Llama-3-8B: 8,030,261,248 parameters (fixtures truth.json), 32 layers, 32 heads, 8 KV heads,
+//   vocabulary 128,256.
+// - Mixed-precision AdamW: 2 + 2 + 4 + 8 = 16 bytes per parameter (ZeRO paper §3.1).
+// - Activations with flash attention: 167,936 B per token per layer for Llama-3-8B
+//   (docs/methodology.md#activations, Korthikanti et al. 2022 on the real shapes).
+// - Logits at the loss: four FP32 copies, 16 B per logit.
+// - Overhead: 1 GiB CUDA context + 5 % fragmentation of what is allocated.
+// - H100 SXM: nvidia-smi reports 81,559 MiB; A100 40GB: 40,960 MiB; dense BF16 989 TFLOPS.
+const PARAMS = 8_030_261_248;
+const STATES = 16 * PARAMS; // 128,484,179,968 B
+const ACTIVATIONS = 167_936 * 2048 * 32; // 11,005,853,696 B
+const LOGITS = 2048 * 128_256 * 16; // 4,202,692,608 B
+const GIB = 1024 ** 3;
+const H100 = 81_559 * 1024 ** 2; // 85,520,809,984 B
+const A100_40 = 40_960 * 1024 ** 2; // 42,949,672,960 B
+
+const llama8b = parseModelConfig(findBundledModel("meta-llama/Meta-Llama-3-8B")!.config);
+
+function row(matches: readonly GpuMatch[], id: string): GpuMatch {
+  const found = matches.find((match) => match.acceleratorId === id);
+  if (found === undefined) throw new Error(`${id} is not listed`);
+  return found;
+}
+
+describe("requirementFromTraining: Llama-3-8B, full training, mixed AdamW, 2,048 tokens", () => {
+  const estimate = estimateTrainingFromSpec(llama8b, {});
+  const requirement = requirementFromTraining(estimate);
+
+  it("puts the model states (× 1.05 fragmentation) in the sharded part and activations + logits + context per GPU", () => {
+    expect(requirement.kind).toBe("training");
+    expect(requirement.sharding).toBe("fully-sharded");
+    expect(requirement.shardedBytes).toBeCloseTo(STATES * 1.05, 0); // 134,908,388,966.4
+    expect(requirement.perGpuBytes).toBeCloseTo((ACTIVATIONS + LOGITS) * 1.05 + GIB, 0); // 17,042,715,443.2
+    expect(requirement.kvCacheBytes).toBe(0);
+    expect(requirement.firstToken).toBeNull();
+    expect(requirement.sequences).toBeNull();
+  });
+
+  it("one step is 6 × parameters × tokens FLOPs", () => {
+    expect(requirement.step.flops).toBe(6 * PARAMS * 2048); // 98,675,850,215,424
+    expect(requirement.step.tokens).toBe(2048);
+  });
+
+  it("at one GPU it gives the estimate's own per-GPU total", () => {
+    expect(perGpuBytes(requirement, 1).totalBytes).toBeCloseTo(
+      estimate.memory.perGpu.totalBytes,
+      0,
+    );
+  });
+
+  it("ranks H100 SXM at 2 GPUs (84.50 GB ≤ 85.52 GB), A100 40GB at 8, at the whole memory", () => {
+    const ranking = rankGpusForEstimate(estimate, { families: ["H100", "A100"] });
+    expect(ranking.assumptions.workload).toBe("training");
+    expect(ranking.assumptions.gpuMemoryUtilization).toBe(1);
+    expect(ranking.warnings.join(" ")).not.toContain("training memory");
+
+    const h100 = row(ranking.matches, "nvidia-h100-sxm");
+    const atTwo = (STATES * 1.05) / 2 + (ACTIVATIONS + LOGITS) * 1.05 + GIB; // 84,496,909,926.4
+    expect(atTwo).toBeLessThan(H100);
+    expect(STATES * 1.05 + (ACTIVATIONS + LOGITS) * 1.05 + GIB).toBeGreaterThan(H100);
+    expect(h100.gpuCount).toBe(2);
+    expect(h100.perGpu?.totalBytes).toBeCloseTo(atTwo, 0);
+    expect(h100.reasons.join(" ")).toContain("2 GPUs (fully sharded) fits");
+
+    const a100 = row(ranking.matches, "nvidia-a100-40gb-sxm");
+    const atFour = (STATES * 1.05) / 4 + (ACTIVATIONS + LOGITS) * 1.05 + GIB; // 50.77 GB
+    expect(atFour).toBeGreaterThan(A100_40);
+    expect(a100.gpuCount).toBe(8);
+  });
+
+  it("trains at 2 × 989 TFLOPS × 0.5 / (6 × parameters) tokens per second on two H100s", () => {
+    const ranking = rankGpusForEstimate(estimate, { families: ["H100"] });
+    const h100 = row(ranking.matches, "nvidia-h100-sxm");
+    const expected = (2 * 989e12 * 0.5) / (6 * PARAMS); // ≈ 20,526 tokens/s
+    expect(h100.tokensPerSecond).toBeCloseTo(expected, 3);
+    expect(h100.ttftSeconds).toBeNull();
+  });
+
+  it("a GPU without a tensor rate gets no training speed rather than the memory-bound time", () => {
+    const ranking = rankGpusForEstimate(estimate, { families: ["H100"] });
+    const nvl = row(ranking.matches, "nvidia-h100-nvl"); // bf16 rate unknown in the catalog
+    expect(nvl.tokensPerSecond).toBeNull();
+    expect(nvl.reasons.join(" ")).toContain("training speed not estimated");
+  });
+});
+
+describe("requirementFromTraining: sharding, methods and checkpointing", () => {
+  it("undoes the estimate's own ZeRO and TP sharding: the same model states at 8 GPUs, TP 2, ZeRO 2", () => {
+    const sharded = estimateTrainingFromSpec(llama8b, { gpus: 8, tensorParallel: 2, zeroStage: 2 });
+    const states = unshardedModelStates(sharded);
+    expect(states.weightsBytes).toBeCloseTo(2 * PARAMS, 0);
+    expect(states.gradientsBytes).toBeCloseTo(2 * PARAMS, 0);
+    expect(states.optimizerStatesBytes).toBeCloseTo(8 * PARAMS, 0);
+    expect(states.masterWeightsBytes).toBeCloseTo(4 * PARAMS, 0);
+    expect(states.totalBytes).toBeCloseTo(STATES, 0);
+  });
+
+  it("at the estimate's own count under ZeRO-3 it reproduces the estimate", () => {
+    const zero3 = estimateTrainingFromSpec(llama8b, { gpus: 4, zeroStage: 3 });
+    const requirement = requirementFromTraining(zero3);
+    expect(perGpuBytes(requirement, 4).totalBytes).toBeCloseTo(zero3.memory.perGpu.totalBytes, 0);
+  });
+
+  it("offloaded optimizer states and master weights stay off the GPU", () => {
+    const offloaded = estimateTrainingFromSpec(llama8b, {
+      gpus: 2,
+      zeroStage: 1,
+      offloadOptimizer: true,
+    });
+    expect(unshardedModelStates(offloaded).totalBytes).toBeCloseTo(4 * PARAMS, 0); // weights + gradients
+  });
+
+  it("8× with gradient checkpointing; LoRA 4× (no weight gradients of the frozen base), 6× with it", () => {
+    const tokens = 2048;
+    const full = requirementFromTraining(
+      estimateTrainingFromSpec(llama8b, { gradientCheckpointing: true }),
+    );
+    expect(full.step.flops).toBe(8 * PARAMS * tokens);
+    const lora = requirementFromTraining(estimateTrainingFromSpec(llama8b, { method: "lora" }));
+    expect(lora.step.flops).toBe(4 * PARAMS * tokens);
+    const loraCkpt = requirementFromTraining(
+      estimateTrainingFromSpec(llama8b, { method: "qlora", gradientCheckpointing: true }),
+    );
+    expect(loraCkpt.step.flops).toBe(6 * PARAMS * tokens);
+    expect(loraCkpt.weights).toBe("int4");
+  });
+
+  it("an inference estimate under the training workload still warns; a training estimate under realtime does too", async () => {
+    const training = estimateTrainingFromSpec(llama8b, { method: "qlora" });
+    const ranking = rankGpusForEstimate(training, { workload: "realtime" });
+    expect(ranking.warnings.join(" ")).toContain("ranked for the realtime workload");
+    // The async edge takes a training estimate as it is.
+    const viaApi = await rankGpus(training, { families: ["L4"] });
+    expect(viaApi.requirement.kind).toBe("training");
+  });
+});
