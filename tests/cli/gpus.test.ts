@@ -149,6 +149,57 @@ describe("vramfit gpus (in-process)", () => {
     expect(none.code).toBe(2);
   });
 
+  it("--workload training ranks the training memory, not the serving estimate", async () => {
+    const LLAMA_8B = "meta-llama/Meta-Llama-3-8B";
+    const full = await runCli(["gpus", LLAMA_8B, "--workload", "training", "--json"], { env });
+    expect(full.code).toBe(0);
+    const { gpus } = JSON.parse(full.stdout);
+    expect(gpus.requirement.kind).toBe("training");
+    const perGpu = (id: string): { shards: number; bytes: number } => {
+      const row = gpus.matches.find(
+        (match: { acceleratorId: string }) => match.acceleratorId === id,
+      );
+      return { shards: row.gpuCount, bytes: row.perGpu.totalBytes };
+    };
+    // Full AdamW mixed precision: 16 B for each of Llama-3-8B's 8,030,261,248 published
+    // parameters, grown 5 % for fragmentation, fully sharded over the GPUs. Only the shard of
+    // the model states differs between an 80 GB A100 (2 GPUs) and a 40 GB one (8 GPUs).
+    const a100x80 = perGpu("nvidia-a100-80gb-sxm");
+    const a100x40 = perGpu("nvidia-a100-40gb-sxm");
+    expect([a100x80.shards, a100x40.shards]).toEqual([2, 8]);
+    const states = 16 * 8_030_261_248 * 1.05;
+    expect(a100x80.bytes - a100x40.bytes).toBeCloseTo(states * (1 / 2 - 1 / 8), -3);
+
+    // QLoRA on one GPU: the same per-GPU total as `vramfit train --method qlora`.
+    const qlora = await runCli(
+      ["gpus", LLAMA_8B, "--workload", "training", "--method", "qlora", "--json"],
+      { env },
+    );
+    const train = await runCli(["train", LLAMA_8B, "--method", "qlora", "--json"], { env });
+    const l4 = JSON.parse(qlora.stdout).gpus.matches.find(
+      (match: { acceleratorId: string }) => match.acceleratorId === "nvidia-l4",
+    );
+    expect(l4.gpuCount).toBe(1);
+    expect(l4.perGpu.totalBytes).toBeCloseTo(JSON.parse(train.stdout).memory.perGpu.totalBytes, 0);
+
+    const text = await runCli(["gpus", LLAMA_8B, "--workload", "training", "--top", "3"], { env });
+    expect(text.stdout).toContain("fits when   model states / GPUs (fully sharded)");
+    expect(text.stdout).toMatch(/Shards\s+GPUs/);
+    expect(text.stdout).toContain("train tok/s");
+  });
+
+  it("refuses training flags without --workload training, and serving flags with it", async () => {
+    const rank = await runCli(["gpus", LLAMA_70B, "--rank", "8"], { env });
+    expect(rank.code).toBe(2);
+    expect(rank.stderr).toContain("--rank goes with --workload training");
+    const weights = await runCli(
+      ["gpus", LLAMA_70B, "--workload", "training", "--weights", "int4"],
+      { env },
+    );
+    expect(weights.code).toBe(2);
+    expect(weights.stderr).toContain("--weights sizes serving");
+  });
+
   it("vramfit estimate --gpus prints the estimate, then the top 5 matches", async () => {
     const { code, stdout } = await runCli(
       ["estimate", LLAMA_70B, "--context", "4k", "--batch", "8", "--gpus"],

@@ -1,13 +1,14 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { estimateInference } from "../../api/estimate-inference.js";
+import { estimateTraining } from "../../api/estimate-training.js";
 import { checkedCatalog } from "../../api/rank-gpus.js";
 import { DEFAULT_CATALOG, mergeCatalogs, type GpuCatalog } from "../../gpus/catalog.js";
 import { rankGpusForEstimate } from "../../gpus/rank-gpus.js";
 import { rankInstancesForEstimate } from "../../gpus/rank-instances.js";
 import type { RankOptions } from "../../gpus/rank-options.js";
 import { readCatalogFile } from "../../local/read-catalog-file.js";
-import type { InferenceEstimate } from "../../memory/estimate-inference.js";
+import type { RankableEstimate } from "../../gpus/prepare-ranking.js";
 import type { MemoryUnit } from "../../units.js";
 import type { Command } from "../command.js";
 import {
@@ -31,13 +32,35 @@ import {
   topFromFlags,
 } from "../rank-flags.js";
 import { singleModelArgument } from "../model-command-line.js";
+import { TRAINING_FLAGS, trainingOptionsFromFlags } from "../training-flags.js";
+import { UsageError } from "../usage-error.js";
 import { resolveModelArgument } from "./model-argument.js";
+
+/** The training flags `gpus --workload training` takes; the ranking picks GPUs and sharding itself. */
+const TRAINING_RANK_FLAGS = {
+  method: TRAINING_FLAGS.method,
+  rank: TRAINING_FLAGS.rank,
+  targets: TRAINING_FLAGS.targets,
+  optimizer: TRAINING_FLAGS.optimizer,
+  precision: TRAINING_FLAGS.precision,
+  base: TRAINING_FLAGS.base,
+  "grad-checkpointing": TRAINING_FLAGS["grad-checkpointing"],
+} as const;
+
+const TRAINING_RANK_FLAGS_HELP = `  --method M         full | lora | qlora (default full)
+  --rank N           LoRA rank (default 16)
+  --targets T        LoRA targets: all-linear | attention | qv | q,k,v,o,gate,up,down
+  --optimizer O      adamw | adamw-8bit | sgd | sgd-momentum | adafactor (default adamw)
+  --precision P      mixed | amp | fp32 | bf16 (default mixed)
+  --base B           LoRA base weights: bf16 | fp16 | fp32 | int8 | nf4
+  --grad-checkpointing  recompute activations`;
 
 const HELP = `Usage: vramfit gpus <model> [options]
 
 Ranks GPUs and cloud instances for serving <model>: whether it fits each accelerator and at which
 tensor-parallel degree, the per-GPU memory, time to first token, decode speed, and the cheapest
-known price with its date and source.
+known price with its date and source. With --workload training it ranks the training memory
+instead (model states fully sharded over the GPUs it picks, activations per GPU).
 
 <model>  a Hub repo id (e.g. meta-llama/Meta-Llama-3-70B), a path to a config.json,
          or a folder holding one.
@@ -45,12 +68,22 @@ known price with its date and source.
 Options:
 ${[INFERENCE_FLAGS_HELP, RANK_FLAGS_HELP, MODEL_FLAGS_HELP, OUTPUT_FLAGS_HELP].filter(Boolean).join("\n")}
 
+With --workload training (--context is the sequence length, --batch the micro-batch per GPU):
+${TRAINING_RANK_FLAGS_HELP}
+
 Examples:
   vramfit gpus meta-llama/Meta-Llama-3-70B --context 4k --batch 8
   vramfit gpus meta-llama/Meta-Llama-3-70B --weights int4 --workload batch --cloud aws --spot
+  vramfit gpus meta-llama/Meta-Llama-3-8B --workload training --method qlora --context 2k
 `;
 
-const OPTIONS = { ...INFERENCE_FLAGS, ...RANK_FLAGS, ...MODEL_FLAGS, ...OUTPUT_FLAGS } as const;
+const OPTIONS = {
+  ...INFERENCE_FLAGS,
+  ...RANK_FLAGS,
+  ...TRAINING_RANK_FLAGS,
+  ...MODEL_FLAGS,
+  ...OUTPUT_FLAGS,
+} as const;
 
 /** `vramfit gpus`: ranked GPU and instance matches. */
 export const gpusCommand: Command = {
@@ -70,10 +103,10 @@ export const gpusCommand: Command = {
 
     const rankOptions = rankOptionsFromFlags(values);
     const catalog = await catalogFromFlag(values.catalog, io);
-    const estimate = await estimateInference(resolveModelArgument(model, io), {
-      ...inferenceOptionsFromFlags(values),
-      ...resolveOptionsFromFlags(values, io),
-    });
+    const estimate =
+      rankOptions.workload === "training"
+        ? await trainingEstimate(resolveModelArgument(model, io), values, io)
+        : await inferenceEstimate(resolveModelArgument(model, io), values, io);
     io.stdout(
       renderRanking(estimate, rankOptions, catalog, {
         json: values.json === true,
@@ -86,12 +119,65 @@ export const gpusCommand: Command = {
   },
 };
 
+type GpusFlagValues = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
+
+/** The serving estimate to rank; training flags are refused here, since they would be ignored. */
+async function inferenceEstimate(
+  model: string,
+  values: GpusFlagValues,
+  io: CliIo,
+): Promise<RankableEstimate> {
+  const stray = Object.keys(TRAINING_RANK_FLAGS).find(
+    (flag) => values[flag as keyof typeof TRAINING_RANK_FLAGS] !== undefined,
+  );
+  if (stray !== undefined) {
+    throw new UsageError(`--${stray} goes with --workload training.`);
+  }
+  return estimateInference(model, {
+    ...inferenceOptionsFromFlags(values),
+    ...resolveOptionsFromFlags(values, io),
+  });
+}
+
+/** Estimate flags that only a serving estimate uses. */
+const SERVING_ONLY_FLAGS = [
+  "weights",
+  "kv-dtype",
+  "overhead",
+  "params",
+  "engine",
+  "images",
+  "image-size",
+] as const;
+
+/**
+ * The training estimate to rank: sequence from --context, micro-batch from --batch, on one GPU;
+ * the ranking then shards its model states over the GPUs each accelerator needs.
+ */
+async function trainingEstimate(
+  model: string,
+  values: GpusFlagValues,
+  io: CliIo,
+): Promise<RankableEstimate> {
+  const stray = SERVING_ONLY_FLAGS.find((flag) => values[flag] !== undefined);
+  if (stray !== undefined) {
+    throw new UsageError(`--${stray} sizes serving; --workload training does not use it.`);
+  }
+  const inference = inferenceOptionsFromFlags(values);
+  return estimateTraining(model, {
+    ...trainingOptionsFromFlags(values),
+    sequenceLength: inference.contextLength,
+    microBatchSize: inference.batchSize,
+    ...resolveOptionsFromFlags(values, io),
+  });
+}
+
 /**
  * Ranks GPUs and instances for an estimate and renders them (text or JSON). Shared with
  * `vramfit estimate --gpus`.
  */
 export function renderRanking(
-  estimate: InferenceEstimate,
+  estimate: RankableEstimate,
   options: RankOptions,
   catalog: GpuCatalog,
   output: {

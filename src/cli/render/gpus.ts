@@ -29,22 +29,27 @@ export function renderGpusReport(report: GpusReport): string {
   const assumptions = gpus.assumptions;
   const prices = new PriceNotes();
   const requirement = gpus.requirement;
+  const training = requirement.kind === "training";
   const lines = [
     requirement.label,
     `  workload    ${gpus.workload.id}: ${gpus.workload.summary}`,
     `  ranked by   ${gpus.workload.ranksBy}`,
-    `  fits when   weights / TP + KV cache / min(TP, ${requirement.kvCacheShardableHeads} KV heads) + ${unitValue(assumptions.runtimeOverheadBytesPerGpu, unit)} ${unit === "gib" ? "GiB" : "GB"} runtime ≤ ${assumptions.gpuMemoryUtilization} × GPU memory`,
-    `  speed       prefill at ${assumptions.computeEfficiency} × dense tensor rate, decode at ${assumptions.bandwidthEfficiency} × memory bandwidth; ${formatInteger(assumptions.promptTokens)}-token prompt for TTFT`,
+    training
+      ? `  fits when   model states / GPUs (fully sharded) + activations, logits and CUDA context per GPU ≤ ${assumptions.gpuMemoryUtilization} × GPU memory`
+      : `  fits when   weights / TP + KV cache / min(TP, ${requirement.kvCacheShardableHeads} KV heads) + ${unitValue(assumptions.runtimeOverheadBytesPerGpu, unit)} ${unit === "gib" ? "GiB" : "GB"} runtime ≤ ${assumptions.gpuMemoryUtilization} × GPU memory`,
+    training
+      ? `  speed       a step's FLOPs at ${assumptions.computeEfficiency} × dense tensor rate, or its model-state reads at ${assumptions.bandwidthEfficiency} × memory bandwidth, whichever is slower`
+      : `  speed       prefill at ${assumptions.computeEfficiency} × dense tensor rate, decode at ${assumptions.bandwidthEfficiency} × memory bandwidth; ${formatInteger(assumptions.promptTokens)}-token prompt for TTFT`,
     "",
     `  GPUs (${Math.min(report.top, gpus.matches.length)} of ${gpus.matches.length})`,
-    gpuTable(gpus.matches.slice(0, report.top), unit, prices),
+    gpuTable(gpus.matches.slice(0, report.top), unit, prices, training),
     ...details(gpus.matches.slice(0, report.details)),
   ];
   if (instances !== null) {
     lines.push(
       "",
       `  Instances (${Math.min(report.top, instances.matches.length)} of ${instances.matches.length}; ${instances.excluded.length} snapshot rows cleaned out, listed with --json)`,
-      instanceTable(instances.matches.slice(0, report.top), prices),
+      instanceTable(instances.matches.slice(0, report.top), prices, training),
       ...details(instances.matches.slice(0, report.details)),
     );
   }
@@ -65,22 +70,23 @@ export function renderGpusReport(report: GpusReport): string {
   return `${lines.join("\n")}\n`;
 }
 
-function gpuTable(rows: readonly GpuMatch[], unit: MemoryUnit, prices: PriceNotes): string {
+function gpuTable(
+  rows: readonly GpuMatch[],
+  unit: MemoryUnit,
+  prices: PriceNotes,
+  training: boolean,
+): string {
   const header = unitHeader(unit);
   return renderTable(
     [
       "#",
       "GPU",
       "Fits",
-      "TP",
+      training ? "Shards" : "TP",
       "GPUs",
       `Per GPU ${header}`,
       `Budget ${header}`,
-      "TTFT ms",
-      "ms/token",
-      "tok/s",
-      "$/hour",
-      "$/1M tok",
+      ...speedAndPriceHeaders(training),
     ],
     rows.map((row) => [
       String(row.rank),
@@ -96,20 +102,20 @@ function gpuTable(rows: readonly GpuMatch[], unit: MemoryUnit, prices: PriceNote
   );
 }
 
-function instanceTable(rows: readonly InstanceMatch[], prices: PriceNotes): string {
+function instanceTable(
+  rows: readonly InstanceMatch[],
+  prices: PriceNotes,
+  training: boolean,
+): string {
   return renderTable(
     [
       "#",
       "Instance",
       "GPUs",
       "Fits",
-      "TP",
+      training ? "Shards" : "TP",
       "Replicas",
-      "TTFT ms",
-      "ms/token",
-      "tok/s",
-      "$/hour",
-      "$/1M tok",
+      ...speedAndPriceHeaders(training),
     ],
     rows.map((row) => [
       String(row.rank),
@@ -126,6 +132,17 @@ function instanceTable(rows: readonly InstanceMatch[], prices: PriceNotes): stri
 
 function rightAligned(columns: number): Align[] {
   return Array.from({ length: columns }, () => "right" as const);
+}
+
+/**
+ * The headers of {@link speedAndPriceCells}. For training, the inter-token column holds the time
+ * of one micro-batch step, tokens/s the group's training throughput and $/1M the cost of training
+ * on a million tokens.
+ */
+function speedAndPriceHeaders(training: boolean): string[] {
+  return training
+    ? ["TTFT ms", "ms/step", "train tok/s", "$/hour", "$/1M train tok"]
+    : ["TTFT ms", "ms/token", "tok/s", "$/hour", "$/1M tok"];
 }
 
 /** The cells both tables end with: TTFT, ms/token, tok/s, $/hour (with its footnote), $/1M tokens. */
