@@ -134,6 +134,8 @@ export { rankGpusForEstimate, rankGpusForRequirement } from "./gpus/rank-gpus.js
 export type { GpuMatch, GpuRanking, RankGpusPureOptions } from "./gpus/rank-gpus.js";
 export { rankInstancesForEstimate, rankInstancesForRequirement } from "./gpus/rank-instances.js";
 export type { InstanceMatch, InstanceRanking } from "./gpus/rank-instances.js";
+export { rankGpusForTraining, rankInstancesForTraining } from "./gpus/rank-training.js";
+export type { TrainingRankingEstimates } from "./gpus/rank-training.js";
 export type { MatchFigures, RankingHeader, WorkloadSummary } from "./gpus/match.js";
 export type { PricePoint } from "./gpus/price.js";
 export { evaluateAccelerator } from "./gpus/evaluate.js";

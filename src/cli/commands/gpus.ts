@@ -2,10 +2,20 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { estimateInference } from "../../api/estimate-inference.js";
 import { estimateTraining } from "../../api/estimate-training.js";
+import { estimateTrainingFromSpec } from "../../memory/training/estimate-training.js";
 import { checkedCatalog } from "../../api/rank-gpus.js";
 import { DEFAULT_CATALOG, mergeCatalogs, type GpuCatalog } from "../../gpus/catalog.js";
-import { rankGpusForEstimate } from "../../gpus/rank-gpus.js";
-import { rankInstancesForEstimate } from "../../gpus/rank-instances.js";
+import {
+  rankGpusForEstimate,
+  type GpuRanking,
+  type RankGpusPureOptions,
+} from "../../gpus/rank-gpus.js";
+import { rankInstancesForEstimate, type InstanceRanking } from "../../gpus/rank-instances.js";
+import {
+  rankGpusForTraining,
+  rankInstancesForTraining,
+  type TrainingRankingEstimates,
+} from "../../gpus/rank-training.js";
 import type { RankOptions } from "../../gpus/rank-options.js";
 import { readCatalogFile } from "../../local/read-catalog-file.js";
 import type { RankableEstimate } from "../../gpus/prepare-ranking.js";
@@ -105,7 +115,7 @@ export const gpusCommand: Command = {
     const catalog = await catalogFromFlag(values.catalog, io);
     const estimate =
       rankOptions.workload === "training"
-        ? await trainingEstimate(resolveModelArgument(model, io), values, io)
+        ? await trainingEstimates(resolveModelArgument(model, io), values, io)
         : await inferenceEstimate(resolveModelArgument(model, io), values, io);
     io.stdout(
       renderRanking(estimate, rankOptions, catalog, {
@@ -151,25 +161,31 @@ const SERVING_ONLY_FLAGS = [
 ] as const;
 
 /**
- * The training estimate to rank: sequence from --context, micro-batch from --batch, on one GPU;
- * the ranking then shards its model states over the GPUs each accelerator needs.
+ * The training estimates to rank: sequence from --context, micro-batch from --batch, on one GPU
+ * and with ZeRO-3 over two; the ranking sizes one GPU from the first and larger groups from the
+ * second ({@link rankGpusForTraining}).
  */
-async function trainingEstimate(
+async function trainingEstimates(
   model: string,
   values: GpusFlagValues,
   io: CliIo,
-): Promise<RankableEstimate> {
+): Promise<TrainingRankingEstimates> {
   const stray = SERVING_ONLY_FLAGS.find((flag) => values[flag] !== undefined);
   if (stray !== undefined) {
     throw new UsageError(`--${stray} sizes serving; --workload training does not use it.`);
   }
   const inference = inferenceOptionsFromFlags(values);
-  return estimateTraining(model, {
+  const options = {
     ...trainingOptionsFromFlags(values),
     sequenceLength: inference.contextLength,
     microBatchSize: inference.batchSize,
+  };
+  const single = await estimateTraining(model, {
+    ...options,
     ...resolveOptionsFromFlags(values, io),
   });
+  const sharded = estimateTrainingFromSpec(single.spec, { ...options, gpus: 2, zeroStage: 3 });
+  return { single, sharded: { ...sharded, model: single.model } };
 }
 
 /**
@@ -177,7 +193,7 @@ async function trainingEstimate(
  * `vramfit estimate --gpus`.
  */
 export function renderRanking(
-  estimate: RankableEstimate,
+  estimate: RankableEstimate | TrainingRankingEstimates,
   options: RankOptions,
   catalog: GpuCatalog,
   output: {
@@ -188,15 +204,10 @@ export function renderRanking(
     readonly details: number;
   },
 ): string {
-  if (output.json) {
-    // JSON keeps the first --top rows of each table; text prints them and says how many there were.
-    const top = output.top ?? undefined;
-    const gpus = rankGpusForEstimate(estimate, { ...options, catalog, top });
-    const instances = rankInstancesForEstimate(estimate, { ...options, catalog, top });
-    return `${JSON.stringify({ gpus, instances }, null, 2)}\n`;
-  }
-  const gpus = rankGpusForEstimate(estimate, { ...options, catalog });
-  const instances = rankInstancesForEstimate(estimate, { ...options, catalog });
+  // JSON keeps the first --top rows of each table; text prints them and says how many there were.
+  const top = output.json ? (output.top ?? undefined) : undefined;
+  const { gpus, instances } = rank(estimate, { ...options, catalog, top });
+  if (output.json) return `${JSON.stringify({ gpus, instances }, null, 2)}\n`;
   return renderGpusReport({
     gpus,
     instances,
@@ -204,6 +215,22 @@ export function renderRanking(
     unit: output.unit,
     details: output.details,
   });
+}
+
+function rank(
+  estimate: RankableEstimate | TrainingRankingEstimates,
+  options: RankGpusPureOptions,
+): { readonly gpus: GpuRanking; readonly instances: InstanceRanking } {
+  if ("single" in estimate) {
+    return {
+      gpus: rankGpusForTraining(estimate, options),
+      instances: rankInstancesForTraining(estimate, options),
+    };
+  }
+  return {
+    gpus: rankGpusForEstimate(estimate, options),
+    instances: rankInstancesForEstimate(estimate, options),
+  };
 }
 
 /**

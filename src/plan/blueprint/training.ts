@@ -4,8 +4,8 @@
  * full-training plans and the baseline comparison.
  */
 import type { GpuCatalog } from "../../gpus/catalog.js";
-import { compareMatches } from "../../gpus/match.js";
-import { rankGpusForEstimate, type GpuMatch, type GpuRanking } from "../../gpus/rank-gpus.js";
+import type { GpuMatch, GpuRanking } from "../../gpus/rank-gpus.js";
+import { rankGpusForTraining } from "../../gpus/rank-training.js";
 import type { RankOptions } from "../../gpus/rank-options.js";
 import {
   estimateTrainingFromSpec,
@@ -43,11 +43,10 @@ export interface TrainingDecisions {
 const gb = (bytes: number): string => formatBytes(bytes, { unit: "gb" });
 
 /**
- * Ranks every GPU for a training run, with the GPU count exact at every size: one GPU is sized
- * from the single-GPU estimate; two or more from the estimate with ZeRO-3 over two GPUs, whose
- * per-GPU part (activations, logits, the all-gather buffers of two layers) is what every GPU of a
- * larger fully-sharded group holds too. So a row's per-GPU bytes at N GPUs equal
- * `estimateTrainingFromSpec(spec, { gpus: N, zeroStage: N > 1 ? 3 : 0 })`'s.
+ * Ranks every GPU for a training run, with the GPU count exact at every size
+ * ({@link rankGpusForTraining}): a row's per-GPU bytes at N GPUs equal
+ * `estimateTrainingFromSpec(spec, { gpus: N, zeroStage: N > 1 ? 3 : 0 })`'s. `estimateAt` gives
+ * that estimate.
  *
  * @throws {InvalidOptionError} for training options the estimate refuses.
  */
@@ -59,19 +58,7 @@ export function rankTraining(
 ): { readonly ranking: GpuRanking; readonly estimateAt: (gpus: number) => TrainingEstimate } {
   const single = estimateTrainingFromSpec(spec, { ...options, gpus: 1, zeroStage: 0 });
   const sharded = estimateTrainingFromSpec(spec, { ...options, gpus: 2, zeroStage: 3 });
-  const one = rankGpusForEstimate(single, { ...rankOptions, catalog });
-  const many = rankGpusForEstimate(sharded, { ...rankOptions, catalog });
-  const singleRows = new Map(one.matches.map((match) => [match.acceleratorId, match]));
-  const rows = many.matches.map((match) => {
-    const alone = singleRows.get(match.acceleratorId);
-    return alone !== undefined && alone.fits && alone.gpuCount === 1 ? alone : match;
-  });
-  rows.sort((a, b) => compareMatches(many.assumptions.workload, a, b));
-  const ranking: GpuRanking = {
-    ...many,
-    warnings: [...new Set([...one.warnings, ...many.warnings])],
-    matches: rows.map((match, index) => ({ ...match, rank: index + 1 })),
-  };
+  const ranking = rankGpusForTraining({ single, sharded }, { ...rankOptions, catalog });
   const estimateAt = (gpus: number): TrainingEstimate =>
     gpus === 1 ? single : estimateTrainingFromSpec(spec, { ...options, gpus, zeroStage: 3 });
   return { ranking, estimateAt };
