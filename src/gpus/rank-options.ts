@@ -192,12 +192,7 @@ export function resolveRankOptions(options: RankOptions, contextLength: number):
       ? "default spot prices for training (checkpoint so an interruption is cheap)"
       : "default on-demand prices",
   );
-  const top =
-    options.top === undefined
-      ? null
-      : Number.isSafeInteger(options.top) && options.top >= 1
-        ? options.top
-        : invalid("top", `expected a positive whole number, got ${options.top}`);
+  const top = resolveTop(options.top);
 
   return {
     workload,
@@ -219,6 +214,17 @@ export function resolveRankOptions(options: RankOptions, contextLength: number):
     top,
     notes,
   };
+}
+
+/**
+ * The `top` option checked: `null` for every row.
+ *
+ * @throws {InvalidOptionError} unless it is a positive whole number or undefined.
+ */
+export function resolveTop(top: number | undefined): number | null {
+  if (top === undefined) return null;
+  if (Number.isSafeInteger(top) && top >= 1) return top;
+  return invalid("top", `expected a positive whole number, got ${top}`);
 }
 
 function invalid(option: string, problem: string): never {

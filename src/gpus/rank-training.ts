@@ -7,9 +7,10 @@
  * fully-sharded group holds too.
  */
 import type { TrainingEstimate } from "../memory/training/estimate-training.js";
-import { compareMatches } from "./match.js";
+import { compareMatches, type MatchFigures, type RankingHeader } from "./match.js";
 import { rankGpusForEstimate, type GpuRanking, type RankGpusPureOptions } from "./rank-gpus.js";
 import { rankInstancesForEstimate, type InstanceRanking } from "./rank-instances.js";
+import { resolveTop } from "./rank-options.js";
 
 /** The two estimates a training ranking is built from. */
 export interface TrainingRankingEstimates {
@@ -34,19 +35,13 @@ export function rankGpusForTraining(
   estimates: TrainingRankingEstimates,
   options: RankGpusPureOptions = {},
 ): GpuRanking {
-  const one = rankGpusForEstimate(estimates.single, options);
-  const many = rankGpusForEstimate(estimates.sharded, options);
-  const alone = new Map(one.matches.map((match) => [match.acceleratorId, match]));
-  const rows = many.matches.map((match) => {
-    const single = alone.get(match.acceleratorId);
-    return single?.fits === true && single.gpuCount === 1 ? single : match;
-  });
-  rows.sort((a, b) => compareMatches(many.assumptions.workload, a, b));
-  return {
-    ...many,
-    warnings: [...new Set([...one.warnings, ...many.warnings])],
-    matches: rows.map((match, index) => ({ ...match, rank: index + 1 })),
-  };
+  const whole = { ...options, top: undefined };
+  return mergeRankings(
+    rankGpusForEstimate(estimates.single, whole),
+    rankGpusForEstimate(estimates.sharded, whole),
+    (match) => match.acceleratorId,
+    resolveTop(options.top),
+  );
 }
 
 /**
@@ -60,17 +55,40 @@ export function rankInstancesForTraining(
   estimates: TrainingRankingEstimates,
   options: RankGpusPureOptions = {},
 ): InstanceRanking {
-  const one = rankInstancesForEstimate(estimates.single, options);
-  const many = rankInstancesForEstimate(estimates.sharded, options);
-  const alone = new Map(one.matches.map((match) => [match.instanceId, match]));
-  const rows = many.matches.map((match) => {
-    const single = alone.get(match.instanceId);
-    return single?.fits === true && single.gpuCount === 1 ? single : match;
+  const whole = { ...options, top: undefined };
+  return mergeRankings(
+    rankInstancesForEstimate(estimates.single, whole),
+    rankInstancesForEstimate(estimates.sharded, whole),
+    (match) => match.instanceId,
+    resolveTop(options.top),
+  );
+}
+
+/**
+ * The rows of `sharded`, each replaced by its `single` row when that one fits on one GPU,
+ * re-sorted by the workload's order, cut to the first `top` and renumbered. Both rankings must
+ * hold every row (no `top` of their own), or a row could be lost before the merge.
+ */
+function mergeRankings<
+  Ranking extends RankingHeader & {
+    readonly matches: readonly (MatchFigures & { readonly rank: number; readonly name: string })[];
+  },
+>(
+  single: Ranking,
+  sharded: Ranking,
+  key: (row: Ranking["matches"][number]) => string,
+  top: number | null,
+): Ranking {
+  const alone = new Map(single.matches.map((match) => [key(match), match]));
+  const rows = sharded.matches.map((match) => {
+    const one = alone.get(key(match));
+    return one?.fits === true && one.gpuCount === 1 ? one : match;
   });
-  rows.sort((a, b) => compareMatches(many.assumptions.workload, a, b));
+  rows.sort((a, b) => compareMatches(sharded.assumptions.workload, a, b));
   return {
-    ...many,
-    warnings: [...new Set([...one.warnings, ...many.warnings])],
-    matches: rows.map((match, index) => ({ ...match, rank: index + 1 })),
+    ...sharded,
+    assumptions: { ...sharded.assumptions, top },
+    warnings: [...new Set([...single.warnings, ...sharded.warnings])],
+    matches: rows.slice(0, top ?? undefined).map((match, index) => ({ ...match, rank: index + 1 })),
   };
 }

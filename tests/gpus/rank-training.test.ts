@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   estimateTrainingFromSpec,
   findBundledModel,
+  InvalidOptionError,
   parseModelConfig,
   rankGpusForTraining,
   rankInstancesForTraining,
@@ -69,6 +70,21 @@ describe("rankGpusForTraining", () => {
     const fitting = full.matches.filter((match) => match.fits);
     const firstMiss = full.matches.findIndex((match) => !match.fits);
     expect(firstMiss).toBeGreaterThanOrEqual(fitting.length);
+  });
+});
+
+describe("top", () => {
+  it("cuts the merged ranking, not the two it merges, and is checked", () => {
+    const options: TrainingOptions = { method: "qlora" };
+    const every = rankGpusForTraining(estimates(options), { workload: "training" });
+    const three = rankGpusForTraining(estimates(options), { workload: "training", top: 3 });
+    expect(three.matches.map((match) => match.acceleratorId)).toEqual(
+      every.matches.slice(0, 3).map((match) => match.acceleratorId),
+    );
+    expect(three.assumptions.top).toBe(3);
+    expect(() => rankInstancesForTraining(estimates(options), { top: 0 })).toThrow(
+      InvalidOptionError,
+    );
   });
 });
 

@@ -1,5 +1,4 @@
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { validateDeployment } from "../../api/plan-deployment.js";
 import { readDeploymentFile } from "../../local/read-deployment-file.js";
 import type { Command } from "../command.js";
@@ -10,6 +9,7 @@ import { renderChecklist } from "../render/checklist.js";
 import { UsageError } from "../usage-error.js";
 import { catalogFromFlag } from "./gpus.js";
 import { resolveModelArgument } from "./model-argument.js";
+import { parseCommandLine } from "../parse-command-line.js";
 
 const HELP = `Usage: vramfit check <deployment.json> [options]
 
@@ -62,15 +62,9 @@ export const checkCommand: Command = {
   name: "check",
   help: HELP,
   async run(argv, io): Promise<ExitCode> {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      options: OPTIONS,
-      allowPositionals: true,
-    });
-    if (values.help === true) {
-      io.stdout(HELP);
-      return 0;
-    }
+    const parsed = parseCommandLine(argv, OPTIONS, HELP, io);
+    if (parsed === null) return 0;
+    const { values, positionals } = parsed;
     const [file, extra] = positionals;
     if (file === undefined) throw new UsageError("check needs a deployment file: deployment.json.");
     if (extra !== undefined) throw new UsageError(`Unexpected argument "${extra}".`);

@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { estimateInference } from "../../api/estimate-inference.js";
 import type { Command } from "../command.js";
 import {
@@ -16,6 +15,7 @@ import { renderInferenceEstimate } from "../render/estimate.js";
 import { singleModelArgument } from "../model-command-line.js";
 import { resolveModelArgument } from "./model-argument.js";
 import { RANK_FLAGS, rankOptionsFromFlags, topFromFlags } from "../rank-flags.js";
+import { parseCommandLine } from "../parse-command-line.js";
 
 const HELP = `Usage: vramfit estimate <model> [options]
 
@@ -46,15 +46,9 @@ export const estimateCommand: Command = {
   name: "estimate",
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      options: OPTIONS,
-      allowPositionals: true,
-    });
-    if (values.help === true) {
-      io.stdout(HELP);
-      return 0;
-    }
+    const parsed = parseCommandLine(argv, OPTIONS, HELP, io);
+    if (parsed === null) return 0;
+    const { values, positionals } = parsed;
     const model = singleModelArgument(positionals, "estimate");
 
     const options = {

@@ -1,5 +1,4 @@
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { estimateInference } from "../../api/estimate-inference.js";
 import { estimateTraining } from "../../api/estimate-training.js";
 import { estimateTrainingFromSpec } from "../../memory/training/estimate-training.js";
@@ -33,6 +32,7 @@ import {
   unitFromFlags,
 } from "../flags.js";
 import type { CliIo } from "../io.js";
+import { parseCommandLine, type ParsedCommandLine } from "../parse-command-line.js";
 import { renderGpusReport } from "../render/gpus.js";
 import {
   DEFAULT_TOP,
@@ -100,15 +100,9 @@ export const gpusCommand: Command = {
   name: "gpus",
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      options: OPTIONS,
-      allowPositionals: true,
-    });
-    if (values.help === true) {
-      io.stdout(HELP);
-      return 0;
-    }
+    const parsed = parseCommandLine(argv, OPTIONS, HELP, io);
+    if (parsed === null) return 0;
+    const { values, positionals } = parsed;
     const model = singleModelArgument(positionals, "gpus");
 
     const rankOptions = rankOptionsFromFlags(values);
@@ -129,7 +123,7 @@ export const gpusCommand: Command = {
   },
 };
 
-type GpusFlagValues = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
+type GpusFlagValues = ParsedCommandLine<typeof OPTIONS>["values"];
 
 /** The serving estimate to rank; training flags are refused here, since they would be ignored. */
 async function inferenceEstimate(

@@ -1,5 +1,4 @@
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { planDeployment } from "../../api/plan-deployment.js";
 import { validatePlan } from "../../plan/checklist/validate-deployment.js";
 import { WORKLOAD_CLASS_IDS, type PlanRequest } from "../../plan/blueprint/request.js";
@@ -29,6 +28,7 @@ import { TRAINING_FLAGS, trainingOptionsFromFlags } from "../training-flags.js";
 import { UsageError } from "../usage-error.js";
 import { catalogFromFlag } from "./gpus.js";
 import { resolveModelArgument } from "./model-argument.js";
+import { parseCommandLine } from "../parse-command-line.js";
 
 const HELP = `Usage: vramfit plan <model> --workload W [options]
 
@@ -112,15 +112,9 @@ export const planCommand: Command = {
   name: "plan",
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      options: OPTIONS,
-      allowPositionals: true,
-    });
-    if (values.help === true) {
-      io.stdout(HELP);
-      return 0;
-    }
+    const parsed = parseCommandLine(argv, OPTIONS, HELP, io);
+    if (parsed === null) return 0;
+    const { values, positionals } = parsed;
     const model = singleModelArgument(positionals, "plan");
     if (values.workload === undefined) {
       throw new UsageError(`plan needs --workload: ${WORKLOAD_CLASS_IDS.join(", ")}.`);

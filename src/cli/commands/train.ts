@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { estimateTraining } from "../../api/estimate-training.js";
 import { estimateTrainingFromSpec } from "../../memory/training/estimate-training.js";
 import { trainingTradeOffs } from "../../memory/training/trade-offs.js";
@@ -19,6 +18,7 @@ import {
 } from "../training-flags.js";
 import { singleModelArgument } from "../model-command-line.js";
 import { resolveModelArgument } from "./model-argument.js";
+import { parseCommandLine } from "../parse-command-line.js";
 
 const HELP = `Usage: vramfit train <model> [options]
 
@@ -45,15 +45,9 @@ export const trainCommand: Command = {
   name: "train",
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      options: OPTIONS,
-      allowPositionals: true,
-    });
-    if (values.help === true) {
-      io.stdout(HELP);
-      return 0;
-    }
+    const parsed = parseCommandLine(argv, OPTIONS, HELP, io);
+    if (parsed === null) return 0;
+    const { values, positionals } = parsed;
     const model = singleModelArgument(positionals, "train");
 
     const options = trainingOptionsFromFlags(values);
