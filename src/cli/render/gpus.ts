@@ -1,10 +1,10 @@
 import type { MatchFigures } from "../../gpus/match.js";
-import type { PricePoint } from "../../gpus/price.js";
 import type { GpuMatch, GpuRanking } from "../../gpus/rank-gpus.js";
 import type { InstanceMatch, InstanceRanking } from "../../gpus/rank-instances.js";
 import type { MemoryUnit } from "../../units.js";
 import { unitHeader, unitValue } from "./estimate.js";
 import { formatInteger, renderTable, type Align } from "./table.js";
+import { PriceFootnotes } from "./price-footnotes.js";
 
 /** What `vramfit gpus` prints, and how much of it. */
 export interface GpusReport {
@@ -27,7 +27,7 @@ export interface GpusReport {
 export function renderGpusReport(report: GpusReport): string {
   const { gpus, instances, unit } = report;
   const assumptions = gpus.assumptions;
-  const prices = new PriceNotes();
+  const prices = new PriceFootnotes("no prices for the rows shown");
   const requirement = gpus.requirement;
   const training = requirement.kind === "training";
   const lines = [
@@ -73,7 +73,7 @@ export function renderGpusReport(report: GpusReport): string {
 function gpuTable(
   rows: readonly GpuMatch[],
   unit: MemoryUnit,
-  prices: PriceNotes,
+  prices: PriceFootnotes,
   training: boolean,
 ): string {
   const header = unitHeader(unit);
@@ -104,7 +104,7 @@ function gpuTable(
 
 function instanceTable(
   rows: readonly InstanceMatch[],
-  prices: PriceNotes,
+  prices: PriceFootnotes,
   training: boolean,
 ): string {
   return renderTable(
@@ -146,12 +146,12 @@ function speedAndPriceHeaders(training: boolean): string[] {
 }
 
 /** The cells both tables end with: TTFT, ms/token, tok/s, $/hour (with its footnote), $/1M tokens. */
-function speedAndPriceCells(row: MatchFigures, prices: PriceNotes): string[] {
+function speedAndPriceCells(row: MatchFigures, prices: PriceFootnotes): string[] {
   return [
     milliseconds(row.ttftSeconds),
     milliseconds(row.interTokenLatencySeconds, 1),
     rounded(row.tokensPerSecond),
-    prices.cell(row.price),
+    row.price === null ? "—" : `${row.price.usdPerHour.toFixed(2)} ${prices.mark(row.price)}`,
     money(row.usdPerMillionOutputTokens),
   ];
 }
@@ -187,28 +187,4 @@ function rounded(value: number | null): string {
 
 function money(value: number | null): string {
   return value === null ? "—" : value.toFixed(2);
-}
-
-/** Numbers each distinct price source and prints it once, with its date, under the tables. */
-class PriceNotes {
-  private readonly notes = new Map<string, { index: number; text: string }>();
-
-  cell(price: PricePoint | null): string {
-    if (price === null) return "—";
-    const key = `${price.instanceId}|${price.kind}`;
-    let note = this.notes.get(key);
-    if (note === undefined) {
-      note = {
-        index: this.notes.size + 1,
-        text: `${price.instanceId} ${price.kind} $${price.usdPerGpuHour.toFixed(4)}/GPU-hour (${price.region ?? "any region"}); as of ${price.asOf}, read ${price.retrieved}; source ${price.source}`,
-      };
-      this.notes.set(key, note);
-    }
-    return `${price.usdPerHour.toFixed(2)} [${note.index}]`;
-  }
-
-  lines(): string[] {
-    if (this.notes.size === 0) return ["    (no prices for the rows shown)"];
-    return [...this.notes.values()].map((note) => `    [${note.index}] ${note.text}`);
-  }
 }

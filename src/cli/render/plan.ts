@@ -5,6 +5,7 @@ import type { MemoryUnit } from "../../units.js";
 import { checklistLines } from "./checklist.js";
 import { unitHeader, unitValue } from "./estimate.js";
 import { formatInteger, renderTable } from "./table.js";
+import { PriceFootnotes } from "./price-footnotes.js";
 
 /** What `vramfit plan` prints. */
 export interface PlanReport {
@@ -35,7 +36,7 @@ const STEP_TITLES = {
  */
 export function renderPlanReport(report: PlanReport): string {
   const { plan, unit } = report;
-  const prices = new PriceFootnotes();
+  const prices = new PriceFootnotes("no prices for this plan");
   const c = plan.chosen;
   const lines = [
     `${plan.model.id ?? plan.model.architecture ?? "model"}: ${plan.workload.label} plan`,
@@ -213,28 +214,4 @@ function moneyMarked(
   prices: PriceFootnotes,
 ): string {
   return value === null ? "—" : `${value.toFixed(2)} ${prices.mark(price)}`;
-}
-
-/** Numbers each price source once and prints it, with its date, under the tables. */
-class PriceFootnotes {
-  private readonly notes = new Map<string, { index: number; text: string }>();
-
-  mark(price: PricePoint | null): string {
-    if (price === null) return "";
-    const key = `${price.instanceId}|${price.kind}`;
-    let note = this.notes.get(key);
-    if (note === undefined) {
-      note = {
-        index: this.notes.size + 1,
-        text: `${price.instanceId} ${price.kind} $${price.usdPerGpuHour.toFixed(4)}/GPU-hour (${price.region ?? "any region"}); as of ${price.asOf}, read ${price.retrieved}; source ${price.source}`,
-      };
-      this.notes.set(key, note);
-    }
-    return `[${note.index}]`;
-  }
-
-  lines(): string[] {
-    if (this.notes.size === 0) return ["    (no prices for this plan)"];
-    return [...this.notes.values()].map((note) => `    [${note.index}] ${note.text}`);
-  }
 }
