@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { runCli } from "../helpers/cli.js";
-import { llama3_70bConfig } from "../helpers/blueprint.js";
+import { llama3_70bAwqConfig } from "../helpers/blueprint.js";
 
 const LLAMA_70B = "meta-llama/Meta-Llama-3-70B";
 const WORKED = ["--workload", "realtime", "--context", "4k", "--batch", "8"];
@@ -78,20 +78,7 @@ describe("vramfit plan (in-process)", () => {
     const cwd = tempDir();
     const model = join(cwd, "llama-3-70b-awq");
     mkdirSync(model);
-    writeFileSync(
-      join(model, "config.json"),
-      JSON.stringify({
-        ...llama3_70bConfig(),
-        torch_dtype: "float16",
-        quantization_config: {
-          quant_method: "awq",
-          bits: 4,
-          group_size: 128,
-          zero_point: true,
-          version: "gemm",
-        },
-      }),
-    );
+    writeFileSync(join(model, "config.json"), JSON.stringify(llama3_70bAwqConfig()));
     const { code, stdout } = await runCli(
       [
         "plan",

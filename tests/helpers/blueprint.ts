@@ -12,8 +12,8 @@ export function llama3_70bConfig(): Record<string, unknown> {
  * `AwqConfig`: quant_method, bits, group_size, zero_point, version), and the FP16 dtype AWQ
  * checkpoints are saved in.
  */
-export function llama3_70bAwqSpec(): ModelSpec {
-  return parseModelConfig({
+export function llama3_70bAwqConfig(): Record<string, unknown> {
+  return {
     ...llama3_70bConfig(),
     torch_dtype: "float16",
     quantization_config: {
@@ -23,7 +23,12 @@ export function llama3_70bAwqSpec(): ModelSpec {
       zero_point: true,
       version: "gemm",
     },
-  });
+  };
+}
+
+/** {@link llama3_70bAwqConfig} parsed. */
+export function llama3_70bAwqSpec(): ModelSpec {
+  return parseModelConfig(llama3_70bAwqConfig());
 }
 
 /** A bundled model's spec. */
