@@ -98,7 +98,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["tests/**", "scripts/**"],
+    files: ["tests/**"],
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",
       "@typescript-eslint/no-unsafe-assignment": "off",

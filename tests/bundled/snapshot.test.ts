@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BUNDLED_MODELS, findBundledModel } from "../../src/index.js";
 // @ts-expect-error: a plain .mjs script without types
-import { renderSnapshot } from "../../scripts/generate-snapshot.mjs";
+import { renderSnapshot } from "../scripts/generate-snapshot.mjs";
 import { allFixtures } from "../helpers/fixtures.js";
 
 describe("the bundled snapshot", () => {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { build } from "esbuild";
-import { estimateInference } from "../../dist/index.js";
+import { estimateInference } from "../../../dist/index.js";
 import { median, ROOT } from "./measure.mjs";
 
 const LATENCY_MS = 50;

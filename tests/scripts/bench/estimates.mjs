@@ -5,7 +5,7 @@ import {
   estimateTrainingFromSpec,
   findBundledModel,
   parseModelConfig,
-} from "../../dist/index.js";
+} from "../../../dist/index.js";
 import { rate, throughput, throughputWithCpu } from "./measure.mjs";
 
 const CONTEXTS = [1024, 2048, 4096, 8192];

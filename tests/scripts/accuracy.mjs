@@ -8,9 +8,9 @@ import {
   estimateInferenceFromSpec,
   kvCacheBytesPerToken,
   parseModelConfig,
-} from "../dist/index.js";
+} from "../../dist/index.js";
 
-const root = new URL("..", import.meta.url).pathname;
+const root = new URL("../..", import.meta.url).pathname;
 const modelsDir = join(root, "fixtures", "models");
 const markdown = process.argv.includes("--markdown");
 const integer = (value) => Math.round(value).toLocaleString("en-US");

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 
 /** The repository root. */
-export const ROOT = new URL("../..", import.meta.url).pathname;
+export const ROOT = new URL("../../..", import.meta.url).pathname;
 
 /** The built CLI. */
 export const CLI = join(ROOT, "dist", "cli.js");

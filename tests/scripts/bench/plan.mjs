@@ -8,7 +8,7 @@ import {
   planDeploymentFromSpec,
   validateDeploymentFromSpec,
   validatePlan,
-} from "../../dist/index.js";
+} from "../../../dist/index.js";
 import { rate } from "./measure.mjs";
 
 /** Calls per second by wall clock and per CPU-second, after `warmUp` calls. */

@@ -6,7 +6,7 @@ import {
   parseModelConfig,
   rankGpusForEstimate,
   rankInstancesForEstimate,
-} from "../../dist/index.js";
+} from "../../../dist/index.js";
 import { rate, throughput } from "./measure.mjs";
 
 /** Prints the ranking figures. */
