@@ -139,7 +139,7 @@ export type { TrainingRankingEstimates } from "./gpus/rank-training.js";
 export type { MatchFigures, RankingHeader, WorkloadSummary } from "./gpus/match.js";
 export type { PricePoint } from "./gpus/price.js";
 export { evaluateAccelerator } from "./gpus/evaluate.js";
-export type { Evaluation } from "./gpus/evaluate.js";
+export type { Evaluation, TtftTargetMetAt } from "./gpus/evaluate.js";
 export { GpuCatalogFileSchema, parseGpuCatalog } from "./schema/gpu-catalog.js";
 export type { GpuCatalogFile, ParsedGpuCatalog } from "./schema/gpu-catalog.js";
 // Deployment templates: vLLM, TGI, axolotl / PEFT, Terraform, CloudFormation, Kubernetes.

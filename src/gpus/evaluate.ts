@@ -31,8 +31,22 @@ export interface Evaluation {
   readonly tokensPerSecond: number | null;
   /** Largest batch and longest context at the chosen (or largest valid) parallelism. */
   readonly capacity: KvCacheCapacity | null;
+  /**
+   * When the smallest parallelism that fits misses the TTFT target: the smallest larger
+   * tensor-parallel degree within one node that meets it, or `null` (no target, target met, or
+   * no degree meets it).
+   */
+  readonly ttftTargetMetAt: TtftTargetMetAt | null;
   /** Why it fits or not, and what was assumed, in sentences. */
   readonly reasons: readonly string[];
+}
+
+/** A tensor-parallel degree that meets the TTFT target, and the TTFT there. */
+export interface TtftTargetMetAt {
+  /** Tensor-parallel degree (one node, no pipeline stages). */
+  readonly tensorParallel: number;
+  /** Time to first token at that degree, in seconds. */
+  readonly ttftSeconds: number;
 }
 
 const gb = (bytes: number): string => formatBytes(bytes, { unit: "gb" });
@@ -77,12 +91,74 @@ export function evaluateAccelerator(
     };
   }
 
+  const timed = timedAt(requirement, accelerator, assumptions, execution, topology.tp, topology.pp);
+  const faster = fasterFirstToken(requirement, accelerator, assumptions, execution, {
+    tp: topology.tp,
+    pp: topology.pp,
+    ttftSeconds: timed.firstToken?.seconds ?? null,
+    maxGpus,
+  });
   return {
-    ...timedAt(requirement, accelerator, assumptions, execution, topology.tp, topology.pp),
+    ...timed,
     budgetBytesPerGpu: budget,
     topology,
     capacity,
-    reasons: [...reasons, ...speedReasons(requirement, accelerator, execution, topology)],
+    ttftTargetMetAt: faster.metAt,
+    reasons: [
+      ...reasons,
+      ...speedReasons(requirement, accelerator, execution, topology),
+      ...faster.reasons,
+    ],
+  };
+}
+
+/**
+ * When the chosen parallelism misses the TTFT target, the smallest larger tensor-parallel degree
+ * in one node (2, 4, 8, within `maxGpus`, one the heads can split) whose prefill meets it: more
+ * GPUs divide the prefill FLOPs, so a real-time user can trade GPUs for latency. Only suggested,
+ * never chosen: the row keeps the smallest parallelism that fits.
+ */
+function fasterFirstToken(
+  requirement: GpuRequirement,
+  accelerator: AcceleratorSpec,
+  assumptions: RankAssumptions,
+  execution: Execution,
+  chosen: {
+    readonly tp: number;
+    readonly pp: number;
+    readonly ttftSeconds: number | null;
+    readonly maxGpus: number;
+  },
+): { readonly metAt: TtftTargetMetAt | null; readonly reasons: readonly string[] } {
+  const targetMs = assumptions.maxTtftMs;
+  if (targetMs === null || chosen.ttftSeconds === null || chosen.pp > 1) {
+    return { metAt: null, reasons: [] };
+  }
+  if (chosen.ttftSeconds * 1000 <= targetMs) return { metAt: null, reasons: [] };
+  let fastest: TtftTargetMetAt | null = null;
+  for (let tp = chosen.tp * 2; tp <= Math.min(GPUS_PER_NODE, chosen.maxGpus); tp *= 2) {
+    if (splitProblem(requirement, tp) !== null) continue;
+    const seconds = timedAt(requirement, accelerator, assumptions, execution, tp, 1).firstToken
+      ?.seconds;
+    if (seconds === null || seconds === undefined) break;
+    fastest = { tensorParallel: tp, ttftSeconds: seconds };
+    if (seconds * 1000 <= targetMs) {
+      return {
+        metAt: fastest,
+        reasons: [
+          `TP ${tp} would meet the ${targetMs} ms TTFT target: ${(seconds * 1000).toFixed(0)} ms on ${tp} GPUs`,
+        ],
+      };
+    }
+  }
+  return {
+    metAt: null,
+    reasons:
+      fastest === null
+        ? []
+        : [
+            `no TP up to ${fastest.tensorParallel} meets the ${targetMs} ms TTFT target (TP ${fastest.tensorParallel}: ${(fastest.ttftSeconds * 1000).toFixed(0)} ms)`,
+          ],
   };
 }
 
@@ -128,6 +204,7 @@ export function evaluateTopology(
     budgetBytesPerGpu: budget,
     topology,
     capacity,
+    ttftTargetMetAt: null,
     reasons: [...reasons, ...speedReasons(requirement, accelerator, execution, topology)],
   };
 }
@@ -217,6 +294,7 @@ function unfit(
     step: null,
     tokensPerSecond: null,
     capacity: null,
+    ttftTargetMetAt: null,
     reasons,
   };
 }

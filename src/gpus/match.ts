@@ -1,6 +1,6 @@
 import type { AcceleratorSpec } from "./accelerator.js";
 import type { KvCacheCapacity } from "./capacity.js";
-import type { Evaluation } from "./evaluate.js";
+import type { Evaluation, TtftTargetMetAt } from "./evaluate.js";
 import { usdPerMillionTokens, type PricePoint } from "./price.js";
 import type { RankAssumptions } from "./rank-options.js";
 import type { GpuRequirement } from "./requirement.js";
@@ -35,6 +35,11 @@ export interface MatchFigures {
   readonly tokensPerSecond: number | null;
   /** Largest batch and longest context at this parallelism. */
   readonly capacity: KvCacheCapacity | null;
+  /**
+   * When the row misses the TTFT target at the smallest parallelism that fits: the smallest
+   * larger tensor-parallel degree in one node that meets it, and the TTFT there; otherwise `null`.
+   */
+  readonly ttftTargetMetAt: TtftTargetMetAt | null;
   /** The price used, with its source and date (`null` when none is known). */
   readonly price: PricePoint | null;
   /** Dollars per million output tokens at that price and throughput. */
@@ -73,6 +78,7 @@ export function matchFigures(
     decodeBound: evaluation.step?.bound ?? null,
     tokensPerSecond,
     capacity: evaluation.capacity,
+    ttftTargetMetAt: evaluation.ttftTargetMetAt,
     price,
     usdPerMillionOutputTokens,
     reasons: [...evaluation.reasons, ...extraReasons, ...(fits ? misses : [])],

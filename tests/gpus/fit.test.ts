@@ -128,6 +128,45 @@ describe("Llama-3-70B, 4K context, batch 8, BF16", () => {
   });
 });
 
+describe("more GPUs for the TTFT target (realtime, 350 ms)", () => {
+  // Prefill of the default 3,840-token prompt (4,096 less 256 output tokens):
+  // 2 × params × prompt + 2 × layers × prompt² × hidden FLOPs, at 0.5 × 989 TFLOPS (H100 SXM dense
+  // BF16) on each of the TP GPUs.
+  const prompt = 3840;
+  const flops = 2 * LLAMA_70B_PARAMS * prompt + 2 * 80 * prompt ** 2 * 8192;
+  const ttftOnH100 = (tp: number): number => flops / (tp * 989e12 * 0.5);
+  const ranking = rank70b({ weights: "bf16" }, { workload: "realtime" });
+  const h100 = row(ranking.matches, "nvidia-h100-sxm");
+
+  it("keeps TP 2, the smallest fit, and says TP 4 would meet the target", () => {
+    expect(ttftOnH100(2)).toBeGreaterThan(0.35); // ≈ 567 ms
+    expect(ttftOnH100(4)).toBeLessThan(0.35); // ≈ 284 ms
+    expect(h100.tensorParallel).toBe(2);
+    expect(h100.ttftSeconds).toBeCloseTo(ttftOnH100(2), 6);
+    expect(h100.meetsConstraints).toBe(false);
+    expect(h100.ttftTargetMetAt?.tensorParallel).toBe(4);
+    expect(h100.ttftTargetMetAt?.ttftSeconds).toBeCloseTo(ttftOnH100(4), 6);
+    expect(h100.reasons).toContain("TP 4 would meet the 350 ms TTFT target: 284 ms on 4 GPUs");
+  });
+
+  it("suggests nothing without a target, or when the target is met", () => {
+    const batch = rank70b({ weights: "bf16" }, { workload: "batch" });
+    expect(row(batch.matches, "nvidia-h100-sxm").ttftTargetMetAt).toBeNull();
+    const relaxed = rank70b({ weights: "bf16" }, { workload: "realtime", maxTtftMs: 600 });
+    expect(row(relaxed.matches, "nvidia-h100-sxm").ttftTargetMetAt).toBeNull();
+  });
+
+  it("says so when no TP in one node meets it", () => {
+    // One H100 takes ≈ 1,135 ms for the prefill, so 100 ms needs more than 11: TP 8 gives ≈ 142 ms.
+    const strict = rank70b({ weights: "bf16" }, { workload: "realtime", maxTtftMs: 100 });
+    const h100Strict = row(strict.matches, "nvidia-h100-sxm");
+    expect(h100Strict.ttftTargetMetAt).toBeNull();
+    expect(h100Strict.reasons).toContain(
+      `no TP up to 8 meets the 100 ms TTFT target (TP 8: ${(ttftOnH100(8) * 1000).toFixed(0)} ms)`,
+    );
+  });
+});
+
 describe("decode speed follows memory bandwidth when decode is memory-bound", () => {
   it("H100 SXM vs A100 80GB SXM inter-token latency ratio = 3.35 / 2.039 TB/s for Llama-3-8B, batch 1", () => {
     const spec = parseModelConfig(findBundledModel("meta-llama/Meta-Llama-3-8B")!.config);

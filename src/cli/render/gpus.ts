@@ -43,6 +43,7 @@ export function renderGpusReport(report: GpusReport): string {
     "",
     `  GPUs (${Math.min(report.top, gpus.matches.length)} of ${gpus.matches.length})`,
     gpuTable(gpus.matches.slice(0, report.top), unit, prices, training),
+    ...ttftTargetLines(gpus.matches.slice(0, report.top)),
     ...details(gpus.matches.slice(0, report.details)),
   ];
   if (instances !== null) {
@@ -154,6 +155,18 @@ function speedAndPriceCells(row: MatchFigures, prices: PriceFootnotes): string[]
     row.price === null ? "—" : `${row.price.usdPerHour.toFixed(2)} ${prices.mark(row.price)}`,
     money(row.usdPerMillionOutputTokens),
   ];
+}
+
+/** Rows that miss the TTFT target at their smallest fit but would meet it with more GPUs. */
+function ttftTargetLines(rows: readonly GpuMatch[]): string[] {
+  const faster = rows.flatMap((row) =>
+    row.ttftTargetMetAt === null
+      ? []
+      : [
+          `    ${row.name}: TP ${row.ttftTargetMetAt.tensorParallel}, ${milliseconds(row.ttftTargetMetAt.ttftSeconds)} ms`,
+        ],
+  );
+  return faster.length === 0 ? [] : ["", "  Would meet the TTFT target with more GPUs", ...faster];
 }
 
 function details(
