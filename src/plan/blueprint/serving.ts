@@ -3,10 +3,8 @@
  * the quantization matrix and baseline comparison that go with it.
  */
 import type { GpuCatalog } from "../../gpus/catalog.js";
-import { evaluateTopology } from "../../gpus/evaluate.js";
 import { rankGpusForEstimate, type GpuMatch, type GpuRanking } from "../../gpus/rank-gpus.js";
 import type { RankOptions } from "../../gpus/rank-options.js";
-import { TENSOR_PARALLEL_DEGREES } from "../../gpus/topology.js";
 import type { CheckpointFacts } from "../../memory/checkpoint.js";
 import {
   estimateInferenceFromSpec,
@@ -132,7 +130,7 @@ export function planServing(
       ttftTargetMs,
       perReplicaRequests,
       target,
-      advice: latencyAdvice(row, ranking, context.catalog, ttftTargetMs),
+      advice: latencyAdvice(row, ttftTargetMs),
     }),
   ];
 
@@ -288,28 +286,17 @@ function topologyStep(
 
 /**
  * When the chosen row misses the TTFT target: the smallest larger TP degree (within one node) at
- * which the same GPU meets it, since prefill is compute-bound and TP splits it.
+ * which the same GPU meets it, as the ranking found it (`ttftTargetMetAt`), since prefill is
+ * compute-bound and TP splits it.
  */
-function latencyAdvice(
-  row: GpuMatch,
-  ranking: GpuRanking,
-  catalog: GpuCatalog,
-  ttftTargetMs: number | null,
-): string | null {
+function latencyAdvice(row: GpuMatch, ttftTargetMs: number | null): string | null {
   if (ttftTargetMs === null || row.ttftSeconds === null || row.ttftSeconds * 1000 <= ttftTargetMs) {
     return null;
   }
-  const accelerator = catalog.accelerators[row.acceleratorId];
-  if (accelerator === undefined || row.pipelineParallel > 1) return null;
-  for (const tp of TENSOR_PARALLEL_DEGREES) {
-    if (tp <= (row.tensorParallel ?? 1)) continue;
-    const evaluation = evaluateTopology(ranking.requirement, accelerator, ranking.assumptions, {
-      tp,
-    });
-    const seconds = evaluation.firstToken?.seconds ?? null;
-    if (evaluation.topology.fits && seconds !== null && seconds * 1000 <= ttftTargetMs) {
-      return `To meet the TTFT target, TP ${tp} (${tp} GPUs per replica) brings it to ${ms(seconds)}: prefill is compute-bound and TP splits it.`;
-    }
+  if (row.pipelineParallel > 1) return null;
+  const faster = row.ttftTargetMetAt;
+  if (faster !== null) {
+    return `To meet the TTFT target, TP ${faster.tensorParallel} (${faster.tensorParallel} GPUs per replica) brings it to ${ms(faster.ttftSeconds)}: prefill is compute-bound and TP splits it.`;
   }
   return "No TP degree within one node meets the TTFT target on this GPU: shorten the prompt, or pick a GPU with a higher tensor rate.";
 }

@@ -1,11 +1,8 @@
-import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 // Three kinds of test, run together by `npm test`: runtime (unit, golden, CLI),
 // fast-check properties, and type tests.
 export default defineConfig({
-  // Paths below are relative to the repository root, whoever runs vitest from where.
-  root: fileURLToPath(new URL("..", import.meta.url)),
   test: {
     // No test may reach the real Hub or read the real home, token or cache.
     setupFiles: ["tests/setup/isolate-environment.ts"],
