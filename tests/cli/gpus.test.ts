@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runBuiltCli, runCli } from "../helpers/cli.js";
 
-// The Hub client lands on another branch: keep these tests offline whatever it does.
+// Offline: these tests read the bundled snapshot, never a Hub.
 const env = { HF_HUB_OFFLINE: "1" };
 const LLAMA_70B = "meta-llama/Meta-Llama-3-70B";
 
@@ -215,6 +215,17 @@ describe("vramfit gpus (in-process)", () => {
     expect(json.estimate.memory.kvCacheBytes).toBe(2 * 80 * 8 * 128 * 2 * 4096);
     expect(json.gpus.matches.length).toBe(2);
     expect(json.instances.matches.length).toBe(2);
+  });
+
+  it("vramfit estimate refuses ranking flags without --gpus, and a training ranking", async () => {
+    const stray = await runCli(["estimate", LLAMA_70B, "--workload", "batch"], { env });
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain("--workload goes with --gpus");
+    const training = await runCli(["estimate", LLAMA_70B, "--gpus", "--workload", "training"], {
+      env,
+    });
+    expect(training.code).toBe(2);
+    expect(training.stderr).toContain("vramfit gpus <model> --workload training");
   });
 });
 

@@ -16,6 +16,7 @@ import { singleModelArgument } from "../model-command-line.js";
 import { resolveModelArgument } from "./model-argument.js";
 import { RANK_FLAGS, rankOptionsFromFlags, topFromFlags } from "../rank-flags.js";
 import { parseCommandLine } from "../parse-command-line.js";
+import { UsageError } from "../usage-error.js";
 
 const HELP = `Usage: vramfit estimate <model> [options]
 
@@ -57,6 +58,16 @@ export const estimateCommand: Command = {
     };
     const unit = unitFromFlags(values);
     const rankOptions = values.gpus === true ? rankOptionsFromFlags(values) : undefined;
+    if (rankOptions === undefined) {
+      const stray = Object.keys(RANK_FLAGS).find(
+        (flag) => values[flag as keyof typeof RANK_FLAGS] !== undefined,
+      );
+      if (stray !== undefined) throw new UsageError(`--${stray} goes with --gpus.`);
+    } else if (rankOptions.workload === "training") {
+      throw new UsageError(
+        "estimate sizes serving; rank a training run with: vramfit gpus <model> --workload training.",
+      );
+    }
     // The ranking code loads only with --gpus, so a plain estimate starts fast.
     const ranking = rankOptions === undefined ? undefined : await import("./gpus.js");
     const catalog = await ranking?.catalogFromFlag(values.catalog, io);
