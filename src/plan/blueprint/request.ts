@@ -232,6 +232,16 @@ export function resolvePlanRequest(request: PlanRequest): ResolvedPlanRequest {
       hint: "Leave imagesPerRequest at 0 for training plans; size the sequence length to include them.",
     });
   }
+  const trainingKnob = Object.entries(request.training ?? {}).find(
+    ([, value]) => value !== undefined,
+  )?.[0];
+  if (spec.kind !== "training" && trainingKnob !== undefined) {
+    throw new InvalidOptionError(
+      `training.${trainingKnob}`,
+      `applies to the lora, qlora and full workloads, not ${request.workload}`,
+      { hint: "Drop it, or plan a training workload: lora, qlora or full." },
+    );
+  }
   return {
     workload: request.workload,
     batchSize,

@@ -237,6 +237,14 @@ describe("bad requests", () => {
     expect(() => plan70b({ region: "mars" })).toThrow(/AWS region/);
   });
 
+  it("training knobs on a serving workload, which it would ignore", () => {
+    expect(() => plan70b({ training: { rank: 8 } })).toThrow(
+      /Invalid option training\.rank: applies to the lora, qlora and full workloads, not realtime/,
+    );
+    // Left undefined (as the CLI passes them when no flag is given), they are fine.
+    expect(() => plan70b({ training: { rank: undefined } })).not.toThrow();
+  });
+
   it("a model given without a repo id names a placeholder in the templates, with a warning", () => {
     const plan = planDeploymentFromSpec(llama70b, onH100);
     expect(plan.templates.serving?.modelId).toBe("your-org/your-model");
