@@ -29,3 +29,11 @@ export function parseCommandLine<T extends CommandOptions>(
   }
   return parsed;
 }
+
+/** The first of `flags` given on the command line (a value that is not `undefined`), if any. */
+export function firstGivenFlag(
+  values: Readonly<Record<string, unknown>>,
+  flags: readonly string[],
+): string | undefined {
+  return flags.find((flag) => values[flag] !== undefined);
+}

@@ -15,7 +15,7 @@ import { renderInferenceEstimate } from "../render/estimate.js";
 import { singleModelArgument } from "../model-command-line.js";
 import { resolveModelArgument } from "./model-argument.js";
 import { RANK_FLAGS, rankOptionsFromFlags, topFromFlags } from "../rank-flags.js";
-import { parseCommandLine } from "../parse-command-line.js";
+import { firstGivenFlag, parseCommandLine } from "../parse-command-line.js";
 import { UsageError } from "../usage-error.js";
 
 const HELP = `Usage: vramfit estimate <model> [options]
@@ -59,9 +59,7 @@ export const estimateCommand: Command = {
     const unit = unitFromFlags(values);
     const rankOptions = values.gpus === true ? rankOptionsFromFlags(values) : undefined;
     if (rankOptions === undefined) {
-      const stray = Object.keys(RANK_FLAGS).find(
-        (flag) => values[flag as keyof typeof RANK_FLAGS] !== undefined,
-      );
+      const stray = firstGivenFlag(values, Object.keys(RANK_FLAGS));
       if (stray !== undefined) throw new UsageError(`--${stray} goes with --gpus.`);
     } else if (rankOptions.workload === "training") {
       throw new UsageError(

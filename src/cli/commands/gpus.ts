@@ -32,7 +32,7 @@ import {
   unitFromFlags,
 } from "../flags.js";
 import type { CliIo } from "../io.js";
-import { parseCommandLine, type ParsedCommandLine } from "../parse-command-line.js";
+import { firstGivenFlag, parseCommandLine, type ParsedCommandLine } from "../parse-command-line.js";
 import { renderGpusReport } from "../render/gpus.js";
 import {
   DEFAULT_TOP,
@@ -131,9 +131,7 @@ async function inferenceEstimate(
   values: GpusFlagValues,
   io: CliIo,
 ): Promise<RankableEstimate> {
-  const stray = Object.keys(TRAINING_RANK_FLAGS).find(
-    (flag) => values[flag as keyof typeof TRAINING_RANK_FLAGS] !== undefined,
-  );
+  const stray = firstGivenFlag(values, Object.keys(TRAINING_RANK_FLAGS));
   if (stray !== undefined) {
     throw new UsageError(`--${stray} goes with --workload training.`);
   }
@@ -164,7 +162,7 @@ async function trainingEstimates(
   values: GpusFlagValues,
   io: CliIo,
 ): Promise<TrainingRankingEstimates> {
-  const stray = SERVING_ONLY_FLAGS.find((flag) => values[flag] !== undefined);
+  const stray = firstGivenFlag(values, SERVING_ONLY_FLAGS);
   if (stray !== undefined) {
     throw new UsageError(`--${stray} sizes serving; --workload training does not use it.`);
   }
