@@ -40,6 +40,22 @@ describe("vramfit gpus (in-process)", () => {
     expect(stdout).toContain("Pricing advice (realtime)");
   });
 
+  it("details answer the inverse questions: most sequences at 4K, longest context at batch 8", async () => {
+    const { stdout } = await runCli(
+      ["gpus", LLAMA_70B, "--context", "4k", "--batch", "8", "--family", "h100", "--top", "1"],
+      { env },
+    );
+    // At TP 2 each H100 keeps 0.92 × 81,559 MiB, less half the 141,107,412,992 B of BF16 weights and
+    // the 1.5 GiB reserve, for KV cache; a token costs 327,680 / 2 B per GPU (4 of 8 KV heads).
+    const kvPerGpu = 0.92 * 81_559 * 1024 ** 2 - 141_107_412_992 / 2 - 1.5 * 1024 ** 3;
+    const perTokenPerGpu = 327_680 / 2;
+    const maxBatch = Math.floor(kvPerGpu / (perTokenPerGpu * 4096)); // 9
+    const maxContext = Math.floor(kvPerGpu / (perTokenPerGpu * 8)); // 4,970
+    expect(stdout).toContain(
+      `room for the KV cache: ${(kvPerGpu / 1e9).toFixed(2)} GB per GPU, enough for ${maxBatch} sequences of 4,096 tokens, or 8 of up to ${maxContext.toLocaleString("en-US")} tokens`,
+    );
+  });
+
   it("--gpu-util 0.9 (vLLM ≤ 0.10) needs four H100s; --units gib labels sizes GiB (2^30)", async () => {
     const { stdout } = await runCli(
       [

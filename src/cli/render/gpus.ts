@@ -1,6 +1,7 @@
 import type { MatchFigures } from "../../gpus/match.js";
 import type { GpuMatch, GpuRanking } from "../../gpus/rank-gpus.js";
 import type { InstanceMatch, InstanceRanking } from "../../gpus/rank-instances.js";
+import type { GpuRequirement } from "../../gpus/requirement.js";
 import type { MemoryUnit } from "../../units.js";
 import { unitHeader, unitValue } from "./estimate.js";
 import { formatInteger, renderTable, type Align } from "./table.js";
@@ -44,14 +45,14 @@ export function renderGpusReport(report: GpusReport): string {
     `  GPUs (${Math.min(report.top, gpus.matches.length)} of ${gpus.matches.length})`,
     gpuTable(gpus.matches.slice(0, report.top), unit, prices, training),
     ...ttftTargetLines(gpus.matches.slice(0, report.top)),
-    ...details(gpus.matches.slice(0, report.details)),
+    ...details(gpus.matches.slice(0, report.details), requirement.sequences, unit),
   ];
   if (instances !== null) {
     lines.push(
       "",
       `  Instances (${Math.min(report.top, instances.matches.length)} of ${instances.matches.length}; ${instances.excluded.length} snapshot rows cleaned out, listed with --json)`,
       instanceTable(instances.matches.slice(0, report.top), prices, training),
-      ...details(instances.matches.slice(0, report.details)),
+      ...details(instances.matches.slice(0, report.details), requirement.sequences, unit),
     );
   }
   lines.push(
@@ -171,12 +172,32 @@ function ttftTargetLines(rows: readonly GpuMatch[]): string[] {
 
 function details(
   rows: readonly (MatchFigures & { readonly rank: number; readonly name: string })[],
+  sequences: GpuRequirement["sequences"],
+  unit: MemoryUnit,
 ): string[] {
   return rows.flatMap((row) => [
     "",
     `  #${row.rank} ${row.name}`,
     ...row.reasons.map((reason) => `    - ${reason}`),
+    ...capacityLine(row, sequences, unit),
   ]);
+}
+
+/**
+ * The inverse questions at the row's parallelism: how many sequences fit at the context asked,
+ * and how long a context fits at the batch asked (memory only: the model's own limit is separate).
+ */
+function capacityLine(
+  row: MatchFigures,
+  sequences: GpuRequirement["sequences"],
+  unit: MemoryUnit,
+): string[] {
+  const capacity = row.capacity;
+  if (!row.fits || capacity === null || sequences === null) return [];
+  const kv = `${unitValue(capacity.kvCacheBytesPerGpu, unit)} ${unit === "gib" ? "GiB" : "GB"}`;
+  return [
+    `    - room for the KV cache: ${kv} per GPU, enough for ${formatInteger(capacity.maxBatchSize)} sequences of ${formatInteger(sequences.contextLength)} tokens, or ${formatInteger(sequences.batchSize)} of up to ${formatInteger(capacity.maxContextLength)} tokens (memory only)`,
+  ];
 }
 
 function fitsLabel(row: MatchFigures): string {
