@@ -60,6 +60,19 @@ describe("KV heads and head_dim (vx-lang/Vx#303, LMCache#688)", () => {
   });
 });
 
+describe("MLA agrees with the closest TypeScript peer (hf-mem-ts README, peers.md)", () => {
+  it("DeepSeek-V3 layout at 32,768 tokens, BF16, compressed latent: 2,302,672,896 B per sequence", () => {
+    // DeepSeek-R1 has DeepSeek-V3's attention: 61 layers × (512 latent + 64 rope) × 2 B per token.
+    expect(61 * (512 + 64) * 2 * 32_768).toBe(2_302_672_896);
+    const bytes = kvCacheBytes(spec("deepseek-ai__DeepSeek-R1"), {
+      contextLength: 32_768,
+      batchSize: 1,
+      kvCacheDtype: "bf16",
+    });
+    expect(bytes).toBe(2_302_672_896);
+  });
+});
+
 describe("sliding windows, by engine (hf-mem#60, hf-mem#70, ollama#16958)", () => {
   it("gpt-oss-120b: vLLM's 73,728 B/token, not the 36,864 of counting full-attention layers only", () => {
     expect(kvCacheBytesPerToken(spec("openai__gpt-oss-120b"), "bf16")).toBe(73_728);
