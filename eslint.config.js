@@ -4,25 +4,50 @@ import globals from "globals";
 import jsdoc from "eslint-plugin-jsdoc";
 import tseslint from "typescript-eslint";
 
+/**
+ * The layers of src/, lowest first (docs/architecture.md). A folder may import the folders
+ * below it, never those above: units/errors/options <- model <- memory <- hardware <- deploy;
+ * io (the only Node and network code) sits on the core; api composes io with the core and
+ * deploy; the CLI may use everything.
+ */
+const LAYERS = {
+  "src/options/**": ["model", "memory", "hardware", "deploy", "io", "api", "cli"],
+  "src/model/**": ["memory", "hardware", "deploy", "io", "api", "cli"],
+  "src/memory/**": ["hardware", "deploy", "io", "api", "cli"],
+  "src/hardware/**": ["deploy", "io", "api", "cli"],
+  "src/deploy/**": ["io", "api", "cli"],
+  "src/io/**": ["deploy", "api", "cli"],
+  "src/api/**": ["cli"],
+};
+
 /** Folders whose code must run anywhere (browser, notebook, worker): no I/O, no process. */
 const PURE_FOLDERS = [
   "src/units.ts",
   "src/errors.ts",
+  "src/options/**",
   "src/model/**",
   "src/memory/**",
-  "src/gpus/**",
-  "src/plan/**",
-  "src/bundled/**",
+  "src/hardware/**",
+  "src/deploy/**",
+  "src/deploy.ts",
 ];
 
 const NODE_ONLY = {
   group: ["node:*", "fs", "path", "os", "http", "https", "child_process"],
-  message: "The pure core must not use Node built-ins: do I/O in src/hub, src/local or src/cli.",
+  message: "The pure core must not use Node built-ins: do I/O in src/io or src/cli.",
 };
-const EDGE_CODE = {
-  group: ["**/hub/**", "**/cli/**", "**/local/**", "@huggingface/hub", "p-retry"],
-  message: "The pure core must not import network, file or CLI code.",
+const NETWORK = {
+  group: ["@huggingface/hub", "p-retry"],
+  message: "The pure core must not do network I/O: that lives in src/io.",
 };
+
+/** One `no-restricted-imports` pattern per folder a layer must not import. */
+function above(folders) {
+  return folders.map((folder) => ({
+    group: [`**/${folder}/**`, `**/${folder}.js`],
+    message: `This layer must not import src/${folder} (see docs/architecture.md).`,
+  }));
+}
 
 export default tseslint.config(
   { ignores: ["dist/", "coverage/", "node_modules/", "fixtures/"] },
@@ -65,36 +90,37 @@ export default tseslint.config(
       "jsdoc/check-tag-names": ["error", { definedTags: ["default", "remarks", "example"] }],
     },
   },
-  {
-    files: PURE_FOLDERS,
+  ...Object.entries(LAYERS).map(([files, forbidden]) => ({
+    files: [files],
     rules: {
       "no-restricted-imports": [
         "error",
         {
           patterns: [
-            NODE_ONLY,
-            EDGE_CODE,
-            { group: ["zod"], message: "Validation lives in src/schema." },
+            ...above(forbidden),
+            ...(PURE_FOLDERS.includes(files) ? [NODE_ONLY, NETWORK] : []),
           ],
         },
       ],
-      "no-restricted-globals": ["error", "process", "Buffer", "fetch", "console", "require"],
     },
-  },
+  })),
   {
-    files: ["src/schema/**"],
-    rules: {
-      "no-restricted-imports": ["error", { patterns: [NODE_ONLY, EDGE_CODE] }],
-      "no-restricted-globals": ["error", "process", "Buffer", "fetch", "console"],
-    },
-  },
-  {
-    files: ["src/hub/**", "src/local/**"],
+    files: ["src/units.ts", "src/errors.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["**/cli/**"], message: "Library code must not import the CLI." }] },
+        {
+          patterns: [
+            { group: ["./*/**"], message: "units.ts and errors.ts are the bottom layer." },
+          ],
+        },
       ],
+    },
+  },
+  {
+    files: PURE_FOLDERS,
+    rules: {
+      "no-restricted-globals": ["error", "process", "Buffer", "fetch", "console", "require"],
     },
   },
   {

@@ -2,11 +2,11 @@
 
 // Estimates (resolve a model, then size it).
 export { estimateInference } from "./api/estimate-inference.js";
-export { resolveModel } from "./api/resolve-model.js";
-export type { ResolvedModel } from "./api/resolve-model.js";
-export type { ResolveModelOptions } from "./api/resolve-options.js";
-export { isModelSpec } from "./api/model-input.js";
-export type { ModelInput } from "./api/model-input.js";
+export { resolveModel } from "./io/resolve-model.js";
+export type { ResolvedModel } from "./io/resolve-model.js";
+export type { ResolveModelOptions } from "./io/resolve-options.js";
+export { isModelSpec } from "./io/model-input.js";
+export type { ModelInput } from "./io/model-input.js";
 
 // Pure core: model spec, parameters, memory.
 export { estimateInferenceFromSpec } from "./memory/estimate-inference.js";
@@ -51,16 +51,16 @@ export type {
 export type { ModelSource, ParameterSource } from "./model/model-source.js";
 
 // Schema: config.json -> ModelSpec.
-export { parseModelConfig, validateModelConfig } from "./schema/parse.js";
-export { CONFIG_ALIASES, toModelSpec } from "./schema/normalize.js";
-export type { NormalizeOptions } from "./schema/normalize.js";
-export { ModelConfigSchema, TextConfigSchema } from "./schema/model-config.js";
-export type { ModelConfig, TextConfig } from "./schema/model-config.js";
+export { parseModelConfig, validateModelConfig } from "./model/config/parse.js";
+export { CONFIG_ALIASES, toModelSpec } from "./model/config/normalize.js";
+export type { NormalizeOptions } from "./model/config/normalize.js";
+export { ModelConfigSchema, TextConfigSchema } from "./model/config/model-config.js";
+export type { ModelConfig, TextConfig } from "./model/config/model-config.js";
 
 // Bundled offline snapshot.
-export { BUNDLED_MODELS } from "./bundled/snapshot.js";
-export { bundledModelIds, findBundledModel } from "./bundled/find-bundled-model.js";
-export type { BundledModel } from "./bundled/bundled-model.js";
+export { BUNDLED_MODELS } from "./model/bundled/snapshot.js";
+export { bundledModelIds, findBundledModel } from "./model/bundled/find-bundled-model.js";
+export type { BundledModel } from "./model/bundled/bundled-model.js";
 
 // Units and errors.
 export {
@@ -95,53 +95,56 @@ export {
   catalogFromOptions,
 } from "./api/rank-gpus.js";
 export type { RankGpusOptions } from "./api/rank-gpus.js";
-export { ACCELERATORS } from "./gpus/accelerators.js";
-export type { BuiltInAcceleratorId } from "./gpus/accelerators.js";
+export { ACCELERATORS } from "./hardware/accelerators.js";
+export type { BuiltInAcceleratorId } from "./hardware/accelerators.js";
 export type {
   AcceleratorSpec,
   AcceleratorVendor,
   Fp8Support,
   MemorySource,
   TensorParallelLink,
-} from "./gpus/accelerator.js";
-export { EXCLUDED_INSTANCES, INSTANCES } from "./gpus/instances.js";
-export type { BuiltInInstanceId } from "./gpus/instances.js";
-export type { ExcludedInstance, InstanceSpec } from "./gpus/instance.js";
-export { DEFAULT_CATALOG, mergeCatalogs } from "./gpus/catalog.js";
-export type { CatalogMode, GpuCatalog, GpuCatalogExtension } from "./gpus/catalog.js";
-export type { ComputePhase, ComputePrecision, GpuRequirement } from "./gpus/requirement.js";
-export { requirementFromInference } from "./gpus/inference-requirement.js";
-export type { InferenceRequirementOptions } from "./gpus/inference-requirement.js";
-export { executionOn } from "./gpus/execution.js";
-export type { Execution } from "./gpus/execution.js";
+} from "./hardware/accelerator.js";
+export { EXCLUDED_INSTANCES, INSTANCES } from "./hardware/instances.js";
+export type { BuiltInInstanceId } from "./hardware/instances.js";
+export type { ExcludedInstance, InstanceSpec } from "./hardware/instance.js";
+export { DEFAULT_CATALOG, mergeCatalogs } from "./hardware/catalog.js";
+export type { CatalogMode, GpuCatalog, GpuCatalogExtension } from "./hardware/catalog.js";
+export type { ComputePhase, ComputePrecision, GpuRequirement } from "./hardware/requirement.js";
+export { requirementFromInference } from "./hardware/inference-requirement.js";
+export type { InferenceRequirementOptions } from "./hardware/inference-requirement.js";
+export { executionOn } from "./hardware/execution.js";
+export type { Execution } from "./hardware/execution.js";
 export {
   findTopology,
   GPUS_PER_NODE,
   perGpuBytes,
   TENSOR_PARALLEL_DEGREES,
   tensorParallelProblem,
-} from "./gpus/topology.js";
-export type { PerGpuBytes, TensorParallelTrial, Topology } from "./gpus/topology.js";
-export { phaseTime } from "./gpus/roofline.js";
-export type { PhaseTime, RooflineTarget } from "./gpus/roofline.js";
-export { kvCacheCapacity } from "./gpus/capacity.js";
-export type { KvCacheCapacity, KvCacheCapacityOptions } from "./gpus/capacity.js";
-export { DEFAULT_RANK_OPTIONS, resolveRankOptions } from "./gpus/rank-options.js";
-export type { RankAssumptions, RankOptions } from "./gpus/rank-options.js";
-export { WORKLOAD_IDS, WORKLOADS } from "./gpus/workloads.js";
-export type { Workload } from "./gpus/workloads.js";
-export { rankGpusForEstimate, rankGpusForRequirement } from "./gpus/rank-gpus.js";
-export type { GpuMatch, GpuRanking, RankGpusPureOptions } from "./gpus/rank-gpus.js";
-export { rankInstancesForEstimate, rankInstancesForRequirement } from "./gpus/rank-instances.js";
-export type { InstanceMatch, InstanceRanking } from "./gpus/rank-instances.js";
-export { rankGpusForTraining, rankInstancesForTraining } from "./gpus/rank-training.js";
-export type { TrainingRankingEstimates } from "./gpus/rank-training.js";
-export type { MatchFigures, RankingHeader, WorkloadSummary } from "./gpus/match.js";
-export type { PricePoint } from "./gpus/price.js";
-export { evaluateAccelerator } from "./gpus/evaluate.js";
-export type { Evaluation, TtftTargetMetAt } from "./gpus/evaluate.js";
-export { GpuCatalogFileSchema, parseGpuCatalog } from "./schema/gpu-catalog.js";
-export type { GpuCatalogFile, ParsedGpuCatalog } from "./schema/gpu-catalog.js";
+} from "./hardware/topology.js";
+export type { PerGpuBytes, TensorParallelTrial, Topology } from "./hardware/topology.js";
+export { phaseTime } from "./hardware/roofline.js";
+export type { PhaseTime, RooflineTarget } from "./hardware/roofline.js";
+export { kvCacheCapacity } from "./hardware/capacity.js";
+export type { KvCacheCapacity, KvCacheCapacityOptions } from "./hardware/capacity.js";
+export { DEFAULT_RANK_OPTIONS, resolveRankOptions } from "./hardware/rank-options.js";
+export type { RankAssumptions, RankOptions } from "./hardware/rank-options.js";
+export { WORKLOAD_IDS, WORKLOADS } from "./hardware/workloads.js";
+export type { Workload } from "./hardware/workloads.js";
+export { rankGpusForEstimate, rankGpusForRequirement } from "./hardware/rank-gpus.js";
+export type { GpuMatch, GpuRanking, RankGpusPureOptions } from "./hardware/rank-gpus.js";
+export {
+  rankInstancesForEstimate,
+  rankInstancesForRequirement,
+} from "./hardware/rank-instances.js";
+export type { InstanceMatch, InstanceRanking } from "./hardware/rank-instances.js";
+export { rankGpusForTraining, rankInstancesForTraining } from "./hardware/rank-training.js";
+export type { TrainingRankingEstimates } from "./hardware/rank-training.js";
+export type { MatchFigures, RankingHeader, WorkloadSummary } from "./hardware/match.js";
+export type { PricePoint } from "./hardware/price.js";
+export { evaluateAccelerator } from "./hardware/evaluate.js";
+export type { Evaluation, TtftTargetMetAt } from "./hardware/evaluate.js";
+export { GpuCatalogFileSchema, parseGpuCatalog } from "./hardware/catalog-file.js";
+export type { GpuCatalogFile, ParsedGpuCatalog } from "./hardware/catalog-file.js";
 // Deployment templates: vLLM, TGI, axolotl / PEFT, Terraform, CloudFormation, Kubernetes.
 export type {
   FleetPlan,
@@ -156,23 +159,26 @@ export type {
   TrainingDataset,
   TrainingPlan,
   Warmup,
-} from "./plan/templates/plans.js";
-export { DEFAULT_SERVING_PLAN, resolveServingPlan } from "./plan/templates/resolve-serving-plan.js";
-export type { ResolvedServingPlan } from "./plan/templates/resolve-serving-plan.js";
+} from "./deploy/templates/plans.js";
+export {
+  DEFAULT_SERVING_PLAN,
+  resolveServingPlan,
+} from "./deploy/templates/resolve-serving-plan.js";
+export type { ResolvedServingPlan } from "./deploy/templates/resolve-serving-plan.js";
 export {
   DEFAULT_TRAINING_PLAN,
   resolveTrainingPlan,
-} from "./plan/templates/resolve-training-plan.js";
-export type { ResolvedTrainingPlan } from "./plan/templates/resolve-training-plan.js";
-export { DEFAULT_INFRA_PLAN, SCALING_METRICS, resolveFleetPlan } from "./plan/templates/fleet.js";
-export type { FleetOptions, ResolvedFleetPlan } from "./plan/templates/fleet.js";
+} from "./deploy/templates/resolve-training-plan.js";
+export type { ResolvedTrainingPlan } from "./deploy/templates/resolve-training-plan.js";
+export { DEFAULT_INFRA_PLAN, SCALING_METRICS, resolveFleetPlan } from "./deploy/templates/fleet.js";
+export type { FleetOptions, ResolvedFleetPlan } from "./deploy/templates/fleet.js";
 export {
   VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS,
   renderVllmCommand,
   renderVllmConfigYaml,
   renderVllmDockerRun,
   vllmServeArgs,
-} from "./plan/templates/vllm.js";
+} from "./deploy/templates/vllm.js";
 export type {
   VllmArg,
   VllmArgValue,
@@ -180,49 +186,52 @@ export type {
   VllmConfigYaml,
   VllmDockerOptions,
   VllmServeArgs,
-} from "./plan/templates/vllm.js";
+} from "./deploy/templates/vllm.js";
 export {
   TGI_DEFAULT_MAX_BATCH_PREFILL_TOKENS,
   renderTgiDockerRun,
   renderTgiLauncher,
   tgiLauncherArgs,
-} from "./plan/templates/tgi.js";
+} from "./deploy/templates/tgi.js";
 export type {
   TgiArg,
   TgiCommand,
   TgiDockerOptions,
   TgiLauncherArgs,
-} from "./plan/templates/tgi.js";
-export { renderAxolotlYaml } from "./plan/templates/axolotl.js";
-export type { AxolotlConfig } from "./plan/templates/axolotl.js";
-export { renderPeftLoraConfig } from "./plan/templates/peft.js";
-export type { PeftLoraConfig } from "./plan/templates/peft.js";
-export { renderTerraformHcl, renderTerraformJson } from "./plan/templates/terraform.js";
-export type { TerraformHclTemplate, TerraformJsonTemplate } from "./plan/templates/terraform.js";
-export type { TerraformJson, TerraformJsonValue } from "./plan/templates/hcl.js";
-export { renderCloudFormationYaml } from "./plan/templates/cloudformation.js";
-export type { CloudFormationTemplate } from "./plan/templates/cloudformation.js";
-export { renderKubernetesDeployment } from "./plan/templates/kubernetes.js";
-export type { KubernetesDeployment, KubernetesOptions } from "./plan/templates/kubernetes.js";
+} from "./deploy/templates/tgi.js";
+export { renderAxolotlYaml } from "./deploy/templates/axolotl.js";
+export type { AxolotlConfig } from "./deploy/templates/axolotl.js";
+export { renderPeftLoraConfig } from "./deploy/templates/peft.js";
+export type { PeftLoraConfig } from "./deploy/templates/peft.js";
+export { renderTerraformHcl, renderTerraformJson } from "./deploy/templates/terraform.js";
+export type { TerraformHclTemplate, TerraformJsonTemplate } from "./deploy/templates/terraform.js";
+export type { TerraformJson, TerraformJsonValue } from "./deploy/templates/hcl.js";
+export { renderCloudFormationYaml } from "./deploy/templates/cloudformation.js";
+export type { CloudFormationTemplate } from "./deploy/templates/cloudformation.js";
+export { renderKubernetesDeployment } from "./deploy/templates/kubernetes.js";
+export type { KubernetesDeployment, KubernetesOptions } from "./deploy/templates/kubernetes.js";
 export {
   TEMPLATE_TARGETS,
   TEMPLATE_TARGET_IDS,
   renderTemplates,
-} from "./plan/templates/render-templates.js";
-export type { TemplatePlans, TemplateTarget } from "./plan/templates/render-templates.js";
-export { ENGINE_RULES } from "./plan/templates/engine-rules.js";
-export type { EngineRule, EngineRuleId, RuleHandling } from "./plan/templates/engine-rules.js";
-export { KV_CACHE_DTYPE_FLAGS, WEIGHT_PRECISION_FLAGS } from "./plan/templates/precision-flags.js";
-export type { PrecisionFlags } from "./plan/templates/precision-flags.js";
-export { toYaml } from "./plan/templates/yaml.js";
-export type { PlainObject, PlainValue, YamlOptions } from "./plan/templates/yaml.js";
+} from "./deploy/templates/render-templates.js";
+export type { TemplatePlans, TemplateTarget } from "./deploy/templates/render-templates.js";
+export { ENGINE_RULES } from "./deploy/templates/engine-rules.js";
+export type { EngineRule, EngineRuleId, RuleHandling } from "./deploy/templates/engine-rules.js";
+export {
+  KV_CACHE_DTYPE_FLAGS,
+  WEIGHT_PRECISION_FLAGS,
+} from "./deploy/templates/precision-flags.js";
+export type { PrecisionFlags } from "./deploy/templates/precision-flags.js";
+export { toYaml } from "./deploy/templates/yaml.js";
+export type { PlainObject, PlainValue, YamlOptions } from "./deploy/templates/yaml.js";
 export type {
   CatalogProvenance,
   FlagKind,
   FlagSpec,
   KeyTree,
   RemovedName,
-} from "./plan/templates/catalog-types.js";
+} from "./deploy/templates/catalog-types.js";
 export {
   VLLM_CATALOG,
   VLLM_CONFIG_FILE_KEYS,
@@ -234,8 +243,8 @@ export {
   VLLM_NEVER_EMITTED_FLAGS,
   VLLM_QUANTIZATION_METHODS,
   VLLM_REMOVED_FLAGS,
-} from "./plan/templates/vllm-catalog.js";
-export type { VllmFlag } from "./plan/templates/vllm-catalog.js";
+} from "./deploy/templates/vllm-catalog.js";
+export type { VllmFlag } from "./deploy/templates/vllm-catalog.js";
 export {
   DOCKER_RUN_OPTIONS,
   TGI_CATALOG,
@@ -244,8 +253,8 @@ export {
   TGI_MAINTENANCE_NOTE,
   TGI_NEVER_EMITTED_FLAGS,
   TGI_QUANTIZE_METHODS,
-} from "./plan/templates/tgi-catalog.js";
-export type { TgiFlag } from "./plan/templates/tgi-catalog.js";
+} from "./deploy/templates/tgi-catalog.js";
+export type { TgiFlag } from "./deploy/templates/tgi-catalog.js";
 export {
   AXOLOTL_ATTN_IMPLEMENTATIONS,
   AXOLOTL_CATALOG,
@@ -256,8 +265,8 @@ export {
   LORA_PRESETS,
   PEFT_CATALOG,
   PEFT_LORA_CONFIG_KEYS,
-} from "./plan/templates/training-catalog.js";
-export type { AxolotlAttnImplementation, LoraPreset } from "./plan/templates/training-catalog.js";
+} from "./deploy/templates/training-catalog.js";
+export type { AxolotlAttnImplementation, LoraPreset } from "./deploy/templates/training-catalog.js";
 export {
   CLOUDFORMATION_CATALOG,
   CLOUDFORMATION_INTRINSICS,
@@ -270,16 +279,16 @@ export {
   TERRAFORM_AWS_KEYS,
   TERRAFORM_AWS_PROVIDER_VERSION,
   TERRAFORM_AWS_REMOVED_ARGUMENTS,
-} from "./plan/templates/aws-catalog.js";
+} from "./deploy/templates/aws-catalog.js";
 export type {
   CloudFormationResourceType,
   SpotAllocationStrategy,
-} from "./plan/templates/aws-catalog.js";
+} from "./deploy/templates/aws-catalog.js";
 export {
   KUBERNETES_CATALOG,
   KUBERNETES_DEPLOYMENT_KEYS,
   NVIDIA_GPU_RESOURCE,
-} from "./plan/templates/kubernetes-catalog.js";
+} from "./deploy/templates/kubernetes-catalog.js";
 // Training and fine-tuning memory (full, LoRA, QLoRA).
 export { estimateTraining } from "./api/estimate-training.js";
 export { estimateTrainingFromSpec, frozenBaseLayout } from "./memory/training/estimate-training.js";
@@ -390,8 +399,8 @@ export {
   mlaParametersPerLayer,
 } from "./model/mla.js";
 export { mlpParameters } from "./model/mlp.js";
+export { activeParameters } from "./model/parameters.js";
 export {
-  activeParameters,
   moeParametersPerLayer,
   routedExpertParametersPerLayer,
   routerParametersPerLayer,
@@ -441,9 +450,12 @@ export {
   TEXT_CONFIG_FIELDS,
   VISION_CONFIG_FIELDS,
   VisionConfigSchema,
-} from "./schema/model-config.js";
-export type { FieldKind, QuantizationConfig, VisionConfig } from "./schema/model-config.js";
-export { TEXT_CONFIG_DEFAULTS, VISION_CONFIG_DEFAULTS } from "./schema/families/config-defaults.js";
+} from "./model/config/model-config.js";
+export type { FieldKind, QuantizationConfig, VisionConfig } from "./model/config/model-config.js";
+export {
+  TEXT_CONFIG_DEFAULTS,
+  VISION_CONFIG_DEFAULTS,
+} from "./model/config/families/config-defaults.js";
 // Hub client: typed errors of Hub requests, and the checkpoint facts read from safetensors.
 export { HubError } from "./errors.js";
 export type { HubErrorCode, HubErrorDetails } from "./errors.js";
@@ -456,18 +468,18 @@ export {
   TRAINING_FLOPS_PER_PARAMETER_TOKEN,
   TRAINING_RANK_DEFAULTS,
   unshardedModelStates,
-} from "./gpus/training-requirement.js";
-export type { UnshardedModelStates } from "./gpus/training-requirement.js";
-export { isTrainingEstimate, prepareRanking } from "./gpus/prepare-ranking.js";
-export type { RankableEstimate } from "./gpus/prepare-ranking.js";
-export type { GpuSharding } from "./gpus/requirement.js";
-export { evaluateTopology } from "./gpus/evaluate.js";
-export { splitProblem } from "./gpus/topology.js";
+} from "./hardware/training-requirement.js";
+export type { UnshardedModelStates } from "./hardware/training-requirement.js";
+export { isTrainingEstimate, prepareRanking } from "./hardware/prepare-ranking.js";
+export type { RankableEstimate } from "./hardware/prepare-ranking.js";
+export type { GpuSharding } from "./hardware/requirement.js";
+export { evaluateTopology } from "./hardware/evaluate.js";
+export { splitProblem } from "./hardware/topology.js";
 // Deployment blueprint and pre-deployment checklist (issue 7).
 export { isDeploymentPlan, planDeployment, validateDeployment } from "./api/plan-deployment.js";
 export type { PlanDeploymentOptions, ValidateDeploymentOptions } from "./api/plan-deployment.js";
-export { planDeploymentFromSpec } from "./plan/blueprint/plan-deployment.js";
-export type { PlanDeploymentPureOptions } from "./plan/blueprint/plan-deployment.js";
+export { planDeploymentFromSpec } from "./deploy/blueprint/plan-deployment.js";
+export type { PlanDeploymentPureOptions } from "./deploy/blueprint/plan-deployment.js";
 export type {
   BaselineComparison,
   ChosenDeployment,
@@ -476,20 +488,20 @@ export type {
   LoraSuggestion,
   PlanStep,
   PlanStepId,
-} from "./plan/blueprint/plan-types.js";
+} from "./deploy/blueprint/plan-types.js";
 export {
   DEFAULT_PLAN_REQUEST,
   resolvePlanRequest,
   WORKLOAD_CLASS_IDS,
   WORKLOAD_CLASSES,
-} from "./plan/blueprint/request.js";
+} from "./deploy/blueprint/request.js";
 export type {
   PlanRequest,
   PlanTrainingOptions,
   ResolvedPlanRequest,
   WorkloadClass,
   WorkloadClassSpec,
-} from "./plan/blueprint/request.js";
+} from "./deploy/blueprint/request.js";
 export {
   choosePricing,
   judgePricing,
@@ -497,14 +509,14 @@ export {
   PRICING_MODELS,
   PRICING_RULES,
   pricingOptions,
-} from "./plan/blueprint/pricing.js";
+} from "./deploy/blueprint/pricing.js";
 export type {
   PricingDecision,
   PricingInputs,
   PricingModel,
   PricingOptions,
   PricingVerdict,
-} from "./plan/blueprint/pricing.js";
+} from "./deploy/blueprint/pricing.js";
 export {
   checkpointChoice,
   ENGINE_SUPPORT_SOURCE,
@@ -513,41 +525,41 @@ export {
   QUANTIZATION_CHOICES,
   quantizationMatrix,
   withoutQuantization,
-} from "./plan/blueprint/quantization.js";
+} from "./deploy/blueprint/quantization.js";
 export type {
   EngineSupport,
   QuantizationChoice,
   QuantizationMatrixInput,
   QuantizationOnGpu,
   QuantizationRow,
-} from "./plan/blueprint/quantization.js";
-export { BASELINE_ACCELERATOR_ID } from "./plan/blueprint/baseline.js";
-export { rankTraining } from "./plan/blueprint/training.js";
-export { MODEL_ID_PLACEHOLDER } from "./plan/blueprint/plan-templates.js";
+} from "./deploy/blueprint/quantization.js";
+export { BASELINE_ACCELERATOR_ID } from "./deploy/blueprint/baseline.js";
+export { rankTraining } from "./deploy/blueprint/training.js";
+export { MODEL_ID_PLACEHOLDER } from "./deploy/blueprint/plan-templates.js";
 export {
   deploymentFromPlan,
   validateDeploymentFromSpec,
   validatePlan,
-} from "./plan/checklist/validate-deployment.js";
+} from "./deploy/checklist/validate-deployment.js";
 export type {
   DeploymentChecklist,
   ValidateDeploymentPureOptions,
-} from "./plan/checklist/validate-deployment.js";
-export { CHECK_IDS, DEPLOYMENT_CHECKS } from "./plan/checklist/checks.js";
-export type { CheckId, CheckStatus, DeploymentCheck } from "./plan/checklist/checks.js";
-export { CHECKLIST_THRESHOLDS } from "./plan/checklist/checks-fit.js";
+} from "./deploy/checklist/validate-deployment.js";
+export { CHECK_IDS, DEPLOYMENT_CHECKS } from "./deploy/checklist/checks.js";
+export type { CheckId, CheckStatus, DeploymentCheck } from "./deploy/checklist/checks.js";
+export { CHECKLIST_THRESHOLDS } from "./deploy/checklist/checks-fit.js";
 export {
   DEFAULT_USER_DEPLOYMENT,
   findAccelerator,
   resolveUserDeployment,
-} from "./plan/checklist/user-deployment.js";
+} from "./deploy/checklist/user-deployment.js";
 export type {
   ResolvedUserDeployment,
   UserDeployment,
   UserSizing,
-} from "./plan/checklist/user-deployment.js";
+} from "./deploy/checklist/user-deployment.js";
 export {
   parseUserDeployment,
   UserDeploymentSchema,
   UserSizingSchema,
-} from "./schema/deployment.js";
+} from "./deploy/checklist/deployment-file.js";

@@ -1,8 +1,8 @@
 import type { InferenceOptions } from "../memory/inference-options.js";
 import { estimateInferenceFromSpec, type InferenceEstimate } from "../memory/estimate-inference.js";
-import type { ModelInput } from "./model-input.js";
-import { resolveModel } from "./resolve-model.js";
-import type { ResolveModelOptions } from "./resolve-options.js";
+import type { ModelInput } from "../io/model-input.js";
+import { resolveModel } from "../io/resolve-model.js";
+import type { ResolveModelOptions } from "../io/resolve-options.js";
 
 /**
  * Estimates the GPU memory to serve a model: resolves it (repo id, local path, config

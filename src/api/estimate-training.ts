@@ -3,9 +3,9 @@ import {
   type TrainingEstimate,
 } from "../memory/training/estimate-training.js";
 import type { TrainingOptions } from "../memory/training/training-options.js";
-import type { ModelInput } from "./model-input.js";
-import { resolveModel } from "./resolve-model.js";
-import type { ResolveModelOptions } from "./resolve-options.js";
+import type { ModelInput } from "../io/model-input.js";
+import { resolveModel } from "../io/resolve-model.js";
+import type { ResolveModelOptions } from "../io/resolve-options.js";
 
 /**
  * Estimates the GPU memory to train or fine-tune a model: resolves it (repo id, local path,

@@ -1,19 +1,19 @@
-import type { CatalogMode, GpuCatalog } from "../gpus/catalog.js";
-import { planDeploymentFromSpec } from "../plan/blueprint/plan-deployment.js";
-import type { DeploymentPlan } from "../plan/blueprint/plan-types.js";
-import type { PlanRequest, WorkloadClass } from "../plan/blueprint/request.js";
-import type { UserDeployment } from "../plan/checklist/user-deployment.js";
+import type { CatalogMode, GpuCatalog } from "../hardware/catalog.js";
+import { planDeploymentFromSpec } from "../deploy/blueprint/plan-deployment.js";
+import type { DeploymentPlan } from "../deploy/blueprint/plan-types.js";
+import type { PlanRequest, WorkloadClass } from "../deploy/blueprint/request.js";
+import type { UserDeployment } from "../deploy/checklist/user-deployment.js";
 import {
   validateDeploymentFromSpec,
   validatePlan,
   type DeploymentChecklist,
-} from "../plan/checklist/validate-deployment.js";
-import type { GpuCatalogFile } from "../schema/gpu-catalog.js";
+} from "../deploy/checklist/validate-deployment.js";
+import type { GpuCatalogFile } from "../hardware/catalog-file.js";
 import { InvalidOptionError } from "../errors.js";
-import type { ModelInput } from "./model-input.js";
+import type { ModelInput } from "../io/model-input.js";
 import { catalogFromOptions } from "./rank-gpus.js";
-import { resolveModel, type ResolvedModel } from "./resolve-model.js";
-import type { ResolveModelOptions } from "./resolve-options.js";
+import { resolveModel, type ResolvedModel } from "../io/resolve-model.js";
+import type { ResolveModelOptions } from "../io/resolve-options.js";
 
 /** Options of {@link planDeployment} and {@link validateDeployment}: where to find the model, and your catalog. */
 export interface PlanDeploymentOptions extends ResolveModelOptions {

@@ -4,17 +4,17 @@ import {
   mergeCatalogs,
   type CatalogMode,
   type GpuCatalog,
-} from "../gpus/catalog.js";
-import { rankGpusForEstimate, type GpuRanking } from "../gpus/rank-gpus.js";
-import { rankInstancesForEstimate, type InstanceRanking } from "../gpus/rank-instances.js";
-import type { RankOptions } from "../gpus/rank-options.js";
-import { isTrainingEstimate, type RankableEstimate } from "../gpus/prepare-ranking.js";
+} from "../hardware/catalog.js";
+import { rankGpusForEstimate, type GpuRanking } from "../hardware/rank-gpus.js";
+import { rankInstancesForEstimate, type InstanceRanking } from "../hardware/rank-instances.js";
+import type { RankOptions } from "../hardware/rank-options.js";
+import { isTrainingEstimate, type RankableEstimate } from "../hardware/prepare-ranking.js";
 import type { InferenceEstimate } from "../memory/estimate-inference.js";
 import type { InferenceOptions } from "../memory/inference-options.js";
-import { parseGpuCatalog, type GpuCatalogFile } from "../schema/gpu-catalog.js";
+import { parseGpuCatalog, type GpuCatalogFile } from "../hardware/catalog-file.js";
 import { estimateInference } from "./estimate-inference.js";
-import type { ModelInput } from "./model-input.js";
-import type { ResolveModelOptions } from "./resolve-options.js";
+import type { ModelInput } from "../io/model-input.js";
+import type { ResolveModelOptions } from "../io/resolve-options.js";
 
 /** Options of {@link rankGpus} and {@link rankInstances}: the estimate's, the ranking's, and a catalog. */
 export interface RankGpusOptions extends InferenceOptions, RankOptions, ResolveModelOptions {

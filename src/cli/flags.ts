@@ -1,4 +1,4 @@
-import type { ResolveModelOptions } from "../api/resolve-options.js";
+import type { ResolveModelOptions } from "../io/resolve-options.js";
 import type { InferenceOptions } from "../memory/inference-options.js";
 import { INFERENCE_ENGINE_IDS } from "../memory/engine.js";
 import type { ImageSize } from "../memory/image-tokens.js";

@@ -1,5 +1,5 @@
-import type { RankOptions } from "../gpus/rank-options.js";
-import { WORKLOAD_IDS } from "../gpus/workloads.js";
+import type { RankOptions } from "../hardware/rank-options.js";
+import { WORKLOAD_IDS } from "../hardware/workloads.js";
 import { gibToBytes } from "../units.js";
 import { parseChoice, parseCount, parseFraction } from "./args.js";
 import { UsageError } from "./usage-error.js";

@@ -1,7 +1,6 @@
 import { InvalidOptionError } from "../errors.js";
 import type { ParameterSource } from "../model/model-source.js";
 import type { ParameterBreakdown } from "../model/parameters.js";
-import type { InferenceAssumptions } from "./inference-options.js";
 
 /**
  * Facts read from a checkpoint's stored weights (its safetensors headers, or the Hub's
@@ -52,7 +51,7 @@ export interface CheckpointSizing {
 export function sizeFromCheckpoint(
   configWeightsBytes: number,
   breakdown: ParameterBreakdown,
-  assumptions: InferenceAssumptions,
+  parameterCountOverride: number | undefined,
   weightsOption: string | undefined,
   checkpoint: CheckpointFacts | undefined,
 ): CheckpointSizing | undefined {
@@ -61,7 +60,7 @@ export function sizeFromCheckpoint(
   if (checkpoint.storedWeightsBytes !== undefined) {
     checkPositive("checkpoint.storedWeightsBytes", checkpoint.storedWeightsBytes);
   }
-  if (assumptions.parameterCount !== undefined) return undefined;
+  if (parameterCountOverride !== undefined) return undefined;
 
   const { parameterCount, parameterSource, storedWeightsBytes } = checkpoint;
   const from =

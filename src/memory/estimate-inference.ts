@@ -1,6 +1,6 @@
 import type { ModelSource, ParameterSource } from "../model/model-source.js";
 import type { ModelSpec } from "../model/model-spec.js";
-import { activeParameters } from "../model/moe.js";
+import { activeParameters } from "../model/parameters.js";
 import { countParameters, type ParameterBreakdown } from "../model/parameters.js";
 import { sizeFromCheckpoint } from "./checkpoint.js";
 import {
@@ -89,7 +89,7 @@ export function estimateInferenceFromSpec(
   const checkpoint = sizeFromCheckpoint(
     configWeightsBytes,
     breakdown,
-    assumptions,
+    assumptions.parameterCount,
     options.weights,
     options.checkpoint,
   );

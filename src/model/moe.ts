@@ -1,6 +1,5 @@
 import type { MixtureOfExperts, ModelSpec } from "./model-spec.js";
 import { mlpParameters } from "./mlp.js";
-import type { ParameterBreakdown } from "./parameters.js";
 
 /**
  * Parameters of one MoE layer's routed experts: `numExperts` MLPs of
@@ -33,21 +32,4 @@ export function routerParametersPerLayer(spec: ModelSpec, moe: MixtureOfExperts)
   const sharedGate =
     moe.sharedExpertGate === true && moe.numSharedExperts > 0 ? spec.hiddenSize : 0;
   return gate + bias + correction + sharedGate;
-}
-
-/**
- * Parameters each token runs through: every parameter except the routed experts the
- * router does not pick, i.e. `total − routedExperts × (1 − expertsPerToken / numExperts)`.
- * Embeddings, attention, shared experts, routers and the LM head are all active. This
- * decides FLOPs and bandwidth per token, never memory (all experts stay resident).
- *
- * OpenAI (gpt-oss) and DeepSeek publish active counts without the embedding table (a
- * lookup, not a matmul): compare theirs with `active − breakdown.embedding`.
- * See docs/methodology.md#mixture-of-experts.
- */
-export function activeParameters(spec: ModelSpec, breakdown: ParameterBreakdown): number {
-  const moe = spec.moe;
-  if (moe === undefined || moe.numExperts === 0) return breakdown.total;
-  const idleShare = 1 - Math.min(moe.expertsPerToken, moe.numExperts) / moe.numExperts;
-  return breakdown.total - breakdown.routedExperts * idleShare;
 }

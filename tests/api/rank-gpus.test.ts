@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readCatalogFile } from "../../src/local/read-catalog-file.js";
+import { readCatalogFile } from "../../src/io/files/read-catalog-file.js";
 import {
   estimateInference,
   ModelNotFoundError,

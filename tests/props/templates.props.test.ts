@@ -19,7 +19,7 @@ import {
   attribute,
   block,
   heredoc,
-} from "../../src/plan/templates/hcl.js";
+} from "../../src/deploy/templates/hcl.js";
 import { hclToTerraformJson, unwrapSingletons } from "../helpers/templates.js";
 
 const text = fc.oneof(

@@ -1,4 +1,4 @@
-// Writes src/bundled/snapshot.ts from fixtures/models/*/{config.json,truth.json}.
+// Writes src/model/bundled/snapshot.ts from fixtures/models/*/{config.json,truth.json}.
 // Run with `npm run snapshot` after adding a fixture; a test fails when the file is stale.
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -28,5 +28,5 @@ export const BUNDLED_MODELS: readonly BundledModel[] = ${JSON.stringify(entries,
 }
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {
-  await writeFile(join(root, "src", "bundled", "snapshot.ts"), await renderSnapshot());
+  await writeFile(join(root, "src", "model", "bundled", "snapshot.ts"), await renderSnapshot());
 }

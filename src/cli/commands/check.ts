@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { validateDeployment } from "../../api/plan-deployment.js";
-import { readDeploymentFile } from "../../local/read-deployment-file.js";
+import { readDeploymentFile } from "../../api/read-deployment-file.js";
 import type { Command } from "../command.js";
 import { MODEL_FLAGS, MODEL_FLAGS_HELP, resolveOptionsFromFlags } from "../flags.js";
 import type { ExitCode } from "../io.js";

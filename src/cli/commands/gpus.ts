@@ -3,21 +3,21 @@ import { estimateInference } from "../../api/estimate-inference.js";
 import { estimateTraining } from "../../api/estimate-training.js";
 import { estimateTrainingFromSpec } from "../../memory/training/estimate-training.js";
 import { checkedCatalog } from "../../api/rank-gpus.js";
-import { DEFAULT_CATALOG, mergeCatalogs, type GpuCatalog } from "../../gpus/catalog.js";
+import { DEFAULT_CATALOG, mergeCatalogs, type GpuCatalog } from "../../hardware/catalog.js";
 import {
   rankGpusForEstimate,
   type GpuRanking,
   type RankGpusPureOptions,
-} from "../../gpus/rank-gpus.js";
-import { rankInstancesForEstimate, type InstanceRanking } from "../../gpus/rank-instances.js";
+} from "../../hardware/rank-gpus.js";
+import { rankInstancesForEstimate, type InstanceRanking } from "../../hardware/rank-instances.js";
 import {
   rankGpusForTraining,
   rankInstancesForTraining,
   type TrainingRankingEstimates,
-} from "../../gpus/rank-training.js";
-import type { RankOptions } from "../../gpus/rank-options.js";
-import { readCatalogFile } from "../../local/read-catalog-file.js";
-import type { RankableEstimate } from "../../gpus/prepare-ranking.js";
+} from "../../hardware/rank-training.js";
+import type { RankOptions } from "../../hardware/rank-options.js";
+import { readCatalogFile } from "../../io/files/read-catalog-file.js";
+import type { RankableEstimate } from "../../hardware/prepare-ranking.js";
 import type { MemoryUnit } from "../../units.js";
 import type { Command } from "../command.js";
 import {

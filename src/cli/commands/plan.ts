@@ -1,13 +1,13 @@
 import { resolve } from "node:path";
 import { planDeployment } from "../../api/plan-deployment.js";
-import { validatePlan } from "../../plan/checklist/validate-deployment.js";
-import { WORKLOAD_CLASS_IDS, type PlanRequest } from "../../plan/blueprint/request.js";
+import { validatePlan } from "../../deploy/checklist/validate-deployment.js";
+import { WORKLOAD_CLASS_IDS, type PlanRequest } from "../../deploy/blueprint/request.js";
 import {
   renderTemplates,
   TEMPLATE_TARGET_IDS,
   type TemplateTarget,
-} from "../../plan/templates/render-templates.js";
-import { writeTemplateFiles } from "../../local/write-template-files.js";
+} from "../../deploy/templates/render-templates.js";
+import { writeTemplateFiles } from "../../io/files/write-template-files.js";
 import { parseChoice } from "../args.js";
 import type { Command } from "../command.js";
 import {

@@ -1,5 +1,5 @@
-import type { CheckStatus } from "../../plan/checklist/checks.js";
-import type { DeploymentChecklist } from "../../plan/checklist/validate-deployment.js";
+import type { CheckStatus } from "../../deploy/checklist/checks.js";
+import type { DeploymentChecklist } from "../../deploy/checklist/validate-deployment.js";
 
 const LABELS: Readonly<Record<CheckStatus, string>> = { pass: "PASS", warn: "WARN", fail: "FAIL" };
 

@@ -1,7 +1,7 @@
-import type { MatchFigures } from "../../gpus/match.js";
-import type { GpuMatch, GpuRanking } from "../../gpus/rank-gpus.js";
-import type { InstanceMatch, InstanceRanking } from "../../gpus/rank-instances.js";
-import type { GpuRequirement } from "../../gpus/requirement.js";
+import type { MatchFigures } from "../../hardware/match.js";
+import type { GpuMatch, GpuRanking } from "../../hardware/rank-gpus.js";
+import type { InstanceMatch, InstanceRanking } from "../../hardware/rank-instances.js";
+import type { GpuRequirement } from "../../hardware/requirement.js";
 import type { MemoryUnit } from "../../units.js";
 import { unitHeader, unitValue } from "./estimate.js";
 import { formatInteger, renderTable, type Align } from "./table.js";

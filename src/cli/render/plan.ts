@@ -1,6 +1,6 @@
-import type { PricePoint } from "../../gpus/price.js";
-import type { DeploymentPlan } from "../../plan/blueprint/plan-types.js";
-import type { DeploymentChecklist } from "../../plan/checklist/validate-deployment.js";
+import type { PricePoint } from "../../hardware/price.js";
+import type { DeploymentPlan } from "../../deploy/blueprint/plan-types.js";
+import type { DeploymentChecklist } from "../../deploy/checklist/validate-deployment.js";
 import type { MemoryUnit } from "../../units.js";
 import { checklistLines } from "./checklist.js";
 import { unitHeader, unitValue } from "./estimate.js";

@@ -1,4 +1,4 @@
-import type { PricePoint } from "../../gpus/price.js";
+import type { PricePoint } from "../../hardware/price.js";
 
 /**
  * Numbers each distinct price source (instance and on-demand / spot) once, so a table cell can

@@ -1,6 +1,6 @@
 import type { ModelSource } from "../../model/model-source.js";
 import type { ModelSpec } from "../../model/model-spec.js";
-import { activeParameters } from "../../model/moe.js";
+import { activeParameters } from "../../model/parameters.js";
 import { countParameters, type ParameterBreakdown } from "../../model/parameters.js";
 import { groupQuantizedBitsPerParameter } from "../precision.js";
 import { activationBytes, logitsBytes } from "./activations.js";

@@ -1,0 +1,161 @@
+/**
+ * The plans the template generators take, built from a blueprint's decisions, so
+ * `renderTemplates(plan.templates, targets)` writes the chosen deployment.
+ */
+import type { GpuCatalog } from "../../hardware/catalog.js";
+import type { GpuMatch } from "../../hardware/rank-gpus.js";
+import type { InferenceEstimate } from "../../memory/estimate-inference.js";
+import type { TrainingEstimate } from "../../memory/training/estimate-training.js";
+import { linearModules } from "../../memory/training/modules.js";
+import { LORA_TARGET_PRESETS } from "../../memory/training/lora.js";
+import type { ModelSpec } from "../../model/model-spec.js";
+import type { InfraPlan, ServingPlan, TrainingPlan } from "../templates/plans.js";
+import type { TemplateTarget } from "../templates/render-templates.js";
+import type { PricingDecision } from "./pricing.js";
+
+/** The repo id the templates name when the model was given as a config object. */
+export const MODEL_ID_PLACEHOLDER = "your-org/your-model";
+
+/** The serving replica: the chosen parallelism, the context and batch the KV cache was sized for. */
+export function servingPlanFrom(
+  spec: ModelSpec,
+  modelId: string,
+  inference: InferenceEstimate,
+  row: GpuMatch,
+  options: {
+    readonly kvCacheDtype: ServingPlan["kvCacheDtype"];
+    readonly gpuMemoryUtilization: number;
+  },
+): ServingPlan {
+  const a = inference.assumptions;
+  return {
+    modelId,
+    ...(spec.quantization === undefined
+      ? { weightsPrecision: a.weights }
+      : { checkpointQuantization: spec.quantization.method }),
+    kvCacheDtype: options.kvCacheDtype ?? "auto",
+    tensorParallelSize: row.tensorParallel ?? 1,
+    pipelineParallelSize: row.pipelineParallel,
+    // vLLM counts image placeholder tokens in max_model_len.
+    maxModelLen: a.sequenceLength,
+    maxNumSeqs: a.batchSize,
+    gpuMemoryUtilization: options.gpuMemoryUtilization,
+    ...(a.imagesPerRequest > 0 ? { imagesPerPrompt: a.imagesPerRequest } : {}),
+    gpuName: row.name,
+    numAttentionHeads: spec.numAttentionHeads,
+    numKeyValueHeads: spec.numKeyValueHeads,
+    ...(spec.maxPositionEmbeddings === undefined
+      ? {}
+      : { maxPositionEmbeddings: spec.maxPositionEmbeddings }),
+  };
+}
+
+/** The AWS fleet that runs copies of the replica, or why there is none. */
+export function infraPlanFrom(
+  catalog: GpuCatalog,
+  row: GpuMatch,
+  details: {
+    readonly replicas: number;
+    readonly pricing: PricingDecision;
+    readonly region: string;
+    readonly clouds: readonly string[];
+  },
+): { readonly infra: InfraPlan | undefined; readonly note: string | null } {
+  const gpusPerReplica = (row.tensorParallel ?? 1) * row.pipelineParallel;
+  if (details.clouds.length > 0 && !details.clouds.includes("aws")) {
+    return {
+      infra: undefined,
+      note: "Terraform and CloudFormation templates are AWS-only: add aws to the clouds to get them",
+    };
+  }
+  const spot = details.pricing.spotInFleet;
+  const candidates = Object.values(catalog.instances)
+    .filter(
+      (instance) =>
+        instance.provider === "aws" &&
+        instance.acceleratorId === row.acceleratorId &&
+        instance.gpuCount >= gpusPerReplica,
+    )
+    .map((instance) => ({
+      instance,
+      usdPerGpuHour:
+        ((spot ? instance.spotUsdPerHour : null) ??
+          instance.onDemandUsdPerHour ??
+          Number.POSITIVE_INFINITY) / instance.gpuCount,
+    }))
+    .sort((a, b) => a.usdPerGpuHour - b.usdPerGpuHour);
+  const best = candidates[0];
+  if (best === undefined || row.pipelineParallel > 1) {
+    return {
+      infra: undefined,
+      note: `no AWS instance in the catalog holds one replica (${gpusPerReplica} × ${row.name}): no Terraform or CloudFormation template for this plan`,
+    };
+  }
+  const gpusPerInstance = best.instance.gpuCount;
+  const instanceTypes = candidates
+    .filter((candidate) => candidate.instance.gpuCount === gpusPerInstance)
+    .map((candidate) => candidate.instance.name);
+  const replicasPerInstance = Math.floor(gpusPerInstance / gpusPerReplica);
+  const instances = Math.max(1, Math.ceil(details.replicas / replicasPerInstance));
+  return {
+    infra: {
+      region: details.region,
+      instanceTypes: [...new Set(instanceTypes)],
+      gpusPerInstance,
+      minSize: instances,
+      maxSize: Math.max(instances * 2, 2),
+      // Real-time replicas stay On-Demand; batch runs Spot above no On-Demand base.
+      onDemandBaseCapacity: spot ? 0 : instances,
+      onDemandPercentageAboveBaseCapacity: spot ? 0 : 100,
+    },
+    note: null,
+  };
+}
+
+/** The axolotl / PEFT run of a LoRA or QLoRA plan, matching the estimate it was sized from. */
+export function trainingPlanFrom(
+  spec: ModelSpec,
+  modelId: string,
+  training: TrainingEstimate,
+): TrainingPlan | undefined {
+  if (training.method === "full") return undefined;
+  const a = training.assumptions;
+  return {
+    baseModel: modelId,
+    method: training.method,
+    rank: a.rank ?? 16,
+    targetModules: targetModules(spec, a.targets ?? []),
+    sequenceLength: a.sequenceLength,
+    microBatchSize: a.microBatchSize,
+    numGpus: a.gpus,
+    gradientCheckpointing: a.gradientCheckpointing,
+    attnImplementation: a.attention === "eager" ? "eager" : "flash_attention_2",
+    ...(a.optimizer === "adamw-8bit" ? { optimizer: "adamw_bnb_8bit" } : {}),
+  };
+}
+
+/** `"all-linear"` when every role of the preset is adapted, else the module names. */
+function targetModules(spec: ModelSpec, targets: readonly string[]): TrainingPlan["targetModules"] {
+  const modules = linearModules(spec);
+  const present = new Set(modules.flatMap((module) => module.targets));
+  const allLinear = LORA_TARGET_PRESETS["all-linear"].filter((role) => present.has(role));
+  if (allLinear.every((role) => targets.includes(role))) return "all-linear";
+  const names = modules
+    .filter((module) => module.targets.some((role) => targets.includes(role)))
+    .map((module) => module.name.split(".").at(-1) ?? module.name);
+  return [...new Set(names)];
+}
+
+/** The template targets a plan's templates can render. */
+export function templateTargetsFor(plans: {
+  readonly serving?: ServingPlan | undefined;
+  readonly training?: TrainingPlan | undefined;
+  readonly infra?: InfraPlan | undefined;
+}): TemplateTarget[] {
+  const targets: TemplateTarget[] = [];
+  if (plans.serving !== undefined) targets.push("vllm", "tgi", "k8s");
+  if (plans.serving !== undefined && plans.infra !== undefined)
+    targets.push("terraform", "cloudformation");
+  if (plans.training !== undefined) targets.push("axolotl", "peft");
+  return targets;
+}

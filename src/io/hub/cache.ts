@@ -1,0 +1,121 @@
+import * as z from "zod/mini";
+import { MAX_CONFIG_FILE_BYTES } from "../files/read-config-file.js";
+import { readTextFile, writeFileAtomic } from "./files.js";
+import type { WeightsSummary } from "./weights.js";
+
+/** What vramfit keeps of one repo at one commit: config.json and the weights summary, never weights. */
+export interface HubSnapshot {
+  /** The repo id as the caller wrote it. */
+  readonly repo: string;
+  /** The 40-hex commit the files were read at. */
+  readonly sha: string;
+  /** The Hub endpoint they came from. */
+  readonly endpoint: string;
+  /** When they were read (ISO). */
+  readonly fetchedAt: string;
+  /** config.json as the Hub served it. */
+  readonly configText: string;
+  /** The safetensors summary. */
+  readonly weights: WeightsSummary;
+}
+
+/** A 40-hex git commit. */
+export const COMMIT_SHA = /^[0-9a-f]{40}$/;
+
+const Count = z.int().check(z.nonnegative());
+const ByDtype = z.record(z.string(), Count);
+
+/** Version 1 of the cache entry; a change of shape bumps it, and old entries read as misses. */
+const EntrySchema = z.object({
+  format: z.literal(1),
+  repo: z.string(),
+  sha: z.string().check(z.regex(COMMIT_SHA)),
+  endpoint: z.string(),
+  fetchedAt: z.string(),
+  configText: z.string().check(z.maxLength(MAX_CONFIG_FILE_BYTES)),
+  weights: z.discriminatedUnion("kind", [
+    z.object({
+      kind: z.literal("safetensors"),
+      parameterCount: Count,
+      parametersByDtype: ByDtype,
+      storedWeightsBytes: Count,
+      files: z.array(z.string()),
+    }),
+    z.object({ kind: z.literal("hub-summary"), parameterCount: Count, parametersByDtype: ByDtype }),
+    z.object({ kind: z.literal("none"), weightFiles: z.array(z.string()) }),
+  ]),
+});
+
+/**
+ * vramfit's on-disk metadata cache, one folder per endpoint and repo:
+ * `<cacheDir>/hub/<host>/models--<org>--<name>/snapshots/<sha>.json` (immutable: a commit
+ * never changes) and `refs/<revision>` (the commit a branch or tag pointed to when last
+ * read online, for offline use). Entries are written atomically; an entry that does not
+ * parse or does not match its key reads as a miss, so it is fetched again and replaced.
+ */
+export class HubCache {
+  constructor(
+    private readonly cacheDir: string,
+    private readonly endpoint: string,
+  ) {}
+
+  /** The folder of one repo. */
+  folder(repo: string): string {
+    const host = new URL(this.endpoint).host.replace(/[^\w.-]/g, "_");
+    return `${this.cacheDir}/hub/${host}/models--${repo.replace("/", "--")}`;
+  }
+
+  /** The entry file of one commit. */
+  entryPath(repo: string, sha: string): string {
+    return `${this.folder(repo)}/snapshots/${sha}.json`;
+  }
+
+  /** The cached snapshot of `repo` at `sha`, or undefined (missing or corrupt). */
+  async read(repo: string, sha: string): Promise<HubSnapshot | undefined> {
+    const text = await readTextFile(this.entryPath(repo, sha), 2 * MAX_CONFIG_FILE_BYTES);
+    if (text === undefined) return undefined;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    const parsed = EntrySchema.safeParse(json);
+    if (!parsed.success) return undefined;
+    const entry = parsed.data;
+    if (entry.repo !== repo || entry.sha !== sha || entry.endpoint !== this.endpoint)
+      return undefined;
+    return {
+      repo: entry.repo,
+      sha: entry.sha,
+      endpoint: entry.endpoint,
+      fetchedAt: entry.fetchedAt,
+      configText: entry.configText,
+      weights: entry.weights,
+    };
+  }
+
+  /** Stores a snapshot (atomically). */
+  async write(snapshot: HubSnapshot): Promise<void> {
+    const entry = { format: 1, ...snapshot };
+    await writeFileAtomic(
+      this.entryPath(snapshot.repo, snapshot.sha),
+      `${JSON.stringify(entry)}\n`,
+    );
+  }
+
+  /** The commit `revision` pointed to when last read online. */
+  async readRef(repo: string, revision: string): Promise<string | undefined> {
+    const sha = (await readTextFile(this.refPath(repo, revision), 100))?.trim();
+    return sha !== undefined && COMMIT_SHA.test(sha) ? sha : undefined;
+  }
+
+  /** Records the commit a branch or tag points to. */
+  async writeRef(repo: string, revision: string, sha: string): Promise<void> {
+    await writeFileAtomic(this.refPath(repo, revision), `${sha}\n`);
+  }
+
+  private refPath(repo: string, revision: string): string {
+    return `${this.folder(repo)}/refs/${encodeURIComponent(revision)}`;
+  }
+}

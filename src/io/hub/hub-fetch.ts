@@ -1,0 +1,103 @@
+import { HubError } from "../../errors.js";
+import { parseRangeHeader, type Transport } from "./transport.js";
+
+/**
+ * Bytes read from the start of a file on its first ranged read. @huggingface/hub reads a
+ * file in three steps (a `bytes=0-0` probe for the size, the 8-byte safetensors header
+ * length, then the header); one read of the first 256 KiB answers all three for config.json,
+ * a safetensors index and a shard header alike, so each file costs one round trip. Python's
+ * huggingface_hub reads safetensors headers the same way, with a 100 kB first range.
+ */
+export const READ_AHEAD_BYTES = 256 * 1024;
+
+/** The first bytes of a file, and its total size. */
+interface Window {
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  readonly total: number;
+  readonly headers: Headers;
+}
+
+/**
+ * The `fetch` handed to every @huggingface/hub call: refuses any request offline, serves
+ * repeated and overlapping reads of a file from one read-ahead window (deduplicating
+ * concurrent reads), and sends the rest through the {@link Transport}. It also drops the
+ * Xet file-info `Accept` type, so the Hub answers with plain HTTP ranges (one host, one
+ * protocol, predictable request counts).
+ */
+export function createHubFetch(transport: Transport, offline: boolean): typeof fetch {
+  const windows = new Map<string, Promise<Window>>();
+
+  function readWindow(url: string, headers: Headers): Promise<Window> {
+    const ranged = new Headers(headers);
+    ranged.set("range", `bytes=0-${READ_AHEAD_BYTES - 1}`);
+    return transport({
+      url,
+      method: "GET",
+      headers: ranged,
+      wholeFileLimit: READ_AHEAD_BYTES,
+    }).then(async (response) => {
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const total =
+        response.status === 206
+          ? Number(/\/(\d+)$/.exec(response.headers.get("content-range") ?? "")?.[1])
+          : bytes.length;
+      return { bytes, total, headers: response.headers };
+    });
+  }
+
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : input).href;
+    if (offline) {
+      throw new HubError("HUB_UNREACHABLE", `Offline: vramfit refused to request ${url}.`, { url });
+    }
+    const method = (
+      init?.method ?? (input instanceof Request ? input.method : "GET")
+    ).toUpperCase();
+    if (method !== "GET" && method !== "HEAD") {
+      throw new TypeError(`vramfit's Hub client only reads: ${method} is not supported.`);
+    }
+    const headers = new Headers(input instanceof Request ? input.headers : undefined);
+    new Headers(init?.headers).forEach((value, name) => {
+      headers.set(name, value);
+    });
+    const accept = headers.get("accept");
+    if (accept?.includes("xet") === true) headers.set("accept", "*/*");
+    if (method === "HEAD") return transport({ url, method, headers });
+
+    const range = parseRangeHeader(headers.get("range") ?? "");
+    let pending = windows.get(url);
+    if (pending === undefined && range?.start === 0) {
+      pending = readWindow(url, headers);
+      windows.set(url, pending);
+    }
+    if (pending !== undefined) {
+      const window = await pending;
+      const complete = window.bytes.length === window.total;
+      if (range === undefined && complete) return answer(url, window, undefined);
+      if (range !== undefined && range.start < window.total) {
+        const end = Math.min(range.end ?? window.total - 1, window.total - 1);
+        if (end < window.bytes.length) return answer(url, window, { start: range.start, end });
+      }
+    }
+    return transport({ url, method, headers });
+  };
+}
+
+/** A response cut from a window: 206 with its Content-Range, or 200 for the whole file. */
+function answer(
+  url: string,
+  window: Window,
+  range: { start: number; end: number } | undefined,
+): Response {
+  const headers = new Headers(window.headers);
+  const body = window.bytes.slice(
+    range?.start ?? 0,
+    range === undefined ? undefined : range.end + 1,
+  );
+  headers.set("content-length", String(body.length));
+  if (range === undefined) headers.delete("content-range");
+  else headers.set("content-range", `bytes ${range.start}-${range.end}/${window.total}`);
+  const response = new Response(body, { status: range === undefined ? 200 : 206, headers });
+  Object.defineProperty(response, "url", { value: url });
+  return response;
+}

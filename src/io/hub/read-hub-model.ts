@@ -1,0 +1,258 @@
+import * as z from "zod/mini";
+import { HubError, InvalidConfigError, VramfitError } from "../../errors.js";
+import { explainIssue } from "../../options/explain-issue.js";
+import { MAX_CONFIG_FILE_BYTES } from "../files/read-config-file.js";
+import { COMMIT_SHA, type HubCache, type HubSnapshot } from "./cache.js";
+import { createHubFetch } from "./hub-fetch.js";
+import { badResponse, type HubCallContext } from "./hub-errors.js";
+import type { HubSettings } from "./settings.js";
+import { createTransport, type Transport } from "./transport.js";
+import {
+  buffersIn,
+  filesToPrefetch,
+  planWeights,
+  storedBytes,
+  type WeightsPlan,
+  type WeightsSummary,
+} from "./weights.js";
+
+type HubLibrary = typeof import("@huggingface/hub");
+
+/** The fields of model info vramfit uses, checked: the Hub's answer is untrusted input. */
+const count = z.int().check(z.nonnegative());
+const ModelInfoSchema = z.object({
+  name: z.string().check(z.regex(/^(?:[\w.-]+\/)?[\w.-]+$/, "expected a repo id")),
+  sha: z.string().check(z.regex(COMMIT_SHA, "expected a 40-hex commit sha")),
+  gated: z.nullish(z.union([z.boolean(), z.string()])),
+  filePaths: z.array(z.string()).check(z.maxLength(1_000_000)),
+  safetensors: z.nullish(z.object({ parameters: z.record(z.string(), count), total: count })),
+});
+
+/** A snapshot read online, and anything the reader should know about how. */
+export interface HubRead {
+  readonly snapshot: HubSnapshot;
+  /** Whether the files came from vramfit's cache (after one model-info request, or none for a commit). */
+  readonly fromCache: boolean;
+  /** Things that went wrong without stopping the estimate (a cache that cannot be written). */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Reads a repo from the Hub: one model-info call resolves the revision to a commit and
+ * lists the files; config.json and the safetensors headers are then read at that commit,
+ * in parallel, one round trip per file (see `READ_AHEAD_BYTES`). A cold estimate of a
+ * model with `n` shards costs `3 + n` requests on 3 round trips (model info; config.json
+ * and the index; the shards); a single-file model 3 requests. A cached commit costs no
+ * request when the revision is a commit, else only the model-info call.
+ */
+export async function readHubModel(
+  repo: string,
+  settings: HubSettings,
+  cache: HubCache | undefined,
+): Promise<HubRead> {
+  const { revision } = settings;
+  if (cache !== undefined && COMMIT_SHA.test(revision)) {
+    const cached = await cache.read(repo, revision);
+    if (cached !== undefined) return { snapshot: cached, fromCache: true, warnings: [] };
+  }
+
+  const hub = await import("@huggingface/hub");
+  const context: HubCallContext = {
+    repo,
+    revision,
+    endpoint: settings.endpoint,
+    tokenSource: settings.tokenSource,
+  };
+  const failures: HubError[] = [];
+  const transport = createTransport(settings, context);
+  const recording: Transport = (request) =>
+    transport(request).catch((error: unknown) => {
+      if (error instanceof HubError) failures.push(error);
+      throw error;
+    });
+  const common = { hubUrl: settings.endpoint, fetch: createHubFetch(recording, settings.offline) };
+  const guard = <T>(run: () => Promise<T>): Promise<T> =>
+    run().catch((error: unknown) => {
+      throw toVramfitError(error, hub, context, settings, failures);
+    });
+
+  const rawInfo = await guard(() =>
+    hub.modelInfo({
+      name: repo,
+      revision,
+      additionalFields: ["sha", "safetensors", "filePaths"],
+      ...common,
+    }),
+  );
+  const parsed = ModelInfoSchema.safeParse(rawInfo);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw badResponse(
+      context,
+      `${settings.endpoint}/api/models/${repo}`,
+      `model info field "${issue?.path.join(".") ?? ""}" is invalid (${explainIssue(issue)})`,
+    );
+  }
+  const info = parsed.data;
+  context.gated = info.gated !== undefined && info.gated !== null && info.gated !== false;
+
+  const warnings: string[] = [];
+  if (cache !== undefined) {
+    if (!COMMIT_SHA.test(revision)) {
+      await cache.writeRef(repo, revision, info.sha).catch((error: unknown) => {
+        warnings.push(cacheWarning(cache.folder(repo), error));
+      });
+    }
+    const cached = await cache.read(repo, info.sha);
+    if (cached !== undefined) return { snapshot: cached, fromCache: true, warnings };
+  }
+
+  if (!info.filePaths.includes("config.json")) {
+    throw new HubError(
+      "HUB_FILE_NOT_FOUND",
+      `${repo}@${info.sha.slice(0, 12)} has no config.json (files: ${summarize(info.filePaths)}).`,
+      { repo, revision },
+      {
+        hint: "vramfit reads transformers models; pass a local config.json or a ModelSpec instead.",
+      },
+    );
+  }
+  const at = { repo: info.name, revision: info.sha, ...common };
+  const plan = planWeights(info.filePaths, info.safetensors ?? undefined);
+  for (const path of filesToPrefetch(plan, info.filePaths)) {
+    // Start the weight files with config.json rather than after it (see filesToPrefetch).
+    const url = `${settings.endpoint}/${info.name}/resolve/${info.sha}/${encodeFilePath(path)}`;
+    common.fetch(url, { headers: { Range: "bytes=0-0" } }).then(
+      (response) => response.body?.cancel(),
+      () => undefined, // the parse below reads the same window and reports the error
+    );
+  }
+  const subject = `${repo}@${info.sha.slice(0, 12)}`;
+  const [configText, weights] = await Promise.all([
+    guard(() => readConfigText(hub, at, subject)),
+    guard(() => readWeights(hub, at, plan)),
+  ]);
+
+  const snapshot: HubSnapshot = {
+    repo,
+    sha: info.sha,
+    endpoint: settings.endpoint,
+    fetchedAt: new Date().toISOString(),
+    configText,
+    weights,
+  };
+  if (cache !== undefined) {
+    await cache.write(snapshot).catch((error: unknown) => {
+      warnings.push(cacheWarning(cache.folder(repo), error));
+    });
+  }
+  return { snapshot, fromCache: false, warnings };
+}
+
+interface FileAccess {
+  readonly repo: string;
+  readonly revision: string;
+  readonly hubUrl: string;
+  readonly fetch: typeof fetch;
+}
+
+async function readConfigText(hub: HubLibrary, at: FileAccess, subject: string): Promise<string> {
+  const blob = await hub.downloadFile({ ...at, path: "config.json" });
+  if (blob === null) {
+    throw new HubError("HUB_FILE_NOT_FOUND", `${subject} has no config.json.`, { repo: at.repo });
+  }
+  if (blob.size > MAX_CONFIG_FILE_BYTES) {
+    throw new InvalidConfigError({
+      subject,
+      path: "",
+      problem: `the file is ${blob.size} bytes, more than the ${MAX_CONFIG_FILE_BYTES} a config.json can be`,
+    });
+  }
+  return blob.text();
+}
+
+async function readWeights(
+  hub: HubLibrary,
+  at: FileAccess,
+  plan: WeightsPlan,
+): Promise<WeightsSummary> {
+  if (plan.kind === "hub-summary") return plan.summary;
+  if (plan.kind === "none") return { kind: "none", weightFiles: plan.weightFiles };
+  const parsed = await hub.parseSafetensorsMetadata({
+    ...at,
+    path: plan.path,
+    computeParametersCount: true,
+  });
+  const headers = (parsed.sharded ? Object.values(parsed.headers) : [parsed.header]) as Record<
+    string,
+    unknown
+  >[];
+  const buffers = buffersIn(headers);
+  const parametersByDtype: Record<string, number> = {};
+  let parameterCount = 0;
+  for (const [dtype, counted] of Object.entries(parsed.parameterCount)) {
+    const count = counted - (buffers.elementsByDtype[dtype] ?? 0);
+    if (!(count > 0)) continue; // also skips a missing (NaN) count
+    parametersByDtype[dtype] = count;
+    parameterCount += count;
+  }
+  if (parameterCount === 0) return { kind: "none", weightFiles: parsed.filepaths };
+  return {
+    kind: "safetensors",
+    parameterCount,
+    parametersByDtype,
+    storedWeightsBytes: storedBytes(headers) - buffers.bytes,
+    files: parsed.filepaths,
+  };
+}
+
+/** Library errors as vramfit errors; a Hub failure behind a parse error wins over it. */
+function toVramfitError(
+  error: unknown,
+  hub: HubLibrary,
+  context: HubCallContext,
+  settings: HubSettings,
+  failures: readonly HubError[],
+): unknown {
+  if (settings.signal?.aborted === true) return settings.signal.reason;
+  if (error instanceof VramfitError) return error;
+  const transportFailure = failures[0];
+  if (transportFailure !== undefined) return transportFailure;
+  const url = `${settings.endpoint}/${context.repo}`;
+  if (error instanceof hub.SafetensorParseError) {
+    return new HubError(
+      "WEIGHTS_INVALID",
+      `Malformed safetensors weights in ${context.repo}: ${error.message}`,
+      { repo: context.repo, revision: context.revision, url },
+      {
+        hint: "The repo's weight files are broken; pass parameterCount (--params) to estimate from a known count.",
+        cause: error,
+      },
+    );
+  }
+  if (error instanceof hub.InvalidApiResponseFormatError || error instanceof SyntaxError) {
+    return badResponse(context, url, error.message);
+  }
+  if (error instanceof hub.HubApiError) {
+    return badResponse(context, error.url, `HTTP ${error.statusCode}`, error.requestId);
+  }
+  return error;
+}
+
+function cacheWarning(folder: string, error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  return `could not write vramfit's cache in ${folder} (${typeof code === "string" ? code : String(error)}); the next run will fetch again`;
+}
+
+function summarize(files: readonly string[]): string {
+  return files.length === 0
+    ? "none"
+    : files.length > 8
+      ? `${files.slice(0, 8).join(", ")}, ...`
+      : files.join(", ");
+}
+
+/** A repo path as @huggingface/hub puts it in a URL (each segment encoded), so both reads share one window. */
+function encodeFilePath(path: string): string {
+  return path.split("/").map(encodeURIComponent).join("/");
+}

@@ -1,0 +1,134 @@
+import { UnsupportedArchitectureError } from "../../../errors.js";
+import type { StateSpaceLayers } from "../../model-spec.js";
+import {
+  gatedDeltaNetMixer,
+  mamba1Mixer,
+  mamba2Mixer,
+  type MixerShape,
+} from "../../state-space.js";
+import type { ConfigReader, NumericKey } from "../config-reader.js";
+
+/**
+ * Reads the constant-state mixers of a hybrid model: Jamba's Mamba-1, Nemotron-H's and
+ * Granite-4's Mamba-2 (each with its own key names), Qwen3-Next's gated delta-net.
+ *
+ * @throws {UnsupportedArchitectureError} naming the fields missing for the mixer's shape.
+ */
+export function readStateSpaceLayers(
+  reader: ConfigReader,
+  numLayers: number,
+  hiddenSize: number,
+): StateSpaceLayers | undefined {
+  if (numLayers === 0) return undefined;
+  const shape = (kind: StateSpaceLayers["kind"], mixer: MixerShape): StateSpaceLayers => ({
+    kind,
+    numLayers,
+    parametersPerLayer: mixer.parameters,
+    convStateElements: mixer.convStateElements,
+    recurrentStateElements: mixer.recurrentStateElements,
+  });
+
+  if (reader.read("linear_num_value_heads") !== undefined) {
+    const d = dimensions(reader, [
+      "linear_num_key_heads",
+      "linear_key_head_dim",
+      "linear_num_value_heads",
+      "linear_value_head_dim",
+      "linear_conv_kernel_dim",
+    ]);
+    return shape(
+      "gated-deltanet",
+      gatedDeltaNetMixer({
+        hiddenSize,
+        numKeyHeads: d.linear_num_key_heads,
+        keyHeadDim: d.linear_key_head_dim,
+        numValueHeads: d.linear_num_value_heads,
+        valueHeadDim: d.linear_value_head_dim,
+        convKernel: d.linear_conv_kernel_dim,
+      }),
+    );
+  }
+  if (reader.read("mamba_num_heads") !== undefined) {
+    // Nemotron-H's spelling.
+    const d = dimensions(reader, [
+      "mamba_num_heads",
+      "mamba_head_dim",
+      "ssm_state_size",
+      "n_groups",
+      "conv_kernel",
+    ]);
+    return shape(
+      "mamba2",
+      mamba2Mixer({
+        hiddenSize,
+        numHeads: d.mamba_num_heads,
+        headDim: d.mamba_head_dim,
+        stateSize: d.ssm_state_size,
+        numGroups: d.n_groups,
+        convKernel: d.conv_kernel,
+        convBias: reader.read("use_conv_bias") ?? true,
+        projectionBias: reader.read("use_bias") ?? reader.read("mamba_proj_bias") ?? false,
+      }),
+    );
+  }
+  if (reader.read("mamba_n_heads") !== undefined) {
+    // Granite-4's spelling.
+    const d = dimensions(reader, [
+      "mamba_n_heads",
+      "mamba_d_head",
+      "mamba_d_state",
+      "mamba_n_groups",
+      "mamba_d_conv",
+    ]);
+    return shape(
+      "mamba2",
+      mamba2Mixer({
+        hiddenSize,
+        numHeads: d.mamba_n_heads,
+        headDim: d.mamba_d_head,
+        stateSize: d.mamba_d_state,
+        numGroups: d.mamba_n_groups,
+        convKernel: d.mamba_d_conv,
+        convBias: reader.read("mamba_conv_bias") ?? true,
+        projectionBias: reader.read("mamba_proj_bias") ?? false,
+      }),
+    );
+  }
+  const d = dimensions(reader, ["mamba_d_state", "mamba_d_conv", "mamba_expand"]);
+  const dtRank = reader.read("mamba_dt_rank") ?? "auto";
+  return shape(
+    "mamba",
+    mamba1Mixer({
+      hiddenSize,
+      innerSize: d.mamba_expand * hiddenSize,
+      stateSize: d.mamba_d_state,
+      convKernel: d.mamba_d_conv,
+      dtRank: dtRank === "auto" ? Math.ceil(hiddenSize / 16) : dtRank,
+      convBias: reader.read("mamba_conv_bias") ?? true,
+      projectionBias: reader.read("mamba_proj_bias") ?? false,
+      innerNorms: reader.modelType === "jamba",
+    }),
+  );
+}
+
+/** The named numeric fields, all required. */
+function dimensions<K extends NumericKey>(
+  reader: ConfigReader,
+  keys: readonly K[],
+): Record<K, number> {
+  const values: Partial<Record<K, number>> = {};
+  const missing: string[] = [];
+  for (const key of keys) {
+    const value = reader.read(key);
+    if (typeof value === "number") values[key] = value;
+    else missing.push(`${reader.prefix}${key}`);
+  }
+  if (missing.length > 0) {
+    throw new UnsupportedArchitectureError(
+      reader.modelType,
+      `Cannot size the state-space layers of ${reader.subject}: ${missing.join(", ")} missing.`,
+      { hint: "Check that this is the model's full config.json." },
+    );
+  }
+  return values as Record<K, number>;
+}

@@ -1,0 +1,340 @@
+import { InvalidConfigError, UnsupportedArchitectureError } from "../../errors.js";
+import { FALLBACK_FAMILY, familyFacts, type FamilyFacts } from "../families.js";
+import type { ArchitectureLayout, ExtraParameters, ModelSpec, TorchDtype } from "../model-spec.js";
+import { createConfigReader, type ConfigReader, type NumericKey } from "./config-reader.js";
+import { textConfigDefaults } from "./families/config-defaults.js";
+import { planLayers } from "./families/layers.js";
+import { readMultiHeadLatentAttention } from "./families/mla.js";
+import { readMixtureOfExperts } from "./families/moe.js";
+import { readCheckpointQuantization } from "./families/quantization.js";
+import { readStateSpaceLayers } from "./families/state-space.js";
+import { readVisionEncoder } from "./families/vision.js";
+import type { ModelConfig } from "./model-config.js";
+
+/** Key names that mean the same thing across config.json dialects, in the order they are tried. */
+export const CONFIG_ALIASES = {
+  numLayers: ["num_hidden_layers", "n_layer", "num_layers", "n_layers"],
+  hiddenSize: ["hidden_size", "n_embd", "d_model", "n_embed"],
+  numAttentionHeads: ["num_attention_heads", "n_head", "n_heads"],
+  intermediateSize: ["intermediate_size", "n_inner", "ffn_dim"],
+  maxPositionEmbeddings: ["max_position_embeddings", "n_positions", "max_seq_len"],
+  vocabSize: ["vocab_size"],
+} as const satisfies Record<string, readonly NumericKey[]>;
+
+/** Spellings of `torch_dtype` / `dtype` values, normalized. */
+const TORCH_DTYPES: Readonly<Record<string, TorchDtype>> = {
+  float32: "float32",
+  float: "float32",
+  fp32: "float32",
+  bfloat16: "bfloat16",
+  bf16: "bfloat16",
+  float16: "float16",
+  half: "float16",
+  fp16: "float16",
+  float8_e4m3fn: "float8",
+  float8_e5m2: "float8",
+  int8: "int8",
+};
+
+/** Options of {@link toModelSpec}. */
+export interface NormalizeOptions {
+  /** The repo id or file the config came from, named in error messages. @default "config object" */
+  readonly subject?: string;
+}
+
+/** The fields a generic estimate of an unknown family needs, by name. */
+const STANDARD_FIELDS = [
+  ["layer count", CONFIG_ALIASES.numLayers],
+  ["hidden size", CONFIG_ALIASES.hiddenSize],
+  ["attention head count", CONFIG_ALIASES.numAttentionHeads],
+  ["vocabulary size", CONFIG_ALIASES.vocabSize],
+  ["MLP width", CONFIG_ALIASES.intermediateSize],
+] as const;
+
+/**
+ * Turns a validated config.json into a {@link ModelSpec}: resolves aliases (text fields in
+ * `text_config` first, then the top level, then the config class's documented defaults for
+ * a sparse nested text config), applies the documented defaults (KV heads = attention
+ * heads; head_dim = hidden / heads), checks that the dimensions agree, and reads the
+ * mixture-of-experts, MLA, sliding-window, state-space, vision and quantization sections.
+ *
+ * @throws {InvalidConfigError} when a required field is missing or the dimensions contradict each other.
+ * @throws {UnsupportedArchitectureError} for an unknown family without the standard fields,
+ * or a section vramfit cannot size (an unknown layer type or quantization method).
+ */
+export function toModelSpec(config: ModelConfig, options: NormalizeOptions = {}): ModelSpec {
+  return specFromConfig(config, options, undefined);
+}
+
+/**
+ * {@link toModelSpec} with the text fields already collected (parse.ts collects them in
+ * the same pass that validates the file).
+ */
+export function specFromConfig(
+  config: ModelConfig,
+  options: NormalizeOptions,
+  collected: Map<string, unknown> | undefined,
+): ModelSpec {
+  const subject = options.subject ?? "config object";
+  const text = config.text_config ?? undefined;
+  const reader = createConfigReader(
+    config,
+    text,
+    {
+      subject,
+      defaults: text === undefined ? undefined : textConfigDefaults(text.model_type ?? undefined),
+    },
+    collected,
+  );
+  const { approximations, prefix } = reader;
+  const modelType = reader.modelType;
+  const family = familyFacts(modelType) ?? familyFacts(modelType?.replace(/_text$/, ""));
+  if (family === undefined) refuseUnsizable(reader, modelType);
+  const facts = family ?? FALLBACK_FAMILY;
+
+  const numLayers = reader.require("layer count", CONFIG_ALIASES.numLayers);
+  const hiddenSize = reader.require("hidden size", CONFIG_ALIASES.hiddenSize);
+  const numAttentionHeads = reader.require(
+    "attention head count",
+    CONFIG_ALIASES.numAttentionHeads,
+  );
+  const vocabSize = reader.require("vocabulary size", CONFIG_ALIASES.vocabSize);
+  const maxPositionEmbeddings = reader.readFirst(CONFIG_ALIASES.maxPositionEmbeddings);
+
+  const mla = readMultiHeadLatentAttention(reader);
+  const headDim =
+    reader.read("head_dim") ??
+    reader.read("attention_head_dim") ??
+    (mla === undefined ? hiddenSize / numAttentionHeads : mla.qkNopeHeadDim + mla.qkRopeHeadDim);
+  if (!Number.isInteger(headDim)) {
+    throw new InvalidConfigError({
+      subject,
+      path: `${prefix}head_dim`,
+      problem: `head_dim is absent and hidden size ${hiddenSize} is not divisible by ${numAttentionHeads} heads`,
+    });
+  }
+
+  const numKeyValueHeads = keyValueHeads(reader, numAttentionHeads);
+  if (numKeyValueHeads > numAttentionHeads || numAttentionHeads % numKeyValueHeads !== 0) {
+    throw new InvalidConfigError({
+      subject,
+      path: `${prefix}num_key_value_heads`,
+      problem: `${numAttentionHeads} attention heads are not divisible by ${numKeyValueHeads} key/value heads`,
+    });
+  }
+
+  const intermediateSize = mlpWidth(reader, facts, hiddenSize);
+  const plan = planLayers(reader, numLayers);
+  const moe = readMixtureOfExperts(reader, {
+    numLayers,
+    intermediateSize,
+    blockPattern: plan.blockPattern,
+  });
+  const stateSpace = readStateSpaceLayers(reader, plan.stateSpaceLayers, hiddenSize);
+  const vision = readVisionEncoder(config, hiddenSize, approximations);
+  const quantization = readCheckpointQuantization(
+    config.quantization_config ?? text?.quantization_config ?? undefined,
+    subject,
+    modelType,
+  );
+
+  const dtypeName = reader.read("dtype") ?? reader.read("torch_dtype");
+  const torchDtype = dtypeName === undefined ? undefined : TORCH_DTYPES[dtypeName];
+  if (dtypeName !== undefined && torchDtype === undefined) {
+    approximations.push(`dtype "${dtypeName}" is not one vramfit knows: storage dtype left unset`);
+  }
+
+  const architecture = config.architectures?.[0] ?? text?.architectures?.[0] ?? undefined;
+  const extraParameters = familyExtras(reader, modelType, architecture, hiddenSize, vocabSize);
+  return {
+    architecture,
+    modelType,
+    numLayers,
+    hiddenSize,
+    numAttentionHeads,
+    numKeyValueHeads,
+    headDim,
+    intermediateSize,
+    vocabSize,
+    tieWordEmbeddings: reader.read("tie_word_embeddings") ?? facts.tieWordEmbeddingsDefault,
+    maxPositionEmbeddings,
+    torchDtype,
+    moe,
+    mla,
+    // A plain decoder (every layer attends fully) leaves the field out, so a hand-edited
+    // spec's numLayers keeps meaning what it says.
+    attentionLayers: plan.attention.full === numLayers ? undefined : plan.attention,
+    slidingWindow: plan.slidingWindow,
+    attentionChunkSize: plan.attentionChunkSize,
+    stateSpace,
+    denseMlpLayers: plan.denseMlpLayers,
+    vision,
+    quantization,
+    encoderOnly: modelType === "bert" ? true : undefined,
+    extraParameters,
+    layout: layoutOf(reader, facts, maxPositionEmbeddings),
+    approximations,
+  };
+}
+
+/**
+ * An unknown family gets a generic (Llama-style) estimate when its config has the standard
+ * fields, marked approximate; without them it is refused, naming what is missing, instead
+ * of guessing sizes.
+ */
+function refuseUnsizable(reader: ConfigReader, modelType: string | undefined): void {
+  const missing = STANDARD_FIELDS.filter(([, aliases]) => reader.readFirst(aliases) === undefined);
+  const name =
+    modelType === undefined
+      ? "config.json has no model_type"
+      : `model_type "${modelType}" is not a family vramfit knows`;
+  if (missing.length > 0) {
+    throw new UnsupportedArchitectureError(
+      modelType,
+      `Cannot size ${reader.subject}: ${name}, and its config lacks the standard fields a generic estimate needs: ${missing
+        .map(([what, aliases]) => `${what} (${aliases.join(" | ")})`)
+        .join(", ")}.`,
+      { hint: "Pass a ModelSpec built by hand, or parameterCount with a known architecture." },
+    );
+  }
+  reader.approximations.push(
+    `${name}: parameters counted as a Llama-style decoder (gated MLP, RMSNorm) from its standard fields`,
+  );
+}
+
+/** MLP width: the config's, else 4 × hidden for plain MLPs (GPT-2, Falcon, BLOOM), MPT's expansion ratio, Llama-4's dense width. */
+function mlpWidth(reader: ConfigReader, facts: FamilyFacts, hiddenSize: number): number {
+  switch (reader.modelType) {
+    case "mpt":
+      return Math.round((reader.read("expansion_ratio") ?? 4) * hiddenSize);
+    case "llama4_text":
+      return (
+        reader.read("intermediate_size_mlp") ??
+        reader.require("MLP width", CONFIG_ALIASES.intermediateSize)
+      );
+    case "granitemoehybrid":
+      // The shared MLP runs on every layer; intermediate_size is the experts' width.
+      return (
+        reader.read("shared_intermediate_size") ??
+        reader.require("MLP width", CONFIG_ALIASES.intermediateSize)
+      );
+  }
+  // GPT-2 style models define the MLP width as 4 × hidden when n_inner is null.
+  return (
+    reader.readFirst(CONFIG_ALIASES.intermediateSize) ??
+    (facts.layout.mlp === "plain"
+      ? 4 * hiddenSize
+      : reader.require("MLP width", CONFIG_ALIASES.intermediateSize))
+  );
+}
+
+/** The family's layout with the biases and norm counts its config switches. */
+function layoutOf(
+  reader: ConfigReader,
+  facts: FamilyFacts,
+  maxPositionEmbeddings: number | undefined,
+): ArchitectureLayout {
+  const base = facts.layout;
+  let qkvBias = base.qkvBias;
+  let outputBias = base.outputBias;
+  let mlpBias = base.mlpBias;
+  let normsPerLayer = base.normsPerLayer;
+  let positions = facts.learnedPositions ? (maxPositionEmbeddings ?? 0) : 0;
+  switch (reader.modelType) {
+    case "falcon": {
+      qkvBias = outputBias = mlpBias = reader.read("bias") ?? false;
+      normsPerLayer =
+        reader.read("new_decoder_architecture") === true || reader.read("parallel_attn") === false
+          ? 2
+          : 1;
+      break;
+    }
+    case "mpt":
+      qkvBias = outputBias = mlpBias = reader.read("no_bias") === false;
+      break;
+    case "opt":
+      qkvBias = outputBias = mlpBias = reader.read("enable_bias") ?? true;
+      // OPTLearnedPositionalEmbedding keeps 2 extra rows (its offset).
+      positions = (maxPositionEmbeddings ?? 0) + 2;
+      break;
+    default: {
+      // Llama-family configs switch biases on with attention_bias / mlp_bias.
+      const attentionBias = reader.read("attention_bias");
+      qkvBias = attentionBias ?? qkvBias;
+      outputBias = attentionBias ?? outputBias;
+      mlpBias = reader.read("mlp_bias") ?? mlpBias;
+    }
+  }
+  // Every field written in one fixed order: one object shape for every family.
+  return {
+    mlp: base.mlp,
+    norm: base.norm,
+    normsPerLayer,
+    qkvBias,
+    outputBias,
+    mlpBias,
+    qkNorm: base.qkNorm,
+    learnedPositionEmbeddings: positions,
+    attentionSinks: base.attentionSinks === true,
+    gatedQuery: base.gatedQuery === true,
+  };
+}
+
+/** BERT heads that skip the pooler (transformers' `add_pooling_layer=False`). */
+const BERT_WITHOUT_POOLER = new Set([
+  "BertForMaskedLM",
+  "BertLMHeadModel",
+  "BertForTokenClassification",
+  "BertForQuestionAnswering",
+]);
+
+/** Tensors a few families have outside the standard components, named. */
+function familyExtras(
+  reader: ConfigReader,
+  modelType: string | undefined,
+  architecture: string | undefined,
+  hiddenSize: number,
+  vocabSize: number,
+): readonly ExtraParameters[] | undefined {
+  if (modelType === "bloom") {
+    return [{ name: "word_embeddings_layernorm", parameters: 2 * hiddenSize }];
+  }
+  if (modelType !== "bert") return undefined;
+  const extras: ExtraParameters[] = [
+    {
+      name: "token_type_embeddings",
+      parameters: (reader.read("type_vocab_size") ?? 2) * hiddenSize,
+    },
+  ];
+  if (!BERT_WITHOUT_POOLER.has(architecture ?? "BertModel")) {
+    extras.push({ name: "pooler", parameters: hiddenSize * hiddenSize + hiddenSize });
+  }
+  if (
+    architecture === "BertForMaskedLM" ||
+    architecture === "BertForPreTraining" ||
+    architecture === "BertLMHeadModel"
+  ) {
+    // cls.predictions: transform dense + LayerNorm, and the decoder's bias (its weight is tied).
+    extras.push({
+      name: "masked-LM head",
+      parameters: hiddenSize * hiddenSize + hiddenSize + 2 * hiddenSize + vocabSize,
+    });
+  }
+  if (architecture === "BertForPreTraining") {
+    extras.push({ name: "next-sentence head", parameters: 2 * hiddenSize + 2 });
+  }
+  return extras;
+}
+
+/**
+ * KV heads: `num_key_value_heads` when present; Falcon's `multi_query` means one shared
+ * head unless `new_decoder_architecture` is set, in which case `num_kv_heads` counts
+ * (transformers FalconAttention); otherwise every query head has its own (MHA).
+ */
+function keyValueHeads(reader: ConfigReader, numAttentionHeads: number): number {
+  const explicit = reader.read("num_key_value_heads");
+  if (typeof explicit === "number") return explicit;
+  const newDecoder = reader.read("new_decoder_architecture") === true;
+  if (reader.read("multi_query") === true && !newDecoder) return 1;
+  return reader.read("num_kv_heads") ?? numAttentionHeads;
+}
