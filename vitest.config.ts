@@ -1,17 +1,28 @@
 import { defineConfig } from "vitest/config";
 
 // Three kinds of test, run together by `npm test`: runtime (unit, golden, CLI),
-// fast-check properties, and type tests.
+// fast-check properties, and type tests; a fourth project checks the packed package.
 export default defineConfig({
+  // Tests run on Node: `#platform` is the Node platform (package.json "imports").
+  resolve: { alias: { "#platform": new URL("src/io/platform/node.ts", import.meta.url).pathname } },
   test: {
     // No test may reach the real Hub or read the real home, token or cache.
     setupFiles: ["tests/setup/isolate-environment.ts"],
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["tests/**/*.test.ts"], exclude: ["tests/props/**"] },
+        test: {
+          name: "unit",
+          include: ["tests/**/*.test.ts"],
+          exclude: ["tests/props/**", "tests/package/**"],
+        },
       },
       { extends: true, test: { name: "props", include: ["tests/props/**/*.test.ts"] } },
+      // What npm ships, installed in a scratch project: `npm run check:package`, not `npm test`.
+      {
+        extends: true,
+        test: { name: "package", include: ["tests/package/**/*.test.ts"], testTimeout: 120_000 },
+      },
       {
         extends: true,
         test: {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseUserDeployment, validateDeployment } from "../src/index.js";
+import { parseUserDeployment, validateDeployment } from "../src/deploy.js";
 
 // The README's deployment.json must stay a valid file, and say what `vramfit check` reports for it.
 const README = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8");

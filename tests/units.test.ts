@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bytesToGB, bytesToGiB, formatBytes, gibToBytes, mibToBytes } from "../src/index.js";
+import { bytesToGB, bytesToGiB, formatBytes, gibToBytes } from "../src/index.js";
+import { mibToBytes } from "../src/units.js";
 
 describe("units", () => {
   it("uses SI units (multiples of 1000) for GB", () => {

@@ -2,7 +2,7 @@ import type { InferenceOptions } from "../memory/inference-options.js";
 import { estimateInferenceFromSpec, type InferenceEstimate } from "../memory/estimate-inference.js";
 import type { ModelInput } from "../io/model-input.js";
 import { resolveModel } from "../io/resolve-model.js";
-import type { ResolveModelOptions } from "../io/resolve-options.js";
+import type { HubOptions } from "../io/hub-options.js";
 
 /**
  * Estimates the GPU memory to serve a model: resolves it (repo id, local path, config
@@ -21,7 +21,7 @@ import type { ResolveModelOptions } from "../io/resolve-options.js";
  */
 export async function estimateInference(
   model: ModelInput,
-  options: InferenceOptions & ResolveModelOptions = {},
+  options: InferenceOptions & HubOptions = {},
 ): Promise<InferenceEstimate> {
   const resolved = await resolveModel(model, options);
   const estimate = estimateInferenceFromSpec(resolved.spec, {

@@ -5,7 +5,7 @@ import {
 import type { TrainingOptions } from "../memory/training/training-options.js";
 import type { ModelInput } from "../io/model-input.js";
 import { resolveModel } from "../io/resolve-model.js";
-import type { ResolveModelOptions } from "../io/resolve-options.js";
+import type { HubOptions } from "../io/hub-options.js";
 
 /**
  * Estimates the GPU memory to train or fine-tune a model: resolves it (repo id, local path,
@@ -22,7 +22,7 @@ import type { ResolveModelOptions } from "../io/resolve-options.js";
  */
 export async function estimateTraining(
   model: ModelInput,
-  options: TrainingOptions & ResolveModelOptions = {},
+  options: TrainingOptions & HubOptions = {},
 ): Promise<TrainingEstimate> {
   const resolved = await resolveModel(model, options);
   const estimate = estimateTrainingFromSpec(resolved.spec, options);

@@ -13,10 +13,10 @@ import { InvalidOptionError } from "../errors.js";
 import type { ModelInput } from "../io/model-input.js";
 import { catalogFromOptions } from "./rank-gpus.js";
 import { resolveModel, type ResolvedModel } from "../io/resolve-model.js";
-import type { ResolveModelOptions } from "../io/resolve-options.js";
+import type { HubOptions } from "../io/hub-options.js";
 
 /** Options of {@link planDeployment} and {@link validateDeployment}: where to find the model, and your catalog. */
-export interface PlanDeploymentOptions extends ResolveModelOptions {
+export interface PlanDeploymentOptions extends HubOptions {
   /** Your own accelerators and instances, in the catalog file format (validated). */
   readonly catalog?: GpuCatalogFile | undefined;
   /** `extend` (default: the catalog's own mode) or `replace` the built-in catalog. */

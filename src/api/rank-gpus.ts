@@ -14,10 +14,10 @@ import type { InferenceOptions } from "../memory/inference-options.js";
 import { parseGpuCatalog, type GpuCatalogFile } from "../hardware/catalog-file.js";
 import { estimateInference } from "./estimate-inference.js";
 import type { ModelInput } from "../io/model-input.js";
-import type { ResolveModelOptions } from "../io/resolve-options.js";
+import type { HubOptions } from "../io/hub-options.js";
 
 /** Options of {@link rankGpus} and {@link rankInstances}: the estimate's, the ranking's, and a catalog. */
-export interface RankGpusOptions extends InferenceOptions, RankOptions, ResolveModelOptions {
+export interface RankGpusOptions extends InferenceOptions, RankOptions, HubOptions {
   /**
    * Your own accelerators and instances (internal fleets, fresher prices), in the catalog file
    * format; validated like `--catalog file.json`.

@@ -1,4 +1,4 @@
-import type { ResolveModelOptions } from "../io/resolve-options.js";
+import type { HubOptions } from "../io/hub-options.js";
 import type { InferenceOptions } from "../memory/inference-options.js";
 import { INFERENCE_ENGINE_IDS } from "../memory/engine.js";
 import type { ImageSize } from "../memory/image-tokens.js";
@@ -32,7 +32,7 @@ export const MODEL_FLAGS_HELP = `  --revision R       branch, tag or commit of t
 export function resolveOptionsFromFlags(
   values: Readonly<Record<string, string | boolean | undefined>>,
   io: CliIo,
-): ResolveModelOptions {
+): HubOptions {
   const revision = values.revision;
   const hubUrl = values["hub-url"];
   return {

@@ -1,10 +1,10 @@
-import { version } from "../../package.json";
+import { VERSION } from "../version.js";
 import { InvalidOptionError, VramfitError } from "../errors.js";
 import { COMMANDS } from "./commands/index.js";
 import type { CliIo, ExitCode } from "./io.js";
 import { UsageError } from "./usage-error.js";
 
-const HELP = `vramfit ${version}: GPU memory, fit and configs for Hugging Face models
+const HELP = `vramfit ${VERSION}: GPU memory, fit and configs for Hugging Face models
 
 Usage: vramfit <command> [options]
 
@@ -28,7 +28,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
     return name === undefined ? 2 : 0;
   }
   if (name === "--version" || name === "-v") {
-    io.stdout(`${version}\n`);
+    io.stdout(`${VERSION}\n`);
     return 0;
   }
   const entry = COMMANDS.find((candidate) => candidate.name === name);

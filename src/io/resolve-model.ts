@@ -3,13 +3,13 @@ import { bundledModelIds, findBundledModel } from "../model/bundled/find-bundled
 import { HubError, ModelNotFoundError, type HubErrorCode } from "../errors.js";
 import { lookUpOffline, lookUpOnline, type ModelLookup } from "./hub/look-up.js";
 import { resolveHubSettings, type HubSettings } from "./hub/settings.js";
-import { findLocalConfig, readConfigFile } from "./files/read-config-file.js";
+import { findLocalConfig, readConfigFile } from "#platform";
 import type { CheckpointFacts } from "../memory/checkpoint.js";
 import type { ModelSource } from "../model/model-source.js";
 import type { ModelSpec } from "../model/model-spec.js";
 import { parseModelConfig } from "../model/config/parse.js";
 import { isModelSpec, type ModelInput } from "./model-input.js";
-import type { ResolveModelOptions } from "./resolve-options.js";
+import type { HubOptions } from "./hub-options.js";
 
 /** A model ready to estimate: its spec, and where it came from. */
 export interface ResolvedModel {
@@ -50,7 +50,7 @@ const FALLBACK_CODES: ReadonlySet<HubErrorCode> = new Set([
  */
 export async function resolveModel(
   model: ModelInput,
-  options: ResolveModelOptions = {},
+  options: HubOptions = {},
 ): Promise<ResolvedModel> {
   if (typeof model !== "string") {
     if (isModelSpec(model)) return { id: undefined, spec: model, source: { kind: "spec" } };

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  estimateTraining,
-  estimateTrainingFromSpec,
-  findBundledModel,
-  ModelNotFoundError,
-} from "../../src/index.js";
+import { estimateTraining, estimateTrainingFromSpec, ModelNotFoundError } from "../../src/index.js";
+import { findBundledModel } from "../../src/model/bundled/find-bundled-model.js";
 import { FIXTURES_DIR } from "../helpers/fixtures.js";
 import { join } from "node:path";
 import { llama8b, mixtralSpec } from "../helpers/training-specs.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { InvalidOptionError, planDeployment, validateDeployment } from "../../src/index.js";
+import { planDeployment, validateDeployment } from "../../src/deploy.js";
+import { InvalidOptionError } from "../../src/index.js";
 import { llama3_70bConfig } from "../helpers/blueprint.js";
 
 // Offline: the bundled snapshot answers, so no request leaves the machine.

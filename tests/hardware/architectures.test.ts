@@ -1,11 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  estimateInferenceFromSpec,
-  findBundledModel,
-  parseModelConfig,
-  perGpuBytes,
-  requirementFromInference,
-} from "../../src/index.js";
+import { estimateInferenceFromSpec, parseModelConfig } from "../../src/index.js";
+import { requirementFromInference } from "../../src/hardware/inference-requirement.js";
+import { perGpuBytes } from "../../src/hardware/topology.js";
+import { findBundledModel } from "../../src/model/bundled/find-bundled-model.js";
 
 function requirementOf(repo: string, options = {}) {
   const spec = parseModelConfig(findBundledModel(repo)!.config);

@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
   ACCELERATORS,
-  DEFAULT_CATALOG,
-  EXCLUDED_INSTANCES,
   INSTANCES,
-  mergeCatalogs,
   type AcceleratorSpec,
   type InstanceSpec,
 } from "../../src/index.js";
+import { DEFAULT_CATALOG, mergeCatalogs } from "../../src/hardware/catalog.js";
+import { EXCLUDED_INSTANCES } from "../../src/hardware/instances.js";
 
 const accelerators: [string, AcceleratorSpec][] = Object.entries(ACCELERATORS);
 const MIB = 1024 ** 2;

@@ -2,16 +2,15 @@ import { describe, expect, it } from "vitest";
 import {
   ACCELERATORS,
   estimateInferenceFromSpec,
-  findBundledModel,
-  kvCacheCapacity,
   parseModelConfig,
-  perGpuBytes,
   rankGpusForEstimate,
-  requirementFromInference,
-  tensorParallelProblem,
   type GpuMatch,
   type InferenceOptions,
 } from "../../src/index.js";
+import { kvCacheCapacity } from "../../src/hardware/capacity.js";
+import { requirementFromInference } from "../../src/hardware/inference-requirement.js";
+import { perGpuBytes, tensorParallelProblem } from "../../src/hardware/topology.js";
+import { findBundledModel } from "../../src/model/bundled/find-bundled-model.js";
 
 // Figures below are worked by hand from published numbers, not read back from the code:
 // - Llama-3-70B: 70,553,706,496 parameters (fixtures truth.json, the Hub's safetensors total),

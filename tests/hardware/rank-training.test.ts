@@ -1,14 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
   estimateTrainingFromSpec,
-  findBundledModel,
   InvalidOptionError,
   parseModelConfig,
-  rankGpusForTraining,
-  rankInstancesForTraining,
   type GpuMatch,
   type TrainingOptions,
 } from "../../src/index.js";
+import { rankGpusForTraining, rankInstancesForTraining } from "../../src/hardware/rank-training.js";
+import { findBundledModel } from "../../src/model/bundled/find-bundled-model.js";
 
 // Worked by hand for Llama-3-8B (8,030,261,248 parameters, fixtures truth.json; 32 layers of
 // 4096 hidden, 8 KV heads of 128, MLP 14,336; vocabulary 128,256), full training, mixed AdamW,

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
   estimateInferenceFromSpec,
-  findBundledModel,
   InvalidOptionError,
   parseModelConfig,
   rankGpusForEstimate,
   rankInstancesForEstimate,
   type GpuMatch,
-  type MatchFigures,
 } from "../../src/index.js";
+import type { MatchFigures } from "../../src/hardware/match.js";
+import { findBundledModel } from "../../src/model/bundled/find-bundled-model.js";
 
 const llama8b = parseModelConfig(findBundledModel("meta-llama/Meta-Llama-3-8B")!.config);
 const LLAMA_8B_PARAMS = 8_030_261_248; // Hub safetensors total (fixtures truth.json)

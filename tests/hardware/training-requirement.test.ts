@@ -1,15 +1,17 @@
 import { describe, expect, it } from "vitest";
 import {
   estimateTrainingFromSpec,
-  findBundledModel,
   parseModelConfig,
-  perGpuBytes,
   rankGpus,
   rankGpusForEstimate,
-  requirementFromTraining,
-  unshardedModelStates,
   type GpuMatch,
 } from "../../src/index.js";
+import { perGpuBytes } from "../../src/hardware/topology.js";
+import {
+  requirementFromTraining,
+  unshardedModelStates,
+} from "../../src/hardware/training-requirement.js";
+import { findBundledModel } from "../../src/model/bundled/find-bundled-model.js";
 
 // Worked by hand from published figures, not read back from the code:
 // - Llama-3-8B: 8,030,261,248 parameters (fixtures truth.json), 32 layers, 32 heads, 8 KV heads,

@@ -1,4 +1,5 @@
-import { findBundledModel, parseModelConfig, type ModelSpec } from "../../src/index.js";
+import { parseModelConfig, type ModelSpec } from "../../src/index.js";
+import { findBundledModel } from "../../src/model/bundled/find-bundled-model.js";
 import { loadFixture } from "./fixtures.js";
 
 /** Llama-3-70B's config.json from the fixtures. */

@@ -1,12 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { parse as parseHcl } from "@cdktf/hcl2json";
-import {
-  EngineRuleError,
-  parseModelConfig,
-  type KeyTree,
-  type ModelSpec,
-  type ServingPlan,
-} from "../../src/index.js";
+import { EngineRuleError, type ServingPlan } from "../../src/deploy.js";
+import { parseModelConfig, type ModelSpec } from "../../src/index.js";
+import type { KeyTree } from "../../src/deploy/templates/catalog-types.js";
 import { loadFixture } from "./fixtures.js";
 
 /** Llama-3-70B's config.json from the fixtures, normalized. */

@@ -3,8 +3,8 @@ import {
   estimateInferenceFromSpec,
   InvalidOptionError,
   parseModelConfig,
-  type CheckpointFacts,
 } from "../../src/index.js";
+import type { CheckpointFacts } from "../../src/memory/checkpoint.js";
 import { loadFixture } from "../helpers/fixtures.js";
 
 const llama8b = parseModelConfig(loadFixture("meta-llama__Meta-Llama-3-8B").config);

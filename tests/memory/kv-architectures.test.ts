@@ -3,10 +3,10 @@ import {
   estimateInferenceFromSpec,
   kvCacheBytes,
   kvCacheBytesPerToken,
-  kvCacheShardableHeads,
   parseModelConfig,
   type ModelSpec,
 } from "../../src/index.js";
+import { kvCacheShardableHeads } from "../../src/memory/kv-cache.js";
 import { allFixtures, loadFixture } from "../helpers/fixtures.js";
 
 const GIB = 2 ** 30;

@@ -54,7 +54,7 @@ describe("KV cache", () => {
 
 describe("kvCacheShardableHeads", () => {
   it("standard attention shards across its KV heads (8 for Llama-3-70B)", async () => {
-    const { kvCacheShardableHeads } = await import("../../src/index.js");
+    const { kvCacheShardableHeads } = await import("../../src/memory/kv-cache.js");
     expect(kvCacheShardableHeads(llama70b)).toBe(8);
   });
 });

@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import {
   countParameters,
   estimateInferenceFromSpec,
-  imageTokensPerImage,
   InvalidOptionError,
   parseModelConfig,
 } from "../../src/index.js";
+import { imageTokensPerImage } from "../../src/memory/image-tokens.js";
 import { loadFixture } from "../helpers/fixtures.js";
 
 const llava = parseModelConfig(loadFixture("llava-hf__llava-1.5-7b-hf").config);

@@ -2,12 +2,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   estimateInferenceFromSpec,
-  KV_CACHE_DTYPE_IDS,
   parseModelConfig,
-  WEIGHT_PRECISION_IDS,
   type InferenceEstimate,
   type ModelSpec,
 } from "../../src/index.js";
+import { KV_CACHE_DTYPE_IDS, WEIGHT_PRECISION_IDS } from "../../src/memory/precision.js";
 
 /** Random but valid decoder configs: heads divisible by KV heads, widths from heads × head_dim. */
 const specArbitrary: fc.Arbitrary<ModelSpec> = fc

@@ -2,18 +2,20 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   ACCELERATORS,
-  findTopology,
-  perGpuBytes,
   rankGpusForEstimate,
-  requirementFromInference,
   estimateInferenceFromSpec,
   parseModelConfig,
+} from "../../src/index.js";
+import { requirementFromInference } from "../../src/hardware/inference-requirement.js";
+import type { GpuRequirement } from "../../src/hardware/requirement.js";
+import {
+  findTopology,
+  perGpuBytes,
   TENSOR_PARALLEL_DEGREES,
   tensorParallelProblem,
-  WEIGHT_PRECISION_IDS,
-  WORKLOAD_IDS,
-  type GpuRequirement,
-} from "../../src/index.js";
+} from "../../src/hardware/topology.js";
+import { WORKLOAD_IDS } from "../../src/hardware/workloads.js";
+import { WEIGHT_PRECISION_IDS } from "../../src/memory/precision.js";
 
 /** Random but valid decoder configs (heads divisible by KV heads) and workloads. */
 const estimateArbitrary = fc

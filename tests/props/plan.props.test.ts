@@ -1,11 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  planDeploymentFromSpec,
-  renderTemplates,
-  validatePlan,
-  type PlanRequest,
-} from "../../src/index.js";
+import { planDeploymentFromSpec, renderTemplates, type PlanRequest } from "../../src/deploy.js";
+import { validatePlan } from "../../src/deploy/checklist/validate-deployment.js";
 import { bundledSpec } from "../helpers/blueprint.js";
 
 const MODELS = [

@@ -1,18 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { renderTgiLauncher, renderVllmCommand, type ServingPlan } from "../../src/deploy.js";
+import { VramfitError } from "../../src/index.js";
+import { TGI_FLAGS } from "../../src/deploy/templates/tgi-catalog.js";
 import {
-  TGI_FLAGS,
   VLLM_FLAGS,
   VLLM_MAX_LORA_RANKS,
   VLLM_REMOVED_FLAGS,
-  VramfitError,
-  renderTgiLauncher,
-  renderVllmCommand,
-  toYaml,
-  type PlainValue,
-  type ServingPlan,
-} from "../../src/index.js";
+} from "../../src/deploy/templates/vllm-catalog.js";
+import { toYaml, type PlainValue } from "../../src/deploy/templates/yaml.js";
 import {
   renderHcl,
   toTerraformJson,

@@ -1,18 +1,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  ATTENTION_KERNELS,
-  CROSS_ENTROPY_IDS,
   estimateTrainingFromSpec,
-  LORA_TARGET_PRESET_IDS,
-  OPTIMIZER_IDS,
   parseModelConfig,
-  TRAINING_METHODS,
-  TRAINING_PRECISION_IDS,
   type ModelSpec,
   type TrainingEstimate,
   type TrainingOptions,
 } from "../../src/index.js";
+import { ATTENTION_KERNELS, CROSS_ENTROPY_IDS } from "../../src/memory/training/activations.js";
+import { LORA_TARGET_PRESET_IDS } from "../../src/memory/training/lora.js";
+import { OPTIMIZER_IDS } from "../../src/memory/training/optimizers.js";
+import { TRAINING_PRECISION_IDS } from "../../src/memory/training/precision.js";
+import { TRAINING_METHODS } from "../../src/memory/training/training-options.js";
 
 /** Random valid decoders, a third of them mixtures of experts (the `moe` section set by hand). */
 const specArbitrary: fc.Arbitrary<ModelSpec> = fc

@@ -1,6 +1,7 @@
 // node tests/scripts/training-accuracy.mjs (after npm run build): our training estimates next to the
 // published measurements quoted in docs/accuracy.md#training. Prints markdown rows; no thresholds.
-import { estimateTrainingFromSpec, findBundledModel, parseModelConfig } from "../../dist/index.js";
+import { estimateTrainingFromSpec, parseModelConfig } from "../../dist/index.js";
+import { findBundledModel } from "../../dist/model/bundled/find-bundled-model.js";
 
 const GIB = 2 ** 30;
 const llama8b = parseModelConfig(findBundledModel("meta-llama/Meta-Llama-3-8B").config);

@@ -2,18 +2,18 @@ import { describe, expectTypeOf, it } from "vitest";
 import {
   rankGpus,
   rankGpusForEstimate,
-  rankGpusForRequirement,
   rankInstances,
-  requirementFromTraining,
   type ErrorCode,
   type GpuRanking,
-  type GpuRequirement,
   type InferenceEstimate,
   type InstanceRanking,
   type ModelInput,
   type TrainingEstimate,
-  type Workload,
 } from "../../src/index.js";
+import { rankGpusForRequirement } from "../../src/hardware/rank-gpus.js";
+import type { GpuRequirement } from "../../src/hardware/requirement.js";
+import { requirementFromTraining } from "../../src/hardware/training-requirement.js";
+import type { Workload } from "../../src/hardware/workloads.js";
 
 describe("GPU ranking types", () => {
   it("rankGpus and rankInstances take an estimate (serving or training) or a model and resolve to rankings", () => {

@@ -3,20 +3,20 @@ import {
   planDeployment,
   planDeploymentFromSpec,
   renderTemplates,
-  UserDeploymentSchema,
   validateDeployment,
   validateDeploymentFromSpec,
   type CheckId,
   type CheckStatus,
   type DeploymentChecklist,
   type DeploymentPlan,
-  type ErrorCode,
-  type PlanStepId,
-  type PricingModel,
-  type TemplatePlans,
   type UserDeployment,
-  type WorkloadClass,
-} from "../../src/index.js";
+} from "../../src/deploy.js";
+import type { ErrorCode } from "../../src/index.js";
+import type { PlanStepId } from "../../src/deploy/blueprint/plan-types.js";
+import type { PricingModel } from "../../src/deploy/blueprint/pricing.js";
+import type { WorkloadClass } from "../../src/deploy/blueprint/request.js";
+import { UserDeploymentSchema } from "../../src/deploy/checklist/deployment-file.js";
+import type { TemplatePlans } from "../../src/deploy/templates/render-templates.js";
 import type * as z from "zod/mini";
 
 describe("blueprint and checklist types", () => {

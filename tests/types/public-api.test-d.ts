@@ -3,24 +3,25 @@ import {
   estimateInference,
   estimateInferenceFromSpec,
   parseModelConfig,
-  type CheckpointFacts,
   type ErrorCode,
   type HubErrorCode,
   type InferenceEstimate,
   type InferenceOptions,
   type KvCacheDtype,
-  type ModelSource,
   type ModelSpec,
-  type ParameterSource,
   type ResolvedModel,
-  type ResolveModelOptions,
+  type HubOptions,
   type WeightPrecision,
   type AlreadyQuantizedError,
-  type CheckpointQuantization,
-  type InferenceEngine,
-  type MixtureOfExperts,
-  type MultiHeadLatentAttention,
 } from "../../src/index.js";
+import type { CheckpointFacts } from "../../src/memory/checkpoint.js";
+import type { InferenceEngine } from "../../src/memory/engine.js";
+import type { ModelSource, ParameterSource } from "../../src/model/model-source.js";
+import type {
+  CheckpointQuantization,
+  MixtureOfExperts,
+  MultiHeadLatentAttention,
+} from "../../src/model/model-spec.js";
 
 describe("public types", () => {
   it("estimateInference is async and returns an InferenceEstimate", () => {
@@ -67,7 +68,7 @@ describe("public types", () => {
     >();
     expectTypeOf<InferenceOptions["checkpoint"]>().toEqualTypeOf<CheckpointFacts | undefined>();
     expectTypeOf<ResolvedModel["checkpoint"]>().toEqualTypeOf<CheckpointFacts | undefined>();
-    expectTypeOf<ResolveModelOptions>()
+    expectTypeOf<HubOptions>()
       .toHaveProperty("cacheDir")
       .toEqualTypeOf<string | false | undefined>();
   });
@@ -75,7 +76,7 @@ describe("public types", () => {
 
 describe("architecture types", () => {
   it("engines are a literal union and new options are typed", async () => {
-    const { INFERENCE_ENGINE_IDS } = await import("../../src/index.js");
+    const { INFERENCE_ENGINE_IDS } = await import("../../src/memory/engine.js");
     expectTypeOf<InferenceEngine>().toEqualTypeOf<"vllm" | "llamacpp" | "transformers">();
     expectTypeOf(INFERENCE_ENGINE_IDS).toEqualTypeOf<readonly InferenceEngine[]>();
     expectTypeOf<InferenceOptions["imagesPerRequest"]>().toEqualTypeOf<number | undefined>();

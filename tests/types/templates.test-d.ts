@@ -3,14 +3,14 @@ import {
   renderTemplates,
   renderTerraformJson,
   renderVllmCommand,
-  type ErrorCode,
   type FleetPlan,
   type ServingPlan,
   type TemplateOutput,
   type TemplateTarget,
-  type TerraformJson,
-  type VllmCommand,
-} from "../../src/index.js";
+} from "../../src/deploy.js";
+import type { ErrorCode } from "../../src/index.js";
+import type { TerraformJson } from "../../src/deploy/templates/hcl.js";
+import type { VllmCommand } from "../../src/deploy/templates/vllm.js";
 
 describe("template types", () => {
   it("generators take a plan and return files and notes", () => {

@@ -2,14 +2,14 @@ import { describe, expectTypeOf, it } from "vitest";
 import {
   estimateTraining,
   estimateTrainingFromSpec,
-  type LoraTarget,
-  type OptimizerId,
-  type ResolveModelOptions,
+  type HubOptions,
   type TrainingEstimate,
   type TrainingMethod,
   type TrainingOptions,
-  type ZeroStage,
 } from "../../src/index.js";
+import type { LoraTarget } from "../../src/memory/training/modules.js";
+import type { OptimizerId } from "../../src/memory/training/optimizers.js";
+import type { ZeroStage } from "../../src/memory/training/training-options.js";
 
 describe("training types", () => {
   it("estimateTraining is async and parallel to estimateTrainingFromSpec", () => {
@@ -17,7 +17,7 @@ describe("training types", () => {
     expectTypeOf(estimateTrainingFromSpec).returns.toEqualTypeOf<TrainingEstimate>();
     expectTypeOf(estimateTraining)
       .parameter(1)
-      .toEqualTypeOf<(TrainingOptions & ResolveModelOptions) | undefined>();
+      .toEqualTypeOf<(TrainingOptions & HubOptions) | undefined>();
   });
 
   it("methods, optimizers, targets and ZeRO stages are literal unions", () => {

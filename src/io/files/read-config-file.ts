@@ -1,17 +1,7 @@
+import { stat } from "node:fs/promises";
 import { InvalidConfigError, VramfitError } from "../../errors.js";
+import { MAX_CONFIG_FILE_BYTES } from "../limits.js";
 import { readJsonFile } from "./read-json-file.js";
-
-/** Largest config.json vramfit will read; real ones are a few kilobytes. */
-export const MAX_CONFIG_FILE_BYTES = 4 * 1024 * 1024;
-
-/** Node's file API, loaded lazily so that bundling the library for a browser never pulls it in. */
-async function fileSystem(): Promise<typeof import("node:fs/promises") | undefined> {
-  try {
-    return await import("node:fs/promises");
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Where a local model lives: the config.json path when `input` names a file or a folder
@@ -20,13 +10,11 @@ async function fileSystem(): Promise<typeof import("node:fs/promises") | undefin
  * @throws {VramfitError} `CONFIG_NOT_FOUND` for a folder without a config.json.
  */
 export async function findLocalConfig(input: string): Promise<string | undefined> {
-  const fs = await fileSystem();
-  if (fs === undefined) return undefined;
-  const stats = await fs.stat(input).catch(() => undefined);
+  const stats = await stat(input).catch(() => undefined);
   if (stats === undefined) return undefined;
   if (!stats.isDirectory()) return input;
   const configPath = `${input.replace(/[\\/]+$/, "")}/config.json`;
-  const configStats = await fs.stat(configPath).catch(() => undefined);
+  const configStats = await stat(configPath).catch(() => undefined);
   if (configStats?.isFile() !== true) {
     throw new VramfitError("CONFIG_NOT_FOUND", `No config.json in the folder ${input}.`, {
       hint: "Point at a model folder that holds config.json, or at the file itself.",
@@ -41,11 +29,6 @@ export async function findLocalConfig(input: string): Promise<string | undefined
  * @throws {InvalidConfigError} when the file is not a regular file, too large or not JSON.
  */
 export async function readConfigFile(path: string): Promise<unknown> {
-  if ((await fileSystem()) === undefined) {
-    throw new VramfitError("CONFIG_NOT_FOUND", `Cannot read ${path}: no file system here.`, {
-      hint: "Pass the parsed config object instead.",
-    });
-  }
   return readJsonFile(path, {
     maxBytes: MAX_CONFIG_FILE_BYTES,
     fail: ({ problem, cause }) =>

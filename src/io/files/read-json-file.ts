@@ -5,6 +5,8 @@
  * (`/proc/...`) report a size of 0. A UTF-8 byte-order mark is dropped. A parse error names the
  * line and column, never the file's content: pointing vramfit at a token file must not print it.
  */
+import { constants } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
 
 /** What went wrong reading a JSON file, for the caller to turn into its own typed error. */
 export interface JsonFileProblem {
@@ -54,14 +56,12 @@ export async function readTextFileCapped(
   path: string,
   options: ReadJsonFileOptions,
 ): Promise<string> {
-  const fs = await import("node:fs/promises");
-  const { constants } = await import("node:fs");
-  let handle: Awaited<ReturnType<typeof fs.open>>;
+  let handle: FileHandle;
   try {
     // O_NONBLOCK: opening a FIFO must not wait for a writer; the isFile check then refuses it.
     // Windows has no O_NONBLOCK (undefined at run time although typed as a number).
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
-    handle = await fs.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw options.fail({

@@ -1,3 +1,5 @@
+import * as fs from "node:fs/promises";
+import * as path from "node:path";
 import { VramfitError } from "../../errors.js";
 
 /** A file to write: its path relative to the output folder, and its text. */
@@ -29,8 +31,6 @@ export async function writeTemplateFiles(
   files: readonly FileToWrite[],
   options: { readonly force?: boolean | undefined } = {},
 ): Promise<WrittenFiles> {
-  const fs = await import("node:fs/promises");
-  const path = await import("node:path");
   const root = path.resolve(folder);
   const targets = files.map((file) => {
     const target = path.resolve(root, file.path);

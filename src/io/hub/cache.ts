@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
-import { MAX_CONFIG_FILE_BYTES } from "../files/read-config-file.js";
-import { readTextFile, writeFileAtomic } from "./files.js";
+import { MAX_CONFIG_FILE_BYTES } from "../limits.js";
+import { readTextFile, writeFileAtomic } from "#platform";
 import type { WeightsSummary } from "./weights.js";
 
 /** What vramfit keeps of one repo at one commit: config.json and the weights summary, never weights. */

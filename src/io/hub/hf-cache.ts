@@ -1,6 +1,5 @@
-import { findLocalConfig } from "../files/read-config-file.js";
 import { COMMIT_SHA } from "./cache.js";
-import { readTextFile } from "./files.js";
+import { findLocalConfig, readTextFile } from "#platform";
 
 /** A config.json found in the Hugging Face cache. */
 export interface HfCacheHit {

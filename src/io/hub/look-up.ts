@@ -1,4 +1,4 @@
-import { readConfigFile } from "../files/read-config-file.js";
+import { readConfigFile } from "#platform";
 import type { CheckpointFacts } from "../../memory/checkpoint.js";
 import type { ModelSource } from "../../model/model-source.js";
 import { COMMIT_SHA, HubCache, type HubSnapshot } from "./cache.js";

@@ -1,9 +1,11 @@
 import * as z from "zod/mini";
 import { HubError, InvalidConfigError, VramfitError } from "../../errors.js";
 import { explainIssue } from "../../options/explain-issue.js";
-import { MAX_CONFIG_FILE_BYTES } from "../files/read-config-file.js";
+import { loadHubLibrary } from "#platform";
+import { MAX_CONFIG_FILE_BYTES } from "../limits.js";
 import { COMMIT_SHA, type HubCache, type HubSnapshot } from "./cache.js";
 import { createHubFetch } from "./hub-fetch.js";
+import type { HubLibrary } from "./hub-library.js";
 import { badResponse, type HubCallContext } from "./hub-errors.js";
 import type { HubSettings } from "./settings.js";
 import { createTransport, type Transport } from "./transport.js";
@@ -15,8 +17,6 @@ import {
   type WeightsPlan,
   type WeightsSummary,
 } from "./weights.js";
-
-type HubLibrary = typeof import("@huggingface/hub");
 
 /** The fields of model info vramfit uses, checked: the Hub's answer is untrusted input. */
 const count = z.int().check(z.nonnegative());
@@ -56,7 +56,7 @@ export async function readHubModel(
     if (cached !== undefined) return { snapshot: cached, fromCache: true, warnings: [] };
   }
 
-  const hub = await import("@huggingface/hub");
+  const hub = await loadHubLibrary();
   const context: HubCallContext = {
     repo,
     revision,

@@ -1,6 +1,6 @@
-import type { ResolveModelOptions } from "../resolve-options.js";
+import type { HubOptions } from "../hub-options.js";
 import { InvalidOptionError } from "../../errors.js";
-import { readTextFile } from "./files.js";
+import { homeDirectory as platformHome, processEnvironment, readTextFile } from "#platform";
 
 /** The public Hub. */
 export const DEFAULT_HUB_URL = "https://huggingface.co";
@@ -47,10 +47,10 @@ type Env = Readonly<Record<string, string | undefined>>;
  *
  * @throws {InvalidOptionError} for a malformed `hubUrl`, `revision`, `timeoutMs` or token.
  */
-export async function resolveHubSettings(options: ResolveModelOptions = {}): Promise<HubSettings> {
-  const env: Env = options.env ?? processEnv() ?? {};
+export async function resolveHubSettings(options: HubOptions = {}): Promise<HubSettings> {
+  const env: Env = options.env ?? processEnvironment();
   const offline = options.offline ?? isTruthy(env.HF_HUB_OFFLINE ?? env.TRANSFORMERS_OFFLINE);
-  const home = await homeDirectory(env);
+  const home = homeDirectory(env, options.env === undefined);
   const xdgCache =
     nonEmpty(env.XDG_CACHE_HOME) ?? (home === undefined ? undefined : `${home}/.cache`);
   const hfHome =
@@ -77,11 +77,6 @@ export async function resolveHubSettings(options: ResolveModelOptions = {}): Pro
   };
 }
 
-/** The process's environment, where there is a process (not in a browser). */
-function processEnv(): Env | undefined {
-  return typeof process === "undefined" ? undefined : process.env;
-}
-
 /** `1`, `on`, `yes` and `true`, any case, as huggingface_hub's `_is_true`. */
 function isTruthy(value: string | undefined): boolean {
   return value !== undefined && /^(?:1|on|yes|true)$/i.test(value.trim());
@@ -92,19 +87,17 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed === undefined || trimmed === "" ? undefined : trimmed;
 }
 
-/** `$HOME` (or `%USERPROFILE%`) from the given env, so tests never see the real home. */
-async function homeDirectory(env: Env): Promise<string | undefined> {
+/**
+ * `$HOME` (or `%USERPROFILE%`) from the given env; the platform's home folder only when the
+ * env is the process's own, so tests that pass their env never see the real home.
+ */
+function homeDirectory(env: Env, isProcessEnv: boolean): string | undefined {
   const fromEnv = nonEmpty(env.HOME) ?? nonEmpty(env.USERPROFILE);
-  if (fromEnv !== undefined || env !== processEnv()) return fromEnv;
-  try {
-    return (await import("node:os")).homedir();
-  } catch {
-    return undefined; // a browser: no home, no disk cache
-  }
+  return fromEnv !== undefined || !isProcessEnv ? fromEnv : platformHome();
 }
 
 async function findToken(
-  options: ResolveModelOptions,
+  options: HubOptions,
   env: Env,
   hfHome: string | undefined,
 ): Promise<{ value: string; source: TokenSource } | undefined> {

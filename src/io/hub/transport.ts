@@ -1,4 +1,4 @@
-import { version } from "../../../package.json";
+import { VERSION } from "../../version.js";
 import { HubError } from "../../errors.js";
 import {
   badResponse,
@@ -92,7 +92,7 @@ export function createTransport(
     let current = url;
     for (let hop = 0; ; hop++) {
       const headers = new Headers(request.headers);
-      headers.set("user-agent", `vramfit/${version}`);
+      headers.set("user-agent", `vramfit/${VERSION}`);
       if (token !== undefined && new URL(current).origin === endpointOrigin) {
         headers.set("authorization", `Bearer ${token}`);
       } else {

@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
 import {
-  ACCELERATORS,
-  InvalidOptionError,
-  choosePricing,
-  engineSupport,
-  judgePricing,
   planDeploymentFromSpec,
   renderTemplates,
   type DeploymentPlan,
+} from "../../../src/deploy.js";
+import { ACCELERATORS, InvalidOptionError } from "../../../src/index.js";
+import {
+  choosePricing,
+  judgePricing,
   type PricingOptions,
-} from "../../../src/index.js";
+} from "../../../src/deploy/blueprint/pricing.js";
+import { engineSupport } from "../../../src/deploy/blueprint/quantization.js";
 import { bundledSpec } from "../../helpers/blueprint.js";
 import { llama3_70bSpec } from "../../helpers/templates.js";
 

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
-  CHECK_IDS,
-  INSTANCES,
   planDeploymentFromSpec,
   renderAxolotlYaml,
   renderTemplates,
   renderVllmCommand,
   validateDeploymentFromSpec,
-  validatePlan,
-} from "../../../src/index.js";
+} from "../../../src/deploy.js";
+import { INSTANCES } from "../../../src/index.js";
+import { CHECK_IDS } from "../../../src/deploy/checklist/checks.js";
+import { validatePlan } from "../../../src/deploy/checklist/validate-deployment.js";
 import { bundledSpec, llama3_70bAwqSpec } from "../../helpers/blueprint.js";
 import { flagValue, llama3_70bSpec } from "../../helpers/templates.js";
 

@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
-  InvalidOptionError,
-  VramfitError,
   parseUserDeployment,
   validateDeploymentFromSpec,
   type CheckId,
   type DeploymentChecklist,
   type UserDeployment,
-} from "../../../src/index.js";
+} from "../../../src/deploy.js";
+import { InvalidOptionError, VramfitError } from "../../../src/index.js";
 import { bundledSpec, llama3_70bAwqSpec } from "../../helpers/blueprint.js";
 import { llama3_70bSpec } from "../../helpers/templates.js";
 

@@ -1,20 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
-  CLOUDFORMATION_INTRINSICS,
-  CLOUDFORMATION_RESOURCE_PROPERTIES,
-  CLOUDFORMATION_TEMPLATE_KEYS,
-  InvalidOptionError,
-  TERRAFORM_AWS_ENUMS,
-  TERRAFORM_AWS_KEYS,
-  TERRAFORM_AWS_REMOVED_ARGUMENTS,
   renderCloudFormationYaml,
   renderTerraformHcl,
   renderTerraformJson,
   renderVllmCommand,
   type FleetPlan,
-  type KeyTree,
-} from "../../../src/index.js";
+} from "../../../src/deploy.js";
+import { InvalidOptionError } from "../../../src/index.js";
+import {
+  CLOUDFORMATION_INTRINSICS,
+  CLOUDFORMATION_RESOURCE_PROPERTIES,
+  CLOUDFORMATION_TEMPLATE_KEYS,
+  TERRAFORM_AWS_ENUMS,
+  TERRAFORM_AWS_KEYS,
+  TERRAFORM_AWS_REMOVED_ARGUMENTS,
+} from "../../../src/deploy/templates/aws-catalog.js";
+import type { KeyTree } from "../../../src/deploy/templates/catalog-types.js";
 import {
   allKeys,
   bashSyntaxError,

@@ -1,12 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import {
-  InvalidOptionError,
-  KUBERNETES_DEPLOYMENT_KEYS,
-  renderKubernetesDeployment,
-  renderVllmCommand,
-  type KeyTree,
-} from "../../../src/index.js";
+import { renderKubernetesDeployment, renderVllmCommand } from "../../../src/deploy.js";
+import { InvalidOptionError } from "../../../src/index.js";
+import type { KeyTree } from "../../../src/deploy/templates/catalog-types.js";
+import { KUBERNETES_DEPLOYMENT_KEYS } from "../../../src/deploy/templates/kubernetes-catalog.js";
 import { llama3_70bAwq, llama3_70bBf16, unknownKeys } from "../../helpers/templates.js";
 
 describe("Kubernetes Deployment", () => {

@@ -3,13 +3,13 @@ import { join } from "node:path";
 import { parse as parseHcl } from "@cdktf/hcl2json";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { renderTemplates } from "../../../src/deploy.js";
+import { InvalidOptionError } from "../../../src/index.js";
+import { ENGINE_RULES } from "../../../src/deploy/templates/engine-rules.js";
 import {
-  ENGINE_RULES,
-  InvalidOptionError,
   TEMPLATE_TARGET_IDS,
-  renderTemplates,
   type TemplatePlans,
-} from "../../../src/index.js";
+} from "../../../src/deploy/templates/render-templates.js";
 import { bashSyntaxError, llama3_70bAwq, llama3_70bBf16 } from "../../helpers/templates.js";
 
 const everything: TemplatePlans[] = [

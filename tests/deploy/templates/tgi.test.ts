@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  TGI_FLAGS,
-  TGI_NEVER_EMITTED_FLAGS,
-  renderTgiDockerRun,
-  renderTgiLauncher,
-  type ServingPlan,
-} from "../../../src/index.js";
+import { renderTgiDockerRun, renderTgiLauncher, type ServingPlan } from "../../../src/deploy.js";
+import { TGI_FLAGS, TGI_NEVER_EMITTED_FLAGS } from "../../../src/deploy/templates/tgi-catalog.js";
 import {
   bashSyntaxError,
   bashWords,

@@ -1,17 +1,15 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { renderAxolotlYaml, renderPeftLoraConfig, type TrainingPlan } from "../../../src/deploy.js";
+import { InvalidOptionError } from "../../../src/index.js";
 import {
   AXOLOTL_DATASET_KEYS,
   AXOLOTL_DEPRECATED_KEYS,
   AXOLOTL_KEYS,
   BITSANDBYTES_CONFIG_KEYS,
-  InvalidOptionError,
   PEFT_LORA_CONFIG_KEYS,
-  renderAxolotlYaml,
-  renderPeftLoraConfig,
-  type TrainingPlan,
-} from "../../../src/index.js";
+} from "../../../src/deploy/templates/training-catalog.js";
 
 /** Values of axolotl's examples/llama-3/lora-8b.yml @ 107c67a, copied from the file. */
 const AXOLOTL_LORA_EXAMPLE = {

@@ -1,16 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
-  InvalidOptionError,
-  VLLM_CONFIG_FILE_KEYS,
-  VLLM_FLAGS,
-  VLLM_NEVER_EMITTED_FLAGS,
-  VLLM_REMOVED_FLAGS,
   renderVllmCommand,
   renderVllmConfigYaml,
   renderVllmDockerRun,
   type ServingPlan,
-} from "../../../src/index.js";
+} from "../../../src/deploy.js";
+import { InvalidOptionError } from "../../../src/index.js";
+import {
+  VLLM_CONFIG_FILE_KEYS,
+  VLLM_FLAGS,
+  VLLM_NEVER_EMITTED_FLAGS,
+  VLLM_REMOVED_FLAGS,
+} from "../../../src/deploy/templates/vllm-catalog.js";
 import {
   bashSyntaxError,
   bashWords,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { toYaml } from "../../../src/index.js";
+import { toYaml } from "../../../src/deploy/templates/yaml.js";
 
 describe("toYaml", () => {
   it("writes block style with two-space indents, as written out by hand here", () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { estimateTrainingFromSpec } from "../../../src/index.js";
 import {
   activationBytes,
   activationBytesPerLayer,
-  estimateTrainingFromSpec,
   logitsBytes,
   type ActivationOptions,
-} from "../../../src/index.js";
+} from "../../../src/memory/training/activations.js";
 import { gptStyleSpec, llama8b, mixtralSpec } from "../../helpers/training-specs.js";
 
 const base: ActivationOptions = {

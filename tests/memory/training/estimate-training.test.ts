@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
-  DEFAULT_TRAINING_OPTIONS,
   estimateTrainingFromSpec,
   InvalidOptionError,
   type TrainingOptions,
 } from "../../../src/index.js";
+import { DEFAULT_TRAINING_OPTIONS } from "../../../src/memory/training/training-options.js";
 import { awqLlama8b, llama8b, mixtralSpec } from "../../helpers/training-specs.js";
 
 const GB = 1e9;

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  estimateTrainingFromSpec,
-  LORA_TARGET_PRESETS,
-  loraParameterCount,
-  parseModelConfig,
-} from "../../../src/index.js";
+import { estimateTrainingFromSpec, parseModelConfig } from "../../../src/index.js";
+import { LORA_TARGET_PRESETS, loraParameterCount } from "../../../src/memory/training/lora.js";
 import { loadFixture } from "../../helpers/fixtures.js";
 import { llama8b, mixtralSpec } from "../../helpers/training-specs.js";
 

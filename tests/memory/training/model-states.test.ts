@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { estimateTrainingFromSpec } from "../../../src/index.js";
 import {
-  estimateTrainingFromSpec,
   frozenBaseBytes,
-  parameterTensors,
   shardModelStates,
   trainableStateBytes,
   type ModelStateBytes,
-} from "../../../src/index.js";
+} from "../../../src/memory/training/model-states.js";
+import { parameterTensors } from "../../../src/memory/training/modules.js";
 import { llama8b, mixtralSpec } from "../../helpers/training-specs.js";
 
 const PSI = 8_030_261_248; // Llama-3-8B, truth.json

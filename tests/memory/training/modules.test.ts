@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { countParameters, parseModelConfig } from "../../../src/index.js";
 import {
-  activeParameters,
-  countParameters,
   linearModules,
   parameterTensors,
-  parseModelConfig,
   reconcileTensors,
   tensorParameterCount,
-} from "../../../src/index.js";
+} from "../../../src/memory/training/modules.js";
+import { activeParameters } from "../../../src/model/parameters.js";
 import { loadFixture } from "../../helpers/fixtures.js";
 import { llama8b, mixtralSpec } from "../../helpers/training-specs.js";
 

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BUNDLED_MODELS, findBundledModel } from "../../../src/index.js";
+import { BUNDLED_MODELS } from "../../../src/index.js";
+import { findBundledModel } from "../../../src/model/bundled/find-bundled-model.js";
 // @ts-expect-error: a plain .mjs script without types
 import { renderSnapshot } from "../../scripts/generate-snapshot.mjs";
 import { allFixtures } from "../../helpers/fixtures.js";

@@ -3,9 +3,9 @@ import {
   BUNDLED_MODELS,
   estimateInferenceFromSpec,
   estimateTrainingFromSpec,
-  findBundledModel,
   parseModelConfig,
 } from "../../../dist/index.js";
+import { findBundledModel } from "../../../dist/model/bundled/find-bundled-model.js";
 import { rate, throughput, throughputWithCpu } from "./measure.mjs";
 
 const CONTEXTS = [1024, 2048, 4096, 8192];

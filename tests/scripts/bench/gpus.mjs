@@ -1,8 +1,8 @@
 // GPU ranking: one estimate over the whole catalog (every accelerator × TP 1, 2, 4, 8, with
 // pipeline stages where TP 8 is not enough), for each of 4 precisions.
+import { findBundledModel } from "../../../dist/model/bundled/find-bundled-model.js";
 import {
   estimateInferenceFromSpec,
-  findBundledModel,
   parseModelConfig,
   rankGpusForEstimate,
   rankInstancesForEstimate,

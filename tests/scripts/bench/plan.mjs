@@ -2,13 +2,10 @@
 // A plan ranks every accelerator several times (the choice, four quantization rows, the
 // baseline), so it is timed with fewer warm-up calls than the microsecond-scale sections.
 import { performance } from "node:perf_hooks";
-import {
-  findBundledModel,
-  parseModelConfig,
-  planDeploymentFromSpec,
-  validateDeploymentFromSpec,
-  validatePlan,
-} from "../../../dist/index.js";
+import { parseModelConfig } from "../../../dist/index.js";
+import { planDeploymentFromSpec, validateDeploymentFromSpec } from "../../../dist/deploy.js";
+import { findBundledModel } from "../../../dist/model/bundled/find-bundled-model.js";
+import { validatePlan } from "../../../dist/deploy/checklist/validate-deployment.js";
 import { rate } from "./measure.mjs";
 
 /** Calls per second by wall clock and per CPU-second, after `warmUp` calls. */

@@ -1,6 +1,6 @@
 // Deployment templates: one vLLM command, and every target (vLLM, TGI, k8s, axolotl, PEFT,
 // Terraform HCL + JSON, CloudFormation) for the worked example.
-import { renderTemplates, renderVllmCommand } from "../../../dist/index.js";
+import { renderTemplates, renderVllmCommand } from "../../../dist/deploy.js";
 import { rate, throughput } from "./measure.mjs";
 
 /** Prints the template figures. */

@@ -4,7 +4,7 @@
  * and planning), so callers learn one vocabulary. Every field is optional; unset fields
  * fall back to the environment the way the Python `huggingface_hub` client does.
  */
-export interface ResolveModelOptions {
+export interface HubOptions {
   /**
    * Branch, tag or 40-hex commit of the Hub repo. Results report the commit it resolved to.
    * @default "main"

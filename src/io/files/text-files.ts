@@ -1,25 +1,14 @@
 /**
- * The few file operations the Hub client needs (token file, caches). Node's file API is
- * loaded on first use, so a browser bundle of the library never pulls it in and a run that
- * touches no file never pays for it.
+ * The few file operations the Hub client needs (token file, caches). Node only: browsers get
+ * the no-op twins in src/io/platform/browser.ts.
  */
-
-type FileSystem = typeof import("node:fs/promises");
-
-let fileSystem: Promise<FileSystem | undefined> | undefined;
-
-function fs(): Promise<FileSystem | undefined> {
-  fileSystem ??= import("node:fs/promises").catch(() => undefined);
-  return fileSystem;
-}
+import * as files from "node:fs/promises";
 
 /**
  * Reads a UTF-8 file of at most `maxBytes`; `undefined` when it does not exist, cannot be
  * read, or is larger (a cache or token file that big is not one vramfit wrote).
  */
 export async function readTextFile(path: string, maxBytes: number): Promise<string | undefined> {
-  const files = await fs();
-  if (files === undefined) return undefined;
   try {
     const handle = await files.open(path, "r");
     try {
@@ -39,8 +28,6 @@ export async function readTextFile(path: string, maxBytes: number): Promise<stri
  * process killed mid-write leaves the old file or none, never half a file.
  */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const files = await fs();
-  if (files === undefined) return;
   const folder = path.slice(0, Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")));
   await files.mkdir(folder, { recursive: true });
   const temporary = `${path}.${globalThis.crypto.randomUUID()}.tmp`;

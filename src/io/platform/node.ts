@@ -1,0 +1,27 @@
+/**
+ * What the Hub client and model resolution need from the machine, on Node: files, the home
+ * folder, the environment and `@huggingface/hub`. Imported as `#platform`, which package.json
+ * `imports` points at this file under the `node` condition and at ./browser.ts elsewhere, so
+ * a browser bundle never sees a Node built-in. Both files export the same names (a type test
+ * checks it).
+ */
+import { homedir } from "node:os";
+import type { HubLibrary } from "../hub/hub-library.js";
+
+export { findLocalConfig, readConfigFile } from "../files/read-config-file.js";
+export { readTextFile, writeFileAtomic } from "../files/text-files.js";
+
+/** The process's environment variables. */
+export function processEnvironment(): Readonly<Record<string, string | undefined>> {
+  return process.env;
+}
+
+/** The user's home folder, where the caches live unless the environment says otherwise. */
+export function homeDirectory(): string | undefined {
+  return homedir();
+}
+
+/** The Hub client: `@huggingface/hub`, loaded on first use. */
+export async function loadHubLibrary(): Promise<HubLibrary> {
+  return import("@huggingface/hub");
+}
