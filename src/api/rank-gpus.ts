@@ -1,57 +1,50 @@
-import { VramfitError } from "../errors.js";
 import {
-  DEFAULT_CATALOG,
-  mergeCatalogs,
-  type CatalogMode,
-  type GpuCatalog,
-} from "../hardware/catalog.js";
-import { rankGpusForEstimate, type GpuRanking } from "../hardware/rank-gpus.js";
-import { rankInstancesForEstimate, type InstanceRanking } from "../hardware/rank-instances.js";
-import type { RankOptions } from "../hardware/rank-options.js";
-import { isTrainingEstimate, type RankableEstimate } from "../hardware/prepare-ranking.js";
-import type { InferenceEstimate } from "../memory/estimate-inference.js";
-import type { InferenceOptions } from "../memory/inference-options.js";
-import { parseGpuCatalog, type GpuCatalogFile } from "../hardware/catalog-file.js";
-import { estimateInference } from "./estimate-inference.js";
+  CATALOG_OPTIONS,
+  catalogFromOptions,
+  type CatalogOptions,
+} from "../hardware/catalog-options.js";
+import type { RankableEstimate } from "../hardware/prepare-ranking.js";
+import { rankGpusWithCatalog, type GpuRanking } from "../hardware/rank-gpus.js";
+import { rankInstancesWithCatalog, type InstanceRanking } from "../hardware/rank-instances.js";
+import { RANK_OPTIONS, type RankOptions } from "../hardware/rank-options.js";
+import { HUB_OPTIONS, type HubOptions } from "../io/hub-options.js";
 import type { ModelInput } from "../io/model-input.js";
-import type { HubOptions } from "../io/hub-options.js";
+import { INFERENCE_OPTIONS, type InferenceOptions } from "../memory/inference-options.js";
+import { checkKnownOptions, optionsOf } from "../options/option-fields.js";
+import { estimateInference } from "./estimate-inference.js";
 
-/** Options of {@link rankGpus} and {@link rankInstances}: the estimate's, the ranking's, and a catalog. */
-export interface RankGpusOptions extends InferenceOptions, RankOptions, HubOptions {
-  /**
-   * Your own accelerators and instances (internal fleets, fresher prices), in the catalog file
-   * format; validated like `--catalog file.json`.
-   */
-  readonly catalog?: GpuCatalogFile | undefined;
-  /**
-   * `extend` adds the catalog's rows to the built-in ones (same id: yours wins); `replace` ranks
-   * over yours only, table by table.
-   * @default the catalog's own `mode`, else "extend"
-   */
-  readonly catalogMode?: CatalogMode | undefined;
-}
+/**
+ * Options of {@link rankGpus} and {@link rankInstances}: the estimate's (when given a model),
+ * the ranking's, your catalog, and where to find the model.
+ */
+export interface RankGpusOptions
+  extends InferenceOptions, RankOptions, CatalogOptions, HubOptions {}
+
+/** Every option table {@link rankGpus} reads. */
+const TABLES = [INFERENCE_OPTIONS, RANK_OPTIONS, CATALOG_OPTIONS, HUB_OPTIONS];
 
 /**
  * Ranks GPUs for a model or an estimate: whether it fits each accelerator, at which tensor-parallel
  * degree, how fast it serves and the cheapest known price with its date. Given a model (repo id,
- * path, config or spec), it is estimated first with {@link estimateInference}; given a
- * `TrainingEstimate` (from `estimateTraining`), it ranks on training memory and picks the GPU count
- * (see `requirementFromTraining`). The ranking itself is pure.
+ * path, config or spec), it is estimated first with {@link estimateInference}; given an estimate
+ * (`kind: "inference"`, or `kind: "training"` from `estimateTraining`, ranked on training memory
+ * with the GPU count it needs), it is ranked as is. The ranking itself is pure.
  *
  * @throws {ModelNotFoundError} / {InvalidConfigError} when the model cannot be resolved.
- * @throws {InvalidOptionError} for options out of range.
+ * @throws {InvalidOptionError} for options out of range, or an unknown option key.
  * @throws {VramfitError} `CATALOG_INVALID` for a bad catalog.
  * @example
  * const { matches } = await rankGpus("meta-llama/Meta-Llama-3-70B", { contextLength: 4096, batchSize: 8 });
  * matches[0].acceleratorId // the cheapest GPU that meets the 350 ms TTFT target
  */
 export async function rankGpus(
-  estimateOrModel: RankableEstimate | ModelInput,
+  modelOrEstimate: ModelInput | RankableEstimate,
   options: RankGpusOptions = {},
 ): Promise<GpuRanking> {
+  checkKnownOptions(options, TABLES, "rankGpus");
   const catalog = catalogFromOptions(options);
-  const estimate = await toEstimate(estimateOrModel, options);
-  return rankGpusForEstimate(estimate, { ...options, catalog });
+  const estimate = await toEstimate(modelOrEstimate, options);
+  return rankGpusWithCatalog(estimate, optionsOf<RankOptions>(options, RANK_OPTIONS), catalog);
 }
 
 /**
@@ -60,76 +53,37 @@ export async function rankGpus(
  * rows of the snapshot are listed in `excluded`, not ranked.
  *
  * @throws {ModelNotFoundError} / {InvalidConfigError} when the model cannot be resolved.
- * @throws {InvalidOptionError} for options out of range.
+ * @throws {InvalidOptionError} for options out of range, or an unknown option key.
  * @throws {VramfitError} `CATALOG_INVALID` for a bad catalog.
  * @example
  * const { matches } = await rankInstances("meta-llama/Meta-Llama-3-70B", { workload: "batch", clouds: ["aws"] });
  */
 export async function rankInstances(
-  estimateOrModel: RankableEstimate | ModelInput,
+  modelOrEstimate: ModelInput | RankableEstimate,
   options: RankGpusOptions = {},
 ): Promise<InstanceRanking> {
+  checkKnownOptions(options, TABLES, "rankInstances");
   const catalog = catalogFromOptions(options);
-  const estimate = await toEstimate(estimateOrModel, options);
-  return rankInstancesForEstimate(estimate, { ...options, catalog });
+  const estimate = await toEstimate(modelOrEstimate, options);
+  return rankInstancesWithCatalog(estimate, optionsOf<RankOptions>(options, RANK_OPTIONS), catalog);
 }
 
-/** Whether a value is an {@link InferenceEstimate} rather than a model to resolve. */
-export function isInferenceEstimate(value: unknown): value is InferenceEstimate {
-  if (typeof value !== "object" || value === null) return false;
-  const candidate = value as Partial<Record<keyof InferenceEstimate, unknown>>;
-  return (
-    typeof candidate.memory === "object" &&
-    typeof candidate.parameters === "object" &&
-    typeof candidate.assumptions === "object" &&
-    typeof candidate.spec === "object" &&
-    !isTrainingEstimate(candidate as InferenceEstimate)
+/** An estimate as given (told apart by its `kind`), or the model estimated first. */
+async function toEstimate(
+  input: ModelInput | RankableEstimate,
+  options: RankGpusOptions,
+): Promise<RankableEstimate> {
+  if (isEstimate(input)) return input;
+  return estimateInference(
+    input,
+    optionsOf<InferenceOptions & HubOptions>(options, INFERENCE_OPTIONS, HUB_OPTIONS),
   );
 }
 
-async function toEstimate(
-  input: RankableEstimate | ModelInput,
-  options: RankGpusOptions,
-): Promise<RankableEstimate> {
-  if (isInferenceEstimate(input)) return input;
-  if (isEstimateLike(input) && isTrainingEstimate(input)) return input;
-  return estimateInference(input, options);
-}
-
-function isEstimateLike(value: unknown): value is RankableEstimate {
-  return typeof value === "object" && value !== null && "memory" in value && "spec" in value;
-}
-
-/**
- * The catalog a ranking runs over: the built-in one, combined with the caller's (validated).
- *
- * @throws {VramfitError} `CATALOG_INVALID` for a bad catalog or an instance naming an unknown accelerator.
- */
-export function catalogFromOptions(options: {
-  readonly catalog?: GpuCatalogFile | undefined;
-  readonly catalogMode?: CatalogMode | undefined;
-}): GpuCatalog {
-  if (options.catalog === undefined) return DEFAULT_CATALOG;
-  const parsed = parseGpuCatalog(options.catalog);
-  return checkedCatalog(mergeCatalogs(DEFAULT_CATALOG, parsed, options.catalogMode ?? parsed.mode));
-}
-
-/**
- * Checks that every instance names an accelerator the catalog has.
- *
- * @throws {VramfitError} `CATALOG_INVALID` naming the first instance that does not.
- */
-export function checkedCatalog(catalog: GpuCatalog, subject = "catalog"): GpuCatalog {
-  for (const [id, instance] of Object.entries(catalog.instances)) {
-    if (catalog.accelerators[instance.acceleratorId] === undefined) {
-      throw new VramfitError(
-        "CATALOG_INVALID",
-        `Invalid GPU ${subject}: instance "${id}" names the accelerator "${instance.acceleratorId}", which is not in the catalog.`,
-        {
-          hint: `Add it under "accelerators", or use a built-in id such as ${Object.keys(catalog.accelerators).slice(0, 3).join(", ")}.`,
-        },
-      );
-    }
-  }
-  return catalog;
+function isEstimate(input: ModelInput | RankableEstimate): input is RankableEstimate {
+  return (
+    typeof input === "object" &&
+    "kind" in input &&
+    (input.kind === "inference" || input.kind === "training")
+  );
 }

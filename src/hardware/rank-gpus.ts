@@ -10,7 +10,9 @@ import {
 } from "./match.js";
 import { cheapestGpuPrice } from "./price.js";
 import { prepareRanking, type RankableEstimate } from "./prepare-ranking.js";
-import type { RankAssumptions, RankOptions } from "./rank-options.js";
+import { RANK_OPTIONS, type RankAssumptions, type RankOptions } from "./rank-options.js";
+import { CATALOG_OPTIONS, catalogFromOptions, type CatalogOptions } from "./catalog-options.js";
+import { checkKnownOptions } from "../options/option-fields.js";
 import type { GpuRequirement } from "./requirement.js";
 
 /** One accelerator in a GPU ranking: how it fits, how fast it serves, and what it costs at best. */
@@ -35,15 +37,14 @@ export interface GpuMatch extends MatchFigures {
 
 /** A ranking of accelerators for one requirement. */
 export interface GpuRanking extends RankingHeader {
+  /** What this is: accelerators ranked for an estimate. */
+  readonly kind: "gpu-ranking";
   /** Best first. */
   readonly matches: readonly GpuMatch[];
 }
 
-/** Options of {@link rankGpusForEstimate}: the ranking options and the catalog to rank over. */
-export interface RankGpusPureOptions extends RankOptions {
-  /** Accelerators and instances (for prices) to rank over. @default DEFAULT_CATALOG */
-  readonly catalog?: GpuCatalog | undefined;
-}
+/** Options of {@link rankGpusForEstimate} and `rankInstancesForEstimate`: the ranking's and your catalog. */
+export interface RankGpusPureOptions extends RankOptions, CatalogOptions {}
 
 /**
  * Ranks every accelerator in the catalog for an inference estimate. Pure (no I/O). Each row says
@@ -59,10 +60,23 @@ export function rankGpusForEstimate(
   estimate: RankableEstimate,
   options: RankGpusPureOptions = {},
 ): GpuRanking {
+  checkKnownOptions(options, [RANK_OPTIONS, CATALOG_OPTIONS], "rankGpusForEstimate");
+  return rankGpusWithCatalog(estimate, options, catalogFromOptions(options));
+}
+
+/**
+ * {@link rankGpusForEstimate} over a catalog already combined and checked: what the blueprint
+ * calls for each candidate, so the user's catalog is validated once.
+ *
+ * @throws {InvalidOptionError} for options out of range.
+ */
+export function rankGpusWithCatalog(
+  estimate: RankableEstimate,
+  options: RankOptions,
+  catalog: GpuCatalog,
+): GpuRanking {
   const { requirement, assumptions } = prepareRanking(estimate, options);
-  return rankGpusForRequirement(requirement, assumptions, options.catalog ?? DEFAULT_CATALOG, [
-    ...estimate.warnings,
-  ]);
+  return rankGpusForRequirement(requirement, assumptions, catalog, [...estimate.warnings]);
 }
 
 /**
@@ -113,5 +127,5 @@ export function rankGpusForRequirement(
       ...matchFigures(evaluation, evaluation.tokensPerSecond, price, assumptions, [priceReason]),
     });
   }
-  return finishRanking(rows, requirement, assumptions, warnings);
+  return { kind: "gpu-ranking", ...finishRanking(rows, requirement, assumptions, warnings) };
 }

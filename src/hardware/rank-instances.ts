@@ -12,7 +12,9 @@ import {
 import { instancePrice, providerAllowed } from "./price.js";
 import type { RankGpusPureOptions } from "./rank-gpus.js";
 import { prepareRanking, type RankableEstimate } from "./prepare-ranking.js";
-import type { RankAssumptions } from "./rank-options.js";
+import { RANK_OPTIONS, type RankAssumptions, type RankOptions } from "./rank-options.js";
+import { CATALOG_OPTIONS, catalogFromOptions } from "./catalog-options.js";
+import { checkKnownOptions } from "../options/option-fields.js";
 import type { GpuRequirement } from "./requirement.js";
 
 /** One cloud instance in a ranking: its GPUs, how many replicas of the model it runs, speed and price. */
@@ -33,6 +35,8 @@ export interface InstanceMatch extends MatchFigures {
 
 /** A ranking of cloud instances for one requirement. */
 export interface InstanceRanking extends RankingHeader {
+  /** What this is: cloud instances ranked for an estimate. */
+  readonly kind: "instance-ranking";
   /** Best first. */
   readonly matches: readonly InstanceMatch[];
   /** Snapshot rows cleaned out rather than ranked, with the reason for each. */
@@ -50,10 +54,22 @@ export function rankInstancesForEstimate(
   estimate: RankableEstimate,
   options: RankGpusPureOptions = {},
 ): InstanceRanking {
+  checkKnownOptions(options, [RANK_OPTIONS, CATALOG_OPTIONS], "rankInstancesForEstimate");
+  return rankInstancesWithCatalog(estimate, options, catalogFromOptions(options));
+}
+
+/**
+ * {@link rankInstancesForEstimate} over a catalog already combined and checked.
+ *
+ * @throws {InvalidOptionError} for options out of range.
+ */
+export function rankInstancesWithCatalog(
+  estimate: RankableEstimate,
+  options: RankOptions,
+  catalog: GpuCatalog,
+): InstanceRanking {
   const { requirement, assumptions } = prepareRanking(estimate, options);
-  return rankInstancesForRequirement(requirement, assumptions, options.catalog ?? DEFAULT_CATALOG, [
-    ...estimate.warnings,
-  ]);
+  return rankInstancesForRequirement(requirement, assumptions, catalog, [...estimate.warnings]);
 }
 
 /** Ranks every instance in a catalog for a {@link GpuRequirement}. Pure. */
@@ -112,6 +128,7 @@ export function rankInstancesForRequirement(
     });
   }
   return {
+    kind: "instance-ranking",
     ...finishRanking(rows, requirement, assumptions, [...warnings, ...notes]),
     excluded: EXCLUDED_INSTANCES,
   };

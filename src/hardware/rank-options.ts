@@ -1,4 +1,14 @@
 import { InvalidOptionError } from "../errors.js";
+import {
+  BOOLEAN_FIELD,
+  choiceField,
+  integerField,
+  listField,
+  numberField,
+  readOption,
+  TEXT_FIELD,
+  type OptionTable,
+} from "../options/option-fields.js";
 import { gibToBytes } from "../units.js";
 import { WORKLOAD_IDS, type Workload } from "./workloads.js";
 
@@ -102,97 +112,94 @@ export interface RankAssumptions {
   readonly notes: readonly string[];
 }
 
+const FRACTION = numberField({ min: 0, max: 1, exclusiveMin: true });
+const POSITIVE = numberField({ min: 0, max: Number.MAX_VALUE, exclusiveMin: true });
+const NAMES = listField({ ...TEXT_FIELD, expected: "a name" });
+
+/** Every {@link RankOptions} field: what it accepts, its fixed default and the note echoed when taken. */
+export const RANK_OPTIONS: OptionTable<RankOptions> = {
+  workload: {
+    field: choiceField(WORKLOAD_IDS),
+    default: DEFAULT_RANK_OPTIONS.workload,
+    note: () => "workload: default realtime",
+  },
+  gpuMemoryUtilization: {
+    field: FRACTION,
+    default: DEFAULT_RANK_OPTIONS.gpuMemoryUtilization,
+    note: () =>
+      "gpuMemoryUtilization: default 0.92 (current vLLM's --gpu-memory-utilization; releases through v0.10 used 0.9)",
+  },
+  runtimeOverheadBytesPerGpu: {
+    field: numberField({ min: 0, max: Number.MAX_VALUE }),
+    default: DEFAULT_RANK_OPTIONS.runtimeOverheadBytesPerGpu,
+    note: () =>
+      "runtimeOverheadBytesPerGpu: default 1.5 GiB per GPU for CUDA context, NCCL and the activation peak (vLLM profiling logs show 0.4–1.9 GiB)",
+  },
+  computeEfficiency: {
+    field: FRACTION,
+    default: DEFAULT_RANK_OPTIONS.computeEfficiency,
+    note: () => "computeEfficiency: default 0.5 of the dense tensor rate for prefill",
+  },
+  bandwidthEfficiency: {
+    field: FRACTION,
+    default: DEFAULT_RANK_OPTIONS.bandwidthEfficiency,
+    note: () => "bandwidthEfficiency: default 0.7 of the memory bandwidth for decode",
+  },
+  promptTokens: { field: integerField() },
+  maxTtftMs: { field: POSITIVE },
+  minTokensPerSecond: { field: POSITIVE },
+  maxUsdPerHour: { field: POSITIVE },
+  families: { field: NAMES },
+  clouds: { field: NAMES },
+  spot: { field: BOOLEAN_FIELD },
+  top: { field: integerField() },
+};
+
 /**
- * Applies {@link DEFAULT_RANK_OPTIONS} field by field and checks every value. `contextLength` is
- * the estimate's, for the prompt-token default.
+ * Applies {@link RANK_OPTIONS} field by field and checks every value. `contextLength` is the
+ * estimate's, for the prompt-token default.
  *
  * @throws {InvalidOptionError} for a value out of range or an unknown workload.
  */
 export function resolveRankOptions(options: RankOptions, contextLength: number): RankAssumptions {
   const notes: string[] = [];
-  const defaulted = <T>(name: string, given: T | undefined, fallback: T, note: string): T => {
-    if (given !== undefined) return given;
-    notes.push(`${name}: ${note}`);
-    return fallback;
-  };
+  const read = <Key extends keyof RankOptions>(key: Key) =>
+    readOption(RANK_OPTIONS, options, key, notes);
 
-  const workload = defaulted(
-    "workload",
-    options.workload,
-    DEFAULT_RANK_OPTIONS.workload,
-    "default realtime",
-  );
-  if (!WORKLOAD_IDS.includes(workload)) {
-    throw new InvalidOptionError("workload", `unknown workload "${workload}"`, {
-      hint: `Use one of: ${WORKLOAD_IDS.join(", ")}.`,
-    });
-  }
-  const gpuMemoryUtilization = fraction(
-    "gpuMemoryUtilization",
-    defaulted(
-      "gpuMemoryUtilization",
-      options.gpuMemoryUtilization,
-      DEFAULT_RANK_OPTIONS.gpuMemoryUtilization,
-      "default 0.92 (current vLLM's --gpu-memory-utilization; releases through v0.10 used 0.9)",
-    ),
-  );
-  const runtimeOverheadBytesPerGpu = nonNegative(
-    "runtimeOverheadBytesPerGpu",
-    defaulted(
-      "runtimeOverheadBytesPerGpu",
-      options.runtimeOverheadBytesPerGpu,
-      DEFAULT_RANK_OPTIONS.runtimeOverheadBytesPerGpu,
-      "default 1.5 GiB per GPU for CUDA context, NCCL and the activation peak (vLLM profiling logs show 0.4–1.9 GiB)",
-    ),
-  );
-  const computeEfficiency = fraction(
-    "computeEfficiency",
-    defaulted(
-      "computeEfficiency",
-      options.computeEfficiency,
-      DEFAULT_RANK_OPTIONS.computeEfficiency,
-      "default 0.5 of the dense tensor rate for prefill",
-    ),
-  );
-  const bandwidthEfficiency = fraction(
-    "bandwidthEfficiency",
-    defaulted(
-      "bandwidthEfficiency",
-      options.bandwidthEfficiency,
-      DEFAULT_RANK_OPTIONS.bandwidthEfficiency,
-      "default 0.7 of the memory bandwidth for decode",
-    ),
-  );
+  const workload = read("workload") ?? DEFAULT_RANK_OPTIONS.workload;
+  const gpuMemoryUtilization =
+    read("gpuMemoryUtilization") ?? DEFAULT_RANK_OPTIONS.gpuMemoryUtilization;
+  const runtimeOverheadBytesPerGpu =
+    read("runtimeOverheadBytesPerGpu") ?? DEFAULT_RANK_OPTIONS.runtimeOverheadBytesPerGpu;
+  const computeEfficiency = read("computeEfficiency") ?? DEFAULT_RANK_OPTIONS.computeEfficiency;
+  const bandwidthEfficiency =
+    read("bandwidthEfficiency") ?? DEFAULT_RANK_OPTIONS.bandwidthEfficiency;
   const defaultPrompt =
     contextLength - Math.min(DEFAULT_RANK_OPTIONS.maxOutputTokens, Math.floor(contextLength / 2));
-  const promptTokens = defaulted(
-    "promptTokens",
-    options.promptTokens,
-    defaultPrompt,
-    `default ${defaultPrompt} (the context less ${contextLength - defaultPrompt} output tokens)`,
-  );
-  if (!Number.isSafeInteger(promptTokens) || promptTokens < 1 || promptTokens > contextLength) {
+  const promptTokens = read("promptTokens") ?? defaultPrompt;
+  if (options.promptTokens === undefined) {
+    notes.push(
+      `promptTokens: default ${defaultPrompt} (the context less ${contextLength - defaultPrompt} output tokens)`,
+    );
+  } else if (promptTokens > contextLength) {
     throw new InvalidOptionError(
       "promptTokens",
       `expected a whole number from 1 to the context length ${contextLength}, got ${promptTokens}`,
     );
   }
-  let maxTtftMs: number | null = null;
-  if (options.maxTtftMs !== undefined) {
-    maxTtftMs = positive("maxTtftMs", options.maxTtftMs);
-  } else if (workload === "realtime") {
+  let maxTtftMs = read("maxTtftMs") ?? null;
+  if (maxTtftMs === null && workload === "realtime") {
     maxTtftMs = DEFAULT_RANK_OPTIONS.realtimeTtftMs;
     notes.push(`maxTtftMs: default ${maxTtftMs} ms target for realtime`);
   }
-  const spot = defaulted(
-    "spot",
-    options.spot,
-    workload === "training",
-    workload === "training"
-      ? "default spot prices for training (checkpoint so an interruption is cheap)"
-      : "default on-demand prices",
-  );
-  const top = resolveTop(options.top);
+  const spot = read("spot") ?? workload === "training";
+  if (options.spot === undefined) {
+    notes.push(
+      workload === "training"
+        ? "spot: default spot prices for training (checkpoint so an interruption is cheap)"
+        : "spot: default on-demand prices",
+    );
+  }
 
   return {
     workload,
@@ -202,16 +209,12 @@ export function resolveRankOptions(options: RankOptions, contextLength: number):
     bandwidthEfficiency,
     promptTokens,
     maxTtftMs,
-    minTokensPerSecond:
-      options.minTokensPerSecond === undefined
-        ? null
-        : positive("minTokensPerSecond", options.minTokensPerSecond),
-    maxUsdPerHour:
-      options.maxUsdPerHour === undefined ? null : positive("maxUsdPerHour", options.maxUsdPerHour),
-    families: names("families", options.families),
-    clouds: names("clouds", options.clouds),
+    minTokensPerSecond: read("minTokensPerSecond") ?? null,
+    maxUsdPerHour: read("maxUsdPerHour") ?? null,
+    families: (read("families") ?? []).map((name) => name.trim().toLowerCase()),
+    clouds: (read("clouds") ?? []).map((name) => name.trim().toLowerCase()),
     spot,
-    top,
+    top: read("top") ?? null,
     notes,
   };
 }
@@ -222,38 +225,5 @@ export function resolveRankOptions(options: RankOptions, contextLength: number):
  * @throws {InvalidOptionError} unless it is a positive whole number or undefined.
  */
 export function resolveTop(top: number | undefined): number | null {
-  if (top === undefined) return null;
-  if (Number.isSafeInteger(top) && top >= 1) return top;
-  return invalid("top", `expected a positive whole number, got ${top}`);
-}
-
-function invalid(option: string, problem: string): never {
-  throw new InvalidOptionError(option, problem);
-}
-
-function fraction(option: string, value: number): number {
-  if (!(Number.isFinite(value) && value > 0 && value <= 1)) {
-    invalid(option, `expected a fraction above 0 and at most 1, got ${value}`);
-  }
-  return value;
-}
-
-function positive(option: string, value: number): number {
-  if (!(Number.isFinite(value) && value > 0))
-    invalid(option, `expected a positive number, got ${value}`);
-  return value;
-}
-
-function nonNegative(option: string, value: number): number {
-  if (!(Number.isFinite(value) && value >= 0)) {
-    invalid(option, `expected a number of bytes, 0 or more, got ${value}`);
-  }
-  return value;
-}
-
-function names(option: string, values: readonly string[] | undefined): readonly string[] {
-  if (values === undefined) return [];
-  const cleaned = values.map((value) => value.trim().toLowerCase());
-  if (cleaned.some((value) => value === "")) invalid(option, "expected names, got an empty one");
-  return cleaned;
+  return readOption(RANK_OPTIONS, { top }, "top") ?? null;
 }

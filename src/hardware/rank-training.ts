@@ -8,9 +8,10 @@
  */
 import type { TrainingEstimate } from "../memory/training/estimate-training.js";
 import { compareMatches, type MatchFigures, type RankingHeader } from "./match.js";
-import { rankGpusForEstimate, type GpuRanking, type RankGpusPureOptions } from "./rank-gpus.js";
-import { rankInstancesForEstimate, type InstanceRanking } from "./rank-instances.js";
-import { resolveTop } from "./rank-options.js";
+import type { GpuCatalog } from "./catalog.js";
+import { rankGpusWithCatalog, type GpuRanking } from "./rank-gpus.js";
+import { rankInstancesWithCatalog, type InstanceRanking } from "./rank-instances.js";
+import { resolveTop, type RankOptions } from "./rank-options.js";
 
 /** The two estimates a training ranking is built from. */
 export interface TrainingRankingEstimates {
@@ -29,16 +30,17 @@ export interface TrainingRankingEstimates {
  * @example
  * const single = estimateTrainingFromSpec(spec, { method: "lora" });
  * const sharded = estimateTrainingFromSpec(spec, { method: "lora", gpus: 2, zeroStage: 3 });
- * rankGpusForTraining({ single, sharded }, { workload: "training" }).matches[0]
+ * rankGpusForTraining({ single, sharded }, { workload: "training" }, DEFAULT_CATALOG).matches[0]
  */
 export function rankGpusForTraining(
   estimates: TrainingRankingEstimates,
-  options: RankGpusPureOptions = {},
+  options: RankOptions,
+  catalog: GpuCatalog,
 ): GpuRanking {
   const whole = { ...options, top: undefined };
   return mergeRankings(
-    rankGpusForEstimate(estimates.single, whole),
-    rankGpusForEstimate(estimates.sharded, whole),
+    rankGpusWithCatalog(estimates.single, whole, catalog),
+    rankGpusWithCatalog(estimates.sharded, whole, catalog),
     (match) => match.acceleratorId,
     resolveTop(options.top),
   );
@@ -53,12 +55,13 @@ export function rankGpusForTraining(
  */
 export function rankInstancesForTraining(
   estimates: TrainingRankingEstimates,
-  options: RankGpusPureOptions = {},
+  options: RankOptions,
+  catalog: GpuCatalog,
 ): InstanceRanking {
   const whole = { ...options, top: undefined };
   return mergeRankings(
-    rankInstancesForEstimate(estimates.single, whole),
-    rankInstancesForEstimate(estimates.sharded, whole),
+    rankInstancesWithCatalog(estimates.single, whole, catalog),
+    rankInstancesWithCatalog(estimates.sharded, whole, catalog),
     (match) => match.instanceId,
     resolveTop(options.top),
   );

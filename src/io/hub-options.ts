@@ -1,3 +1,11 @@
+import {
+  anyField,
+  BOOLEAN_FIELD,
+  integerField,
+  TEXT_FIELD,
+  type OptionTable,
+} from "../options/option-fields.js";
+
 /**
  * How to find a model: where to look and with what credentials. Shared by every
  * function that accepts a repo id (`estimateInference`, and later training, GPU ranking
@@ -51,3 +59,29 @@ export interface HubOptions {
    */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
 }
+
+/**
+ * Every {@link HubOptions} field, for the options engine: the known keys of every async
+ * function. `resolveHubSettings` checks the values (a URL, a revision, a token) in detail.
+ */
+export const HUB_OPTIONS: OptionTable<HubOptions> = {
+  revision: { field: TEXT_FIELD },
+  accessToken: { field: anyField<string>("a Hub access token") },
+  hubUrl: { field: TEXT_FIELD },
+  fetch: {
+    field: {
+      expected: "a fetch function",
+      accepts: (value): value is typeof fetch => typeof value === "function",
+    },
+  },
+  signal: { field: anyField<AbortSignal>("an AbortSignal") },
+  timeoutMs: { field: integerField() },
+  offline: { field: BOOLEAN_FIELD },
+  cacheDir: {
+    field: {
+      expected: "a folder path, or false",
+      accepts: (value): value is string | false => value === false || TEXT_FIELD.accepts(value),
+    },
+  },
+  env: { field: anyField<Readonly<Record<string, string | undefined>>>("an environment object") },
+};

@@ -1,9 +1,10 @@
 import type { ModelSource, ParameterSource } from "../model/model-source.js";
 import type { ModelSpec } from "../model/model-spec.js";
-import { activeParameters } from "../model/parameters.js";
-import { countParameters, type ParameterBreakdown } from "../model/parameters.js";
+import { activeParameters, countParameters, type ParameterBreakdown } from "../model/parameters.js";
+import { checkKnownOptions } from "../options/option-fields.js";
 import { sizeFromCheckpoint } from "./checkpoint.js";
 import {
+  INFERENCE_OPTIONS,
   resolveInferenceOptions,
   type InferenceAssumptions,
   type InferenceOptions,
@@ -33,6 +34,8 @@ export interface InferenceMemory {
 
 /** An inference memory estimate: the breakdown, the parameter count and every assumption behind them. */
 export interface InferenceEstimate {
+  /** What this is: a serving (inference) memory estimate. */
+  readonly kind: "inference";
   /** Which model, and where its config came from. */
   readonly model: {
     readonly id: string | undefined;
@@ -72,6 +75,7 @@ export function estimateInferenceFromSpec(
   spec: ModelSpec,
   options: InferenceOptions = {},
 ): InferenceEstimate {
+  checkKnownOptions(options, [INFERENCE_OPTIONS], "estimateInferenceFromSpec");
   const assumptions = resolveInferenceOptions(spec, options);
   const breakdown = countParameters(spec);
   // Weights as config.json implies them: at the chosen precision, or as a pre-quantized
@@ -121,6 +125,7 @@ export function estimateInferenceFromSpec(
   }
 
   return {
+    kind: "inference",
     model: {
       id: undefined,
       architecture: spec.architecture,

@@ -1,14 +1,20 @@
 import { AlreadyQuantizedError, InvalidOptionError } from "../errors.js";
 import type { CheckpointQuantization, ModelSpec } from "../model/model-spec.js";
 import type { CheckpointFacts } from "./checkpoint.js";
+import {
+  anyField,
+  choiceField,
+  integerField,
+  numberField,
+  readOption,
+  type OptionTable,
+} from "../options/option-fields.js";
 import { INFERENCE_ENGINE_IDS, INFERENCE_ENGINES, type InferenceEngine } from "./engine.js";
 import { imageTokensPerImage, type ImageSize } from "./image-tokens.js";
 import { DEFAULT_MAX_NUM_BATCHED_TOKENS } from "./kv-cache.js";
 import {
-  KV_CACHE_BITS,
   KV_CACHE_DTYPE_IDS,
   WEIGHT_PRECISION_IDS,
-  WEIGHT_PRECISIONS,
   type KvCacheDtype,
   type WeightPrecision,
 } from "./precision.js";
@@ -82,7 +88,47 @@ export interface InferenceOptions {
   readonly checkpoint?: CheckpointFacts | undefined;
 }
 
-/** Defaults of {@link InferenceOptions}, resolved in {@link resolveInferenceOptions}. */
+/**
+ * Every {@link InferenceOptions} field: what it accepts, its fixed default and the note echoed
+ * in `assumptions.notes` when the default is taken. Defaults that depend on the model
+ * (`contextLength`, `weights: "auto"`, `kvCacheDtype: "auto"`) are worked out in
+ * {@link resolveInferenceOptions}.
+ */
+export const INFERENCE_OPTIONS: OptionTable<InferenceOptions> = {
+  contextLength: { field: integerField() },
+  batchSize: { field: integerField(), default: 1, note: (value) => `batchSize: default ${value}` },
+  weights: {
+    field: {
+      ...choiceField(["auto", ...WEIGHT_PRECISION_IDS]),
+      hint: "Leave it at auto to follow the checkpoint.",
+    },
+    default: "auto",
+  },
+  kvCacheDtype: { field: choiceField(["auto", ...KV_CACHE_DTYPE_IDS]), default: "auto" },
+  overheadFraction: {
+    field: numberField({ min: 0, max: 1, hint: "Pass 0.12 for a 12 % reserve." }),
+    default: 0.12, // docs/methodology.md#overhead: the seed's headline rule, 10-15 % of the weights
+    note: (value) => `overheadFraction: default ${value} of the weights`,
+  },
+  parameterCount: { field: numberField({ min: 0, max: Number.MAX_VALUE, exclusiveMin: true }) },
+  engine: { field: choiceField(INFERENCE_ENGINE_IDS), default: "vllm" },
+  maxNumBatchedTokens: { field: integerField(), default: DEFAULT_MAX_NUM_BATCHED_TOKENS },
+  imagesPerRequest: { field: integerField(0), default: 0 },
+  imageSize: {
+    field: {
+      expected: "{ width, height } in positive whole pixels",
+      accepts: (value): value is ImageSize =>
+        typeof value === "object" &&
+        value !== null &&
+        integerField().accepts((value as ImageSize).width) &&
+        integerField().accepts((value as ImageSize).height),
+    },
+    default: { width: 1024, height: 1024 },
+  },
+  checkpoint: { field: anyField<CheckpointFacts>("checkpoint facts") },
+};
+
+/** Defaults of {@link InferenceOptions} (the model-independent ones), from {@link INFERENCE_OPTIONS}. */
 export const DEFAULT_INFERENCE_OPTIONS = {
   contextLength: 4096,
   batchSize: 1,
@@ -138,25 +184,20 @@ export function resolveInferenceOptions(
   options: InferenceOptions = {},
 ): InferenceAssumptions {
   const notes: string[] = [];
+  const read = <Key extends keyof InferenceOptions>(key: Key, withNote = true) =>
+    readOption(INFERENCE_OPTIONS, options, key, withNote ? notes : undefined);
 
   const defaultContext = Math.min(
     DEFAULT_INFERENCE_OPTIONS.contextLength,
     spec.maxPositionEmbeddings ?? Number.POSITIVE_INFINITY,
   );
-  const contextLength = positiveInteger("contextLength", options.contextLength) ?? defaultContext;
+  const contextLength = read("contextLength") ?? defaultContext;
   if (options.contextLength === undefined)
     notes.push(`contextLength: default ${contextLength} tokens`);
 
-  const batchSize =
-    positiveInteger("batchSize", options.batchSize) ?? DEFAULT_INFERENCE_OPTIONS.batchSize;
-  if (options.batchSize === undefined) notes.push(`batchSize: default ${batchSize}`);
+  const batchSize = read("batchSize") ?? DEFAULT_INFERENCE_OPTIONS.batchSize;
 
-  const weightsOption = options.weights ?? DEFAULT_INFERENCE_OPTIONS.weights;
-  if (weightsOption !== "auto" && !Object.hasOwn(WEIGHT_PRECISIONS, weightsOption)) {
-    throw new InvalidOptionError("weights", `unknown precision "${weightsOption}"`, {
-      hint: `Use one of: auto, ${WEIGHT_PRECISION_IDS.join(", ")}.`,
-    });
-  }
+  const weightsOption = read("weights") ?? "auto";
   const checkpointQuantization = spec.quantization;
   if (checkpointQuantization !== undefined && weightsOption !== "auto") {
     throw new AlreadyQuantizedError(
@@ -172,49 +213,21 @@ export function resolveInferenceOptions(
     );
   }
 
-  const kvOption = options.kvCacheDtype ?? DEFAULT_INFERENCE_OPTIONS.kvCacheDtype;
-  if (kvOption !== "auto" && !Object.hasOwn(KV_CACHE_BITS, kvOption)) {
-    throw new InvalidOptionError("kvCacheDtype", `unknown KV cache dtype "${kvOption}"`, {
-      hint: `Use one of: auto, ${KV_CACHE_DTYPE_IDS.join(", ")}.`,
-    });
-  }
+  const kvOption = read("kvCacheDtype") ?? "auto";
   const kvCacheDtype = kvOption === "auto" ? autoKvCacheDtype(spec, weights, notes) : kvOption;
 
-  const overheadFraction = options.overheadFraction ?? DEFAULT_INFERENCE_OPTIONS.overheadFraction;
-  if (!Number.isFinite(overheadFraction) || overheadFraction < 0 || overheadFraction > 1) {
-    throw new InvalidOptionError(
-      "overheadFraction",
-      `expected a fraction from 0 to 1, got ${overheadFraction}`,
-      { hint: "Pass 0.12 for a 12 % reserve." },
-    );
-  }
-  if (options.overheadFraction === undefined) {
-    notes.push(`overheadFraction: default ${overheadFraction} of the weights`);
-  }
+  const overheadFraction = read("overheadFraction") ?? DEFAULT_INFERENCE_OPTIONS.overheadFraction;
+  const parameterCount = read("parameterCount");
 
-  const parameterCount = options.parameterCount;
-  if (parameterCount !== undefined && !(Number.isFinite(parameterCount) && parameterCount > 0)) {
-    throw new InvalidOptionError(
-      "parameterCount",
-      `expected a positive number, got ${parameterCount}`,
-    );
-  }
-
-  const engine = options.engine ?? DEFAULT_INFERENCE_OPTIONS.engine;
-  if (!Object.hasOwn(INFERENCE_ENGINES, engine)) {
-    throw new InvalidOptionError("engine", `unknown engine "${engine}"`, {
-      hint: `Use one of: ${INFERENCE_ENGINE_IDS.join(", ")}.`,
-    });
-  }
+  const engine = read("engine") ?? DEFAULT_INFERENCE_OPTIONS.engine;
   if (options.engine === undefined && hasWindowedOrLatentLayers(spec)) {
     notes.push(`engine: default vllm (${INFERENCE_ENGINES.vllm.rule})`);
   }
 
   const maxNumBatchedTokens =
-    positiveInteger("maxNumBatchedTokens", options.maxNumBatchedTokens) ??
-    DEFAULT_INFERENCE_OPTIONS.maxNumBatchedTokens;
+    read("maxNumBatchedTokens") ?? DEFAULT_INFERENCE_OPTIONS.maxNumBatchedTokens;
 
-  const imagesPerRequest = nonNegativeInteger("imagesPerRequest", options.imagesPerRequest) ?? 0;
+  const imagesPerRequest = read("imagesPerRequest", false) ?? 0;
   if (imagesPerRequest > 0 && spec.vision === undefined) {
     throw new InvalidOptionError(
       "imagesPerRequest",
@@ -222,16 +235,7 @@ export function resolveInferenceOptions(
       { hint: "Leave imagesPerRequest at 0 for text-only models." },
     );
   }
-  const imageSize = options.imageSize ?? DEFAULT_INFERENCE_OPTIONS.imageSize;
-  if (
-    !(Number.isSafeInteger(imageSize.width) && imageSize.width > 0) ||
-    !(Number.isSafeInteger(imageSize.height) && imageSize.height > 0)
-  ) {
-    throw new InvalidOptionError(
-      "imageSize",
-      `expected positive integer pixels, got ${imageSize.width} × ${imageSize.height}`,
-    );
-  }
+  const imageSize = read("imageSize", false) ?? DEFAULT_INFERENCE_OPTIONS.imageSize;
   const tokensPerImage =
     spec.vision === undefined ? 0 : imageTokensPerImage(spec.vision, imageSize);
   const imageTokensPerSequence = imagesPerRequest * tokensPerImage;
@@ -265,22 +269,6 @@ export function resolveInferenceOptions(
 function hasWindowedOrLatentLayers(spec: ModelSpec): boolean {
   const layers = spec.attentionLayers;
   return spec.mla !== undefined || (layers !== undefined && layers.sliding + layers.chunked > 0);
-}
-
-function nonNegativeInteger(option: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new InvalidOptionError(option, `expected a non-negative integer, got ${value}`);
-  }
-  return value;
-}
-
-function positiveInteger(option: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidOptionError(option, `expected a positive integer, got ${value}`);
-  }
-  return value;
 }
 
 function autoWeights(spec: ModelSpec, notes: string[]): WeightPrecision {

@@ -8,7 +8,10 @@ const offline = { offline: true, cacheDir: false } as const;
 
 describe("planDeployment and validateDeployment (async edges)", () => {
   it("plan a repo id with a workload class alone; the templates name the repo", async () => {
-    const plan = await planDeployment("meta-llama/Meta-Llama-3-8B", "qlora", offline);
+    const plan = await planDeployment("meta-llama/Meta-Llama-3-8B", {
+      workload: "qlora",
+      ...offline,
+    });
     expect(plan.model.source.kind).toBe("bundled");
     expect(plan.templates.training?.baseModel).toBe("meta-llama/Meta-Llama-3-8B");
     const report = await validateDeployment(plan, offline);
@@ -34,23 +37,23 @@ describe("planDeployment and validateDeployment (async edges)", () => {
   });
 
   it("a user catalog joins the built-in one", async () => {
-    const plan = await planDeployment(
-      "meta-llama/Meta-Llama-3-8B",
-      { workload: "realtime", gpu: "acme-x1", contextLength: 4096, batchSize: 8 },
-      {
-        ...offline,
-        catalog: {
-          accelerators: {
-            "acme-x1": {
-              name: "Acme X1",
-              memoryGiB: 96,
-              memoryBandwidthTBps: 4,
-              bf16DenseTflops: 800,
-            },
+    const plan = await planDeployment("meta-llama/Meta-Llama-3-8B", {
+      workload: "realtime",
+      gpu: "acme-x1",
+      contextLength: 4096,
+      batchSize: 8,
+      ...offline,
+      catalog: {
+        accelerators: {
+          "acme-x1": {
+            name: "Acme X1",
+            memoryGiB: 96,
+            memoryBandwidthTBps: 4,
+            bf16DenseTflops: 800,
           },
         },
       },
-    );
+    });
     expect(plan.chosen.acceleratorName).toBe("Acme X1");
     expect(plan.chosen.tensorParallel).toBe(1);
   });

@@ -6,6 +6,7 @@ import { readCatalogFile } from "../../src/io/files/read-catalog-file.js";
 import {
   estimateInference,
   ModelNotFoundError,
+  parseGpuCatalog,
   rankGpus,
   rankInstances,
   VramfitError,
@@ -89,12 +90,12 @@ describe("rankGpus / rankInstances", () => {
 describe("readCatalogFile", () => {
   const dir = mkdtempSync(join(tmpdir(), "vramfit-catalog-"));
 
-  it("reads and validates a catalog file", async () => {
+  it("reads and validates a catalog file, returned as written for the catalog option", async () => {
     const path = join(dir, "ok.json");
     writeFileSync(path, JSON.stringify({ mode: "replace", ...ACME }));
     const catalog = await readCatalogFile(path);
-    expect(catalog.mode).toBe("replace");
-    expect(catalog.accelerators?.["acme-x1"]?.memoryBytes).toBe(192 * 2 ** 30);
+    expect(catalog).toEqual({ mode: "replace", ...ACME });
+    expect(parseGpuCatalog(catalog).accelerators?.["acme-x1"]?.memoryBytes).toBe(192 * 2 ** 30);
   });
 
   it("reports a missing file and broken JSON as CATALOG_INVALID with a hint", async () => {

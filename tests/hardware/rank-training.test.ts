@@ -6,6 +6,7 @@ import {
   type GpuMatch,
   type TrainingOptions,
 } from "../../src/index.js";
+import { DEFAULT_CATALOG } from "../../src/hardware/catalog.js";
 import { rankGpusForTraining, rankInstancesForTraining } from "../../src/hardware/rank-training.js";
 import { findBundledModel } from "../../src/model/bundled/find-bundled-model.js";
 
@@ -39,7 +40,7 @@ function row(matches: readonly GpuMatch[], id: string): GpuMatch {
 }
 
 describe("rankGpusForTraining", () => {
-  const full = rankGpusForTraining(estimates({}), { workload: "training" });
+  const full = rankGpusForTraining(estimates({}), { workload: "training" }, DEFAULT_CATALOG);
 
   it("sizes a sharded group with ZeRO-3's all-gather buffers, as the hand-worked sum", () => {
     const h100 = row(full.matches, "nvidia-h100-sxm");
@@ -54,7 +55,11 @@ describe("rankGpusForTraining", () => {
 
   it("sizes a run that fits one GPU from the single-GPU estimate: no all-gather buffers", () => {
     const options: TrainingOptions = { method: "qlora" };
-    const ranking = rankGpusForTraining(estimates(options), { workload: "training" });
+    const ranking = rankGpusForTraining(
+      estimates(options),
+      { workload: "training" },
+      DEFAULT_CATALOG,
+    );
     const h100 = row(ranking.matches, "nvidia-h100-sxm");
     expect(h100.gpuCount).toBe(1);
     expect(h100.perGpu!.totalBytes).toBe(
@@ -75,13 +80,21 @@ describe("rankGpusForTraining", () => {
 describe("top", () => {
   it("cuts the merged ranking, not the two it merges, and is checked", () => {
     const options: TrainingOptions = { method: "qlora" };
-    const every = rankGpusForTraining(estimates(options), { workload: "training" });
-    const three = rankGpusForTraining(estimates(options), { workload: "training", top: 3 });
+    const every = rankGpusForTraining(
+      estimates(options),
+      { workload: "training" },
+      DEFAULT_CATALOG,
+    );
+    const three = rankGpusForTraining(
+      estimates(options),
+      { workload: "training", top: 3 },
+      DEFAULT_CATALOG,
+    );
     expect(three.matches.map((match) => match.acceleratorId)).toEqual(
       every.matches.slice(0, 3).map((match) => match.acceleratorId),
     );
     expect(three.assumptions.top).toBe(3);
-    expect(() => rankInstancesForTraining(estimates(options), { top: 0 })).toThrow(
+    expect(() => rankInstancesForTraining(estimates(options), { top: 0 }, DEFAULT_CATALOG)).toThrow(
       InvalidOptionError,
     );
   });
@@ -89,7 +102,11 @@ describe("top", () => {
 
 describe("rankInstancesForTraining", () => {
   it("runs replicas of the fully-sharded group on a larger instance", () => {
-    const ranking = rankInstancesForTraining(estimates({}), { workload: "training" });
+    const ranking = rankInstancesForTraining(
+      estimates({}),
+      { workload: "training" },
+      DEFAULT_CATALOG,
+    );
     const p5 = ranking.matches.find((match) => match.instanceId === "aws/p5.48xlarge");
     expect(p5?.instance.gpuCount).toBe(8);
     // Two H100s per run, so four runs side by side on eight.
@@ -100,7 +117,11 @@ describe("rankInstancesForTraining", () => {
 
   it("sizes a one-GPU replica from the single-GPU estimate", () => {
     const options: TrainingOptions = { method: "qlora" };
-    const ranking = rankInstancesForTraining(estimates(options), { workload: "training" });
+    const ranking = rankInstancesForTraining(
+      estimates(options),
+      { workload: "training" },
+      DEFAULT_CATALOG,
+    );
     const single = ranking.matches.find((match) => match.fits && match.instance.gpuCount === 1);
     expect(single?.gpuCount).toBe(1);
     expect(single!.perGpu!.totalBytes).toBe(

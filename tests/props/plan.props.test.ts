@@ -31,7 +31,7 @@ describe("every serving plan", () => {
   it("fits its budget, records five steps, renders its templates and passes its own fit check", () => {
     fc.assert(
       fc.property(fc.constantFrom(...MODELS), servingRequest, ({ repo, spec }, request) => {
-        const plan = planDeploymentFromSpec(spec, request, { modelId: repo });
+        const plan = planDeploymentFromSpec(spec, { ...request, modelId: repo });
         const c = plan.chosen;
         expect(plan.steps.map((step) => step.step)).toEqual([
           "workload",

@@ -7,7 +7,7 @@ import type { ExitCode } from "../io.js";
 import { RANK_FLAGS } from "../rank-flags.js";
 import { renderChecklist } from "../render/checklist.js";
 import { UsageError } from "../usage-error.js";
-import { catalogFromFlag } from "./gpus.js";
+import { catalogFileFromFlag } from "./gpus.js";
 import { resolveModelArgument } from "./model-argument.js";
 import { parseCommandLine } from "../parse-command-line.js";
 
@@ -69,10 +69,10 @@ export const checkCommand: Command = {
     if (file === undefined) throw new UsageError("check needs a deployment file: deployment.json.");
     if (extra !== undefined) throw new UsageError(`Unexpected argument "${extra}".`);
     const deployment = await readDeploymentFile(resolve(io.cwd, file));
-    const catalog = await catalogFromFlag(values.catalog, io);
+    const catalog = await catalogFileFromFlag(values.catalog, io);
     const report = await validateDeployment(deployment, {
       ...resolveOptionsFromFlags(values, io),
-      gpuCatalog: catalog,
+      catalog,
       ...(deployment.model === undefined
         ? {}
         : { model: resolveModelArgument(deployment.model, io) }),

@@ -2,14 +2,11 @@ import { resolve } from "node:path";
 import { estimateInference } from "../../api/estimate-inference.js";
 import { estimateTraining } from "../../api/estimate-training.js";
 import { estimateTrainingFromSpec } from "../../memory/training/estimate-training.js";
-import { checkedCatalog } from "../../api/rank-gpus.js";
-import { DEFAULT_CATALOG, mergeCatalogs, type GpuCatalog } from "../../hardware/catalog.js";
-import {
-  rankGpusForEstimate,
-  type GpuRanking,
-  type RankGpusPureOptions,
-} from "../../hardware/rank-gpus.js";
-import { rankInstancesForEstimate, type InstanceRanking } from "../../hardware/rank-instances.js";
+import type { GpuCatalogFile } from "../../hardware/catalog-file.js";
+import { catalogFromOptions } from "../../hardware/catalog-options.js";
+import type { GpuCatalog } from "../../hardware/catalog.js";
+import { rankGpusWithCatalog, type GpuRanking } from "../../hardware/rank-gpus.js";
+import { rankInstancesWithCatalog, type InstanceRanking } from "../../hardware/rank-instances.js";
 import {
   rankGpusForTraining,
   rankInstancesForTraining,
@@ -198,7 +195,7 @@ export function renderRanking(
 ): string {
   // JSON keeps the first --top rows of each table; text prints them and says how many there were.
   const top = output.json ? (output.top ?? undefined) : undefined;
-  const { gpus, instances } = rank(estimate, { ...options, catalog, top });
+  const { gpus, instances } = rank(estimate, { ...options, top }, catalog);
   if (output.json) return `${JSON.stringify({ gpus, instances }, null, 2)}\n`;
   return renderGpusReport({
     gpus,
@@ -211,18 +208,31 @@ export function renderRanking(
 
 function rank(
   estimate: RankableEstimate | TrainingRankingEstimates,
-  options: RankGpusPureOptions,
+  options: RankOptions,
+  catalog: GpuCatalog,
 ): { readonly gpus: GpuRanking; readonly instances: InstanceRanking } {
   if ("single" in estimate) {
     return {
-      gpus: rankGpusForTraining(estimate, options),
-      instances: rankInstancesForTraining(estimate, options),
+      gpus: rankGpusForTraining(estimate, options, catalog),
+      instances: rankInstancesForTraining(estimate, options, catalog),
     };
   }
   return {
-    gpus: rankGpusForEstimate(estimate, options),
-    instances: rankInstancesForEstimate(estimate, options),
+    gpus: rankGpusWithCatalog(estimate, options, catalog),
+    instances: rankInstancesWithCatalog(estimate, options, catalog),
   };
+}
+
+/**
+ * The `--catalog` file, read and validated (the catalog file format), or `undefined`.
+ *
+ * @throws {VramfitError} `CATALOG_INVALID` for a file that cannot be used.
+ */
+export async function catalogFileFromFlag(
+  path: string | undefined,
+  io: CliIo,
+): Promise<GpuCatalogFile | undefined> {
+  return path === undefined ? undefined : readCatalogFile(resolve(io.cwd, path));
 }
 
 /**
@@ -231,8 +241,9 @@ function rank(
  * @throws {VramfitError} `CATALOG_INVALID` for a file that cannot be used.
  */
 export async function catalogFromFlag(path: string | undefined, io: CliIo): Promise<GpuCatalog> {
-  if (path === undefined) return DEFAULT_CATALOG;
-  const file = resolve(io.cwd, path);
-  const parsed = await readCatalogFile(file);
-  return checkedCatalog(mergeCatalogs(DEFAULT_CATALOG, parsed, parsed.mode), `catalog ${file}`);
+  const catalog = await catalogFileFromFlag(path, io);
+  return catalogFromOptions(
+    { catalog },
+    path === undefined ? "catalog" : `catalog ${resolve(io.cwd, path)}`,
+  );
 }

@@ -26,7 +26,7 @@ import { RANK_FLAGS, rankOptionsFromFlags } from "../rank-flags.js";
 import { renderPlanReport } from "../render/plan.js";
 import { TRAINING_FLAGS, trainingOptionsFromFlags } from "../training-flags.js";
 import { UsageError } from "../usage-error.js";
-import { catalogFromFlag } from "./gpus.js";
+import { catalogFileFromFlag } from "./gpus.js";
 import { resolveModelArgument } from "./model-argument.js";
 import { parseCommandLine } from "../parse-command-line.js";
 
@@ -168,10 +168,11 @@ export const planCommand: Command = {
         gradientCheckpointing: training.gradientCheckpointing,
       },
     };
-    const catalog = await catalogFromFlag(values.catalog, io);
-    const plan = await planDeployment(resolveModelArgument(model, io), request, {
+    const catalog = await catalogFileFromFlag(values.catalog, io);
+    const plan = await planDeployment(resolveModelArgument(model, io), {
+      ...request,
       ...resolveOptionsFromFlags(values, io),
-      gpuCatalog: catalog,
+      catalog,
     });
     const checklist = validatePlan(plan, { catalog });
 

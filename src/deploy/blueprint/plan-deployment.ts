@@ -3,7 +3,18 @@
  * topology → pricing), every step's choice and reason recorded, plus the quantization matrix, the
  * LoRA suggestion, the baseline comparison and the plans the template generators take. Pure.
  */
-import { DEFAULT_CATALOG, type GpuCatalog } from "../../hardware/catalog.js";
+import {
+  CATALOG_OPTIONS,
+  catalogFromOptions,
+  type CatalogOptions,
+} from "../../hardware/catalog-options.js";
+import {
+  anyField,
+  checkKnownOptions,
+  optionsOf,
+  TEXT_FIELD,
+  type OptionTable,
+} from "../../options/option-fields.js";
 import type { CheckpointFacts } from "../../memory/checkpoint.js";
 import type { ModelSource } from "../../model/model-source.js";
 import type { ModelSpec } from "../../model/model-spec.js";
@@ -25,6 +36,7 @@ import {
   type PricingOptions,
 } from "./pricing.js";
 import {
+  PLAN_REQUEST_OPTIONS,
   resolvePlanRequest,
   WORKLOAD_CLASSES,
   type PlanRequest,
@@ -33,17 +45,25 @@ import {
 import { planServing } from "./serving.js";
 import { planTraining } from "./training.js";
 
-/** What the pure blueprint takes besides the spec and the request. */
-export interface PlanDeploymentPureOptions {
+/** What the blueprint knows of the model besides its spec (filled by `planDeployment`). */
+export interface PlanModelFacts {
   /** The repo id or path the templates name. @default a placeholder, with a warning */
   readonly modelId?: string | undefined;
   /** Where the config came from. @default { kind: "spec" } */
   readonly source?: ModelSource | undefined;
   /** Facts read from the stored weights (exact count and bytes). */
   readonly checkpoint?: CheckpointFacts | undefined;
-  /** Accelerators and instances to plan over. @default DEFAULT_CATALOG */
-  readonly catalog?: GpuCatalog | undefined;
 }
+
+/** The {@link PlanModelFacts} fields, for the options engine. */
+export const PLAN_MODEL_FACTS: OptionTable<PlanModelFacts> = {
+  modelId: { field: TEXT_FIELD },
+  source: { field: anyField<ModelSource>("a model source") },
+  checkpoint: { field: anyField<CheckpointFacts>("checkpoint facts") },
+};
+
+/** Options of {@link planDeploymentFromSpec}: the request, your catalog, and the model's facts. */
+export interface PlanDeploymentPureOptions extends PlanRequest, CatalogOptions, PlanModelFacts {}
 
 const NO_PRICES: PricingOptions = {
   onDemand: null,
@@ -63,12 +83,17 @@ const NO_PRICES: PricingOptions = {
  */
 export function planDeploymentFromSpec(
   spec: ModelSpec,
-  request: PlanRequest,
-  options: PlanDeploymentPureOptions = {},
+  options: PlanDeploymentPureOptions,
 ): DeploymentPlan {
+  checkKnownOptions(
+    options,
+    [PLAN_REQUEST_OPTIONS, CATALOG_OPTIONS, PLAN_MODEL_FACTS],
+    "planDeploymentFromSpec",
+  );
+  const request = optionsOf<PlanRequest>(options, PLAN_REQUEST_OPTIONS);
   const resolved = resolvePlanRequest(request);
   const workload = WORKLOAD_CLASSES[resolved.workload];
-  const catalog = options.catalog ?? DEFAULT_CATALOG;
+  const catalog = catalogFromOptions(options);
   const modelId = options.modelId ?? MODEL_ID_PLACEHOLDER;
   const context = { modelId: options.modelId, checkpoint: options.checkpoint, catalog };
   const warnings: string[] = [];
@@ -136,6 +161,7 @@ export function planDeploymentFromSpec(
     }
     const templates: TemplatePlans = infra === undefined ? { serving } : { serving, infra };
     return {
+      kind: "plan",
       ...shared,
       steps: [workloadStep, ...d.steps, pricingStep(pricing, resolved)],
       inference: d.inference,
@@ -183,6 +209,7 @@ export function planDeploymentFromSpec(
   }
   const templates: TemplatePlans = training === undefined ? {} : { training };
   return {
+    kind: "plan",
     ...shared,
     steps: [workloadStep, ...d.steps, pricingStep(pricing, resolved)],
     inference: null,

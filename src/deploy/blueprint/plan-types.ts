@@ -141,6 +141,8 @@ export interface LoraSuggestion {
 
 /** A deployment blueprint: the answer of `planDeployment`. */
 export interface DeploymentPlan {
+  /** What this is: a deployment blueprint. */
+  readonly kind: "plan";
   /** Which model. */
   readonly model: {
     readonly id: string | undefined;

@@ -6,7 +6,7 @@
 import type { AcceleratorSpec } from "../../hardware/accelerator.js";
 import type { GpuCatalog } from "../../hardware/catalog.js";
 import type { PricePoint } from "../../hardware/price.js";
-import { rankGpusForEstimate, type GpuMatch, type GpuRanking } from "../../hardware/rank-gpus.js";
+import { rankGpusWithCatalog, type GpuMatch, type GpuRanking } from "../../hardware/rank-gpus.js";
 import type { RankOptions } from "../../hardware/rank-options.js";
 import {
   estimateInferenceFromSpec,
@@ -238,12 +238,11 @@ export function quantizationMatrix(
         : estimateInferenceFromSpec(base, { ...input.inference, weights: choice.weights });
     const ranking = reuse
       ? planned.ranking
-      : rankGpusForEstimate(estimate, {
-          ...input.ranking,
-          catalog: input.catalog,
-          spot: false,
-          top: undefined,
-        });
+      : rankGpusWithCatalog(
+          estimate,
+          { ...input.ranking, spot: false, top: undefined },
+          input.catalog,
+        );
     const chosen =
       input.chosenAcceleratorId === null
         ? undefined

@@ -4,6 +4,19 @@
  * {@link resolvePlanRequest}, which echoes every default back as a note.
  */
 import { InvalidOptionError } from "../../errors.js";
+import { RANK_OPTIONS } from "../../hardware/rank-options.js";
+import { INFERENCE_OPTIONS } from "../../memory/inference-options.js";
+import {
+  anyField,
+  BOOLEAN_FIELD,
+  checkKnownOptions,
+  choiceField,
+  integerField,
+  numberField,
+  readOption,
+  TEXT_FIELD,
+  type OptionTable,
+} from "../../options/option-fields.js";
 import type { Workload } from "../../hardware/workloads.js";
 import type { InferenceEngine } from "../../memory/engine.js";
 import type { ImageSize } from "../../memory/image-tokens.js";
@@ -191,21 +204,65 @@ export const DEFAULT_PLAN_REQUEST = {
   region: "us-east-1",
 } as const;
 
+const POSITIVE = numberField({ min: 0, max: Number.MAX_VALUE, exclusiveMin: true });
+
+/**
+ * Every {@link PlanRequest} field. The estimate's and the ranking's fields are theirs
+ * ({@link INFERENCE_OPTIONS}, {@link RANK_OPTIONS}), checked the same way; the blueprint's own
+ * defaults depend on the workload class and are set in {@link resolvePlanRequest}.
+ */
+export const PLAN_REQUEST_OPTIONS: OptionTable<PlanRequest> = {
+  workload: { field: choiceField(WORKLOAD_CLASS_IDS) },
+  contextLength: INFERENCE_OPTIONS.contextLength,
+  batchSize: { field: integerField() },
+  weights: { field: INFERENCE_OPTIONS.weights.field, default: DEFAULT_PLAN_REQUEST.weights },
+  kvCacheDtype: { field: INFERENCE_OPTIONS.kvCacheDtype.field },
+  overheadFraction: { field: INFERENCE_OPTIONS.overheadFraction.field },
+  parameterCount: INFERENCE_OPTIONS.parameterCount,
+  engine: { field: INFERENCE_OPTIONS.engine.field },
+  imagesPerRequest: { field: INFERENCE_OPTIONS.imagesPerRequest.field },
+  imageSize: { field: INFERENCE_OPTIONS.imageSize.field },
+  promptTokens: RANK_OPTIONS.promptTokens,
+  maxTtftMs: RANK_OPTIONS.maxTtftMs,
+  targetRequestsPerSecond: { field: POSITIVE },
+  targetTokensPerSecond: { field: POSITIVE },
+  gpu: { field: TEXT_FIELD },
+  families: RANK_OPTIONS.families,
+  clouds: RANK_OPTIONS.clouds,
+  training: { field: anyField<PlanTrainingOptions>("training options") },
+  trainingTokens: { field: POSITIVE },
+  durationHours: { field: POSITIVE },
+  checkpointing: { field: BOOLEAN_FIELD, default: DEFAULT_PLAN_REQUEST.checkpointing },
+  gpuMemoryUtilization: { field: RANK_OPTIONS.gpuMemoryUtilization.field },
+  region: {
+    field: {
+      expected: "an AWS region name such as us-east-1 or eu-west-2",
+      accepts: (value): value is string =>
+        typeof value === "string" && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(value),
+    },
+    default: DEFAULT_PLAN_REQUEST.region,
+  },
+};
+
 /**
  * Checks a plan request and resolves the fields the blueprint itself owns (the estimate and
  * ranking resolve theirs). Pure.
  *
- * @throws {InvalidOptionError} for an unknown workload class or a value out of range.
+ * @throws {InvalidOptionError} for an unknown workload class, an unknown field or a value out of range.
  */
 export function resolvePlanRequest(request: PlanRequest): ResolvedPlanRequest {
   const notes: string[] = [];
-  if (!(WORKLOAD_CLASS_IDS as readonly string[]).includes(request.workload)) {
-    throw new InvalidOptionError("workload", `unknown workload class "${request.workload}"`, {
+  checkKnownOptions(request, [PLAN_REQUEST_OPTIONS], "a plan request");
+  const read = <Key extends keyof PlanRequest>(key: Key) =>
+    readOption(PLAN_REQUEST_OPTIONS, request, key);
+  const workload = read("workload");
+  if (workload === undefined) {
+    throw new InvalidOptionError("workload", "is required", {
       hint: `Use one of: ${WORKLOAD_CLASS_IDS.join(", ")}.`,
     });
   }
-  const spec = WORKLOAD_CLASSES[request.workload];
-  const batchSize = positiveInteger("batchSize", request.batchSize) ?? spec.defaultBatchSize;
+  const spec = WORKLOAD_CLASSES[workload];
+  const batchSize = read("batchSize") ?? spec.defaultBatchSize;
   if (request.batchSize === undefined) {
     notes.push(
       spec.kind === "serving"
@@ -213,62 +270,37 @@ export function resolvePlanRequest(request: PlanRequest): ResolvedPlanRequest {
         : `batchSize: default ${batchSize} sequence per GPU per pass`,
     );
   }
-  const checkpointing = request.checkpointing ?? DEFAULT_PLAN_REQUEST.checkpointing;
+  const checkpointing = read("checkpointing") ?? DEFAULT_PLAN_REQUEST.checkpointing;
   if (spec.kind === "training" && request.checkpointing === undefined) {
     notes.push("checkpointing: default on (the run can resume after an interruption)");
   }
-  const region = request.region ?? DEFAULT_PLAN_REQUEST.region;
-  if (request.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw new InvalidOptionError("region", `"${region}" is not an AWS region name`, {
-      hint: "e.g. us-east-1 or eu-west-2.",
-    });
-  }
-  if (
-    spec.kind === "training" &&
-    request.imagesPerRequest !== undefined &&
-    request.imagesPerRequest > 0
-  ) {
+  const region = read("region") ?? DEFAULT_PLAN_REQUEST.region;
+  if (spec.kind === "training" && (read("imagesPerRequest") ?? 0) > 0) {
     throw new InvalidOptionError("imagesPerRequest", "image tokens are not modelled for training", {
       hint: "Leave imagesPerRequest at 0 for training plans; size the sequence length to include them.",
     });
   }
-  const trainingKnob = Object.entries(request.training ?? {}).find(
+  const trainingKnob = Object.entries(read("training") ?? {}).find(
     ([, value]) => value !== undefined,
   )?.[0];
   if (spec.kind !== "training" && trainingKnob !== undefined) {
     throw new InvalidOptionError(
       `training.${trainingKnob}`,
-      `applies to the lora, qlora and full workloads, not ${request.workload}`,
+      `applies to the lora, qlora and full workloads, not ${workload}`,
       { hint: "Drop it, or plan a training workload: lora, qlora or full." },
     );
   }
   return {
-    workload: request.workload,
+    workload,
     batchSize,
-    weights: request.weights ?? DEFAULT_PLAN_REQUEST.weights,
-    targetRequestsPerSecond: positive("targetRequestsPerSecond", request.targetRequestsPerSecond),
-    targetTokensPerSecond: positive("targetTokensPerSecond", request.targetTokensPerSecond),
-    gpu: request.gpu ?? null,
-    trainingTokens: positive("trainingTokens", request.trainingTokens),
-    durationHours: positive("durationHours", request.durationHours),
+    weights: read("weights") ?? DEFAULT_PLAN_REQUEST.weights,
+    targetRequestsPerSecond: read("targetRequestsPerSecond") ?? null,
+    targetTokensPerSecond: read("targetTokensPerSecond") ?? null,
+    gpu: read("gpu") ?? null,
+    trainingTokens: read("trainingTokens") ?? null,
+    durationHours: read("durationHours") ?? null,
     checkpointing,
     region,
     notes,
   };
-}
-
-function positiveInteger(option: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidOptionError(option, `expected a positive integer, got ${value}`);
-  }
-  return value;
-}
-
-function positive(option: string, value: number | undefined): number | null {
-  if (value === undefined) return null;
-  if (!(Number.isFinite(value) && value > 0)) {
-    throw new InvalidOptionError(option, `expected a positive number, got ${value}`);
-  }
-  return value;
 }

@@ -3,7 +3,7 @@
  * the quantization matrix and baseline comparison that go with it.
  */
 import type { GpuCatalog } from "../../hardware/catalog.js";
-import { rankGpusForEstimate, type GpuMatch, type GpuRanking } from "../../hardware/rank-gpus.js";
+import { rankGpusWithCatalog, type GpuMatch, type GpuRanking } from "../../hardware/rank-gpus.js";
 import type { RankOptions } from "../../hardware/rank-options.js";
 import type { CheckpointFacts } from "../../memory/checkpoint.js";
 import {
@@ -94,7 +94,7 @@ export function planServing(
     gpuMemoryUtilization: request.gpuMemoryUtilization,
     spot: false,
   };
-  const ranking = rankGpusForEstimate(inference, { ...rankOptions, catalog: context.catalog });
+  const ranking = rankGpusWithCatalog(inference, rankOptions, context.catalog);
   const ttftTargetMs = ranking.assumptions.maxTtftMs;
   const outputTokens = inference.assumptions.contextLength - ranking.assumptions.promptTokens;
   const target = {
@@ -315,11 +315,11 @@ function baselineFor(
     ...inferenceOptions,
     weights: "bf16",
   });
-  const ranking = rankGpusForEstimate(bf16, {
-    ...rankOptions,
-    families: undefined,
-    catalog: { accelerators: { [BASELINE_ACCELERATOR_ID]: a100 }, instances: catalog.instances },
-  });
+  const ranking = rankGpusWithCatalog(
+    bf16,
+    { ...rankOptions, families: undefined },
+    { accelerators: { [BASELINE_ACCELERATOR_ID]: a100 }, instances: catalog.instances },
+  );
   const baselineRow = ranking.matches[0];
   if (baselineRow === undefined) return null;
   return compareWithBaseline(

@@ -58,7 +58,7 @@ export function rankTraining(
 ): { readonly ranking: GpuRanking; readonly estimateAt: (gpus: number) => TrainingEstimate } {
   const single = estimateTrainingFromSpec(spec, { ...options, gpus: 1, zeroStage: 0 });
   const sharded = estimateTrainingFromSpec(spec, { ...options, gpus: 2, zeroStage: 3 });
-  const ranking = rankGpusForTraining({ single, sharded }, { ...rankOptions, catalog });
+  const ranking = rankGpusForTraining({ single, sharded }, rankOptions, catalog);
   const estimateAt = (gpus: number): TrainingEstimate =>
     gpus === 1 ? single : estimateTrainingFromSpec(spec, { ...options, gpus, zeroStage: 3 });
   return { ranking, estimateAt };

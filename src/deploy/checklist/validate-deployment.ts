@@ -2,7 +2,18 @@
  * The pre-deployment checklist: twelve checks, in order, each pass / warn / fail with a one-line
  * reason and the numbers behind it, for a blueprint or for a deployment its owner describes.
  */
-import { DEFAULT_CATALOG, type GpuCatalog } from "../../hardware/catalog.js";
+import type { GpuCatalog } from "../../hardware/catalog.js";
+import {
+  CATALOG_OPTIONS,
+  catalogFromOptions,
+  type CatalogOptions,
+} from "../../hardware/catalog-options.js";
+import {
+  anyField,
+  checkKnownOptions,
+  TEXT_FIELD,
+  type OptionTable,
+} from "../../options/option-fields.js";
 import type { CheckpointFacts } from "../../memory/checkpoint.js";
 import type { TrainingOptions } from "../../memory/training/training-options.js";
 import type { ModelSpec } from "../../model/model-spec.js";
@@ -27,6 +38,8 @@ import {
 
 /** The checklist's answer. */
 export interface DeploymentChecklist {
+  /** What this is: a pre-deployment checklist. */
+  readonly kind: "checklist";
   /** Which model. */
   readonly model: {
     readonly id: string | undefined;
@@ -49,10 +62,8 @@ export interface DeploymentChecklist {
   readonly warnings: readonly string[];
 }
 
-/** Options of the pure checklist. */
-export interface ValidateDeploymentPureOptions {
-  /** Accelerators to find the GPU in. @default DEFAULT_CATALOG */
-  readonly catalog?: GpuCatalog | undefined;
+/** Options of the pure checklist: your catalog, and what is known of the model. */
+export interface ValidateDeploymentPureOptions extends CatalogOptions {
   /** Facts read from the stored weights (Hub models). */
   readonly checkpoint?: CheckpointFacts | undefined;
   /** Training options beyond the deployment's fields (optimizer, precision, targets, ...). */
@@ -90,7 +101,24 @@ export function validateDeploymentFromSpec(
   deployment: UserDeployment,
   options: ValidateDeploymentPureOptions = {},
 ): DeploymentChecklist {
-  const catalog = options.catalog ?? DEFAULT_CATALOG;
+  checkKnownOptions(options, [VALIDATE_OPTIONS, CATALOG_OPTIONS], "validateDeploymentFromSpec");
+  return checklistOnCatalog(spec, deployment, options, catalogFromOptions(options));
+}
+
+/** {@link ValidateDeploymentPureOptions} fields besides the catalog's. */
+const VALIDATE_OPTIONS: OptionTable<Omit<ValidateDeploymentPureOptions, keyof CatalogOptions>> = {
+  checkpoint: { field: anyField<CheckpointFacts>("checkpoint facts") },
+  training: { field: anyField<TrainingOptions>("training options") },
+  modelId: { field: TEXT_FIELD },
+};
+
+/** The checklist over a catalog already combined and checked. */
+function checklistOnCatalog(
+  spec: ModelSpec,
+  deployment: UserDeployment,
+  options: ValidateDeploymentPureOptions,
+  catalog: GpuCatalog,
+): DeploymentChecklist {
   const resolved = resolveUserDeployment(deployment, catalog);
   const review = reviewDeployment(spec, resolved, catalog, {
     checkpoint: options.checkpoint,
@@ -101,6 +129,7 @@ export function validateDeploymentFromSpec(
   for (const result of checks) counts[result.status] += 1;
   const { accelerator, ...rest } = resolved;
   return {
+    kind: "checklist",
     model: {
       id: options.modelId ?? deployment.model,
       architecture: spec.architecture,
@@ -172,7 +201,7 @@ export function deploymentFromPlan(plan: DeploymentPlan): UserDeployment {
  */
 export function validatePlan(
   plan: DeploymentPlan,
-  options: { readonly catalog?: GpuCatalog | undefined } = {},
+  options: CatalogOptions = {},
 ): DeploymentChecklist {
   const t = plan.training?.assumptions;
   const training: TrainingOptions | undefined =
@@ -190,7 +219,7 @@ export function validatePlan(
             : { targets: t.targets, doubleQuantization: t.doubleQuantization }),
         };
   return validateDeploymentFromSpec(plan.spec, deploymentFromPlan(plan), {
-    catalog: options.catalog,
+    ...options,
     checkpoint: plan.checkpoint ?? undefined,
     training,
     modelId: plan.model.id,

@@ -85,6 +85,8 @@ export interface LoraModuleCount {
 
 /** A training memory estimate: per-GPU breakdown, totals, host memory and every assumption. */
 export interface TrainingEstimate {
+  /** What this is: a training or fine-tuning memory estimate. */
+  readonly kind: "training";
   /** Which model, and where its config came from. */
   readonly model: {
     readonly id: string | undefined;
@@ -228,6 +230,7 @@ export function estimateTrainingFromSpec(
   };
 
   return {
+    kind: "training",
     model: {
       id: undefined,
       architecture: spec.architecture,

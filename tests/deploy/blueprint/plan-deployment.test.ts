@@ -34,11 +34,11 @@ const onH100 = {
 function plan70b(
   extra: Partial<Parameters<typeof planDeploymentFromSpec>[1]> = {},
 ): DeploymentPlan {
-  return planDeploymentFromSpec(
-    llama70b,
-    { ...onH100, ...extra },
-    { modelId: "meta-llama/Meta-Llama-3-70B-Instruct" },
-  );
+  return planDeploymentFromSpec(llama70b, {
+    ...onH100,
+    ...extra,
+    modelId: "meta-llama/Meta-Llama-3-70B-Instruct",
+  });
 }
 
 describe("replicas for a target load", () => {
@@ -110,17 +110,14 @@ describe("workload classes decide the pricing and the fleet", () => {
 });
 
 describe("modality: a vision model with images per request", () => {
-  const plan = planDeploymentFromSpec(
-    bundledSpec("llava-hf/llava-1.5-7b-hf"),
-    {
-      workload: "realtime",
-      contextLength: 4096,
-      batchSize: 4,
-      imagesPerRequest: 2,
-      gpu: "nvidia-l40s",
-    },
-    { modelId: "llava-hf/llava-1.5-7b-hf" },
-  );
+  const plan = planDeploymentFromSpec(bundledSpec("llava-hf/llava-1.5-7b-hf"), {
+    workload: "realtime",
+    contextLength: 4096,
+    batchSize: 4,
+    imagesPerRequest: 2,
+    gpu: "nvidia-l40s",
+    modelId: "llava-hf/llava-1.5-7b-hf",
+  });
 
   it("counts 2 × 576 image tokens (LLaVA-1.5: (336 / 14)²) in each sequence and in --max-model-len", () => {
     expect(plan.steps[1]?.choice).toBe("vision: 2 images per request");

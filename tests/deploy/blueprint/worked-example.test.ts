@@ -37,11 +37,12 @@ const awq = llama3_70bAwqSpec();
 const request = { workload: "realtime", contextLength: 4096, batchSize: 8 } as const;
 
 describe("Llama-3-70B, real-time, 4K context, batch 8, BF16 → two 80 GB GPUs, TP 2", () => {
-  const plan = planDeploymentFromSpec(
-    llama70b,
-    { ...request, weights: "bf16", gpu: "nvidia-h100-sxm" },
-    { modelId: "meta-llama/Meta-Llama-3-70B-Instruct" },
-  );
+  const plan = planDeploymentFromSpec(llama70b, {
+    ...request,
+    weights: "bf16",
+    gpu: "nvidia-h100-sxm",
+    modelId: "meta-llama/Meta-Llama-3-70B-Instruct",
+  });
 
   it("VRAM: 141.11 GB of weights + 10.74 GB of KV cache; one GPU is too small, two fit at 77.53 GB each", () => {
     expect(plan.inference?.memory.weightsBytes).toBe(BF16_WEIGHTS);
@@ -129,11 +130,11 @@ describe("Llama-3-70B, real-time, 4K context, batch 8, BF16 → two 80 GB GPUs, 
 });
 
 describe("the same workload on an AWQ INT4 checkpoint → one A100 80GB, TP 1, no --quantization", () => {
-  const plan = planDeploymentFromSpec(
-    awq,
-    { ...request, gpu: "nvidia-a100-80gb-sxm" },
-    { modelId: "TechxGenus/Meta-Llama-3-70B-Instruct-AWQ" },
-  );
+  const plan = planDeploymentFromSpec(awq, {
+    ...request,
+    gpu: "nvidia-a100-80gb-sxm",
+    modelId: "TechxGenus/Meta-Llama-3-70B-Instruct-AWQ",
+  });
 
   it("sizes the checkpoint as stored: 39.77 GB of weights, 52.12 GB on one GPU", () => {
     expect(plan.inference?.memory.weightsBytes).toBe(AWQ_WEIGHTS);
@@ -212,11 +213,11 @@ describe("full training of Llama-3-8B suggests LoRA, with the GPU-count differen
   const gather = ((1_342_177_280 + 5_637_144_576 + 266_240) / 32) * 2 * 2;
   const atTwo =
     ((16 * P) / 2 + 167_936 * 2048 * 32 + 2048 * 128_256 * 16 + gather) * 1.05 + 1024 ** 3;
-  const plan = planDeploymentFromSpec(
-    bundledSpec("meta-llama/Meta-Llama-3-8B"),
-    { workload: "full", gpu: "nvidia-h100-sxm" },
-    { modelId: "meta-llama/Meta-Llama-3-8B" },
-  );
+  const plan = planDeploymentFromSpec(bundledSpec("meta-llama/Meta-Llama-3-8B"), {
+    workload: "full",
+    gpu: "nvidia-h100-sxm",
+    modelId: "meta-llama/Meta-Llama-3-8B",
+  });
 
   it("full training takes two H100s: 128.48 GB of model states alone exceed one", () => {
     expect(16 * P).toBeGreaterThan(H100);
@@ -245,11 +246,11 @@ describe("full training of Llama-3-8B suggests LoRA, with the GPU-count differen
 });
 
 describe("a QLoRA plan produces an axolotl YAML that parses", () => {
-  const plan = planDeploymentFromSpec(
-    bundledSpec("meta-llama/Meta-Llama-3-8B"),
-    { workload: "qlora", contextLength: 2048 },
-    { modelId: "meta-llama/Meta-Llama-3-8B" },
-  );
+  const plan = planDeploymentFromSpec(bundledSpec("meta-llama/Meta-Llama-3-8B"), {
+    workload: "qlora",
+    contextLength: 2048,
+    modelId: "meta-llama/Meta-Llama-3-8B",
+  });
 
   it("one GPU, and axolotl keys matching the estimate", () => {
     expect(plan.chosen.gpuCount).toBe(1);
