@@ -9,7 +9,12 @@ import {
 import { planDeployment } from "../../src/deploy.js";
 import { findBundledModel } from "../../src/model/bundled/find-bundled-model.js";
 import { closestName } from "../../src/options/did-you-mean.js";
-import { checkKnownOptions, integerField, readOption } from "../../src/options/option-fields.js";
+import {
+  checkKnownOptions,
+  integerField,
+  readOption,
+  type OptionTable,
+} from "../../src/options/option-fields.js";
 
 const llama8b = parseModelConfig(findBundledModel("meta-llama/Meta-Llama-3-8B")!.config);
 const offline = { offline: true, cacheDir: false } as const;
@@ -53,7 +58,9 @@ describe("unknown option keys are refused with a did-you-mean", () => {
   });
 
   it("an undefined value is not a key (CLI-built objects pass undefined for unset flags)", () => {
-    expect(() => checkKnownOptions({ nothing: undefined }, [{}], "f")).not.toThrow();
+    expect(() => {
+      checkKnownOptions({ nothing: undefined }, [{}], "f");
+    }).not.toThrow();
   });
 });
 
@@ -68,7 +75,10 @@ describe("planDeployment takes the Hub options in its one options object", () =>
 });
 
 describe("readOption", () => {
-  const table = {
+  interface Options {
+    readonly batchSize?: number | undefined;
+  }
+  const table: OptionTable<Options> = {
     batchSize: {
       field: integerField(),
       default: 1,
@@ -79,12 +89,13 @@ describe("readOption", () => {
   it("returns the given value, else the default with its note", () => {
     const notes: string[] = [];
     expect(readOption(table, { batchSize: 8 }, "batchSize", notes)).toBe(8);
-    expect(readOption(table, {}, "batchSize", notes)).toBe(1);
+    const none: Options = {};
+    expect(readOption(table, none, "batchSize", notes)).toBe(1);
     expect(notes).toEqual(["batchSize: default 1"]);
   });
 
   it("names the option, what it expected and what it got", () => {
-    expect(() => readOption(table, { batchSize: -1 }, "batchSize")).toThrow(
+    expect(() => readOption<Options, "batchSize">(table, { batchSize: -1 }, "batchSize")).toThrow(
       "Invalid option batchSize: expected a positive whole number, got -1.",
     );
     expect(() => readOption(table, { batchSize: "8" as never }, "batchSize")).toThrow(
