@@ -5,6 +5,7 @@ import { MAX_CONFIG_FILE_BYTES } from "../files/read-config-file.js";
 import { COMMIT_SHA, type HubCache, type HubSnapshot } from "./cache.js";
 import { createHubFetch } from "./hub-fetch.js";
 import { badResponse, type HubCallContext } from "./hub-errors.js";
+import type { HubLibrary } from "./hub-library.js";
 import type { HubSettings } from "./settings.js";
 import { createTransport, type Transport } from "./transport.js";
 import {
@@ -15,8 +16,6 @@ import {
   type WeightsPlan,
   type WeightsSummary,
 } from "./weights.js";
-
-type HubLibrary = typeof import("@huggingface/hub");
 
 /** The fields of model info vramfit uses, checked: the Hub's answer is untrusted input. */
 const count = z.int().check(z.nonnegative());
@@ -56,7 +55,7 @@ export async function readHubModel(
     if (cached !== undefined) return { snapshot: cached, fromCache: true, warnings: [] };
   }
 
-  const hub = await import("@huggingface/hub");
+  const hub: HubLibrary = await import("@huggingface/hub");
   const context: HubCallContext = {
     repo,
     revision,
