@@ -1,4 +1,5 @@
 import { describe, expectTypeOf, it } from "vitest";
+import { FETCH_HUB_LIBRARY } from "../../src/io/hub/fetch-hub-library.js";
 import type { HubFile, HubLibrary } from "../../src/io/hub/hub-library.js";
 
 type RealHub = typeof import("@huggingface/hub");
@@ -6,6 +7,11 @@ type RealHub = typeof import("@huggingface/hub");
 describe("HubLibrary, the part of @huggingface/hub vramfit uses", () => {
   it("is satisfied by the real @huggingface/hub", () => {
     expectTypeOf<RealHub>().toExtend<HubLibrary>();
+  });
+
+  it("is satisfied by the fetch-only implementation, as an object and as a module", () => {
+    expectTypeOf(FETCH_HUB_LIBRARY).toEqualTypeOf<HubLibrary>();
+    expectTypeOf<typeof import("../../src/io/hub/fetch-hub-library.js")>().toExtend<HubLibrary>();
   });
 
   it("narrows HubApiError to what toVramfitError reads, as the real class does", () => {
