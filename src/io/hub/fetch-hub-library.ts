@@ -284,12 +284,22 @@ function encodeShardName(name: string): string {
   return name.split("/").map(encodeURIComponent).join("/");
 }
 
-/** utils/promisesQueue.ts: the tasks, {@link PARALLEL_DOWNLOADS} at a time; results in order. */
+/**
+ * utils/promisesQueue.ts: the tasks, {@link PARALLEL_DOWNLOADS} at a time, results in order;
+ * after a failure no task starts.
+ */
 async function inPool<T>(tasks: (() => Promise<T>)[]): Promise<T[]> {
   const results: T[] = [];
   const queue = tasks.entries(); // shared: each worker takes the next task
+  let failed = false;
   const worker = async (): Promise<void> => {
-    for (const [at, task] of queue) results[at] = await task();
+    for (const [at, task] of queue) {
+      if (failed) return;
+      results[at] = await task().catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
+    }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_DOWNLOADS, tasks.length) }, worker));
   return results;
