@@ -28,6 +28,8 @@ export interface RecordedRequest {
   server: "hub" | "cdn";
   method: string;
   path: string;
+  /** The query string, with its `?`, or "" when there is none. */
+  search: string;
   range: string | undefined;
   authorization: string | undefined;
   atMs: number;
@@ -132,6 +134,7 @@ export class FakeHub {
       server,
       method: req.method ?? "GET",
       path: url.pathname,
+      search: url.search,
       range: req.headers.range,
       authorization: req.headers.authorization,
       atMs: Date.now() - this.started,

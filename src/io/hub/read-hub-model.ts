@@ -5,8 +5,8 @@ import { loadHubLibrary } from "#platform";
 import { MAX_CONFIG_FILE_BYTES } from "../limits.js";
 import { COMMIT_SHA, type HubCache, type HubSnapshot } from "./cache.js";
 import { createHubFetch } from "./hub-fetch.js";
-import type { HubLibrary } from "./hub-library.js";
 import { badResponse, type HubCallContext } from "./hub-errors.js";
+import type { HubLibrary } from "./hub-library.js";
 import type { HubSettings } from "./settings.js";
 import { createTransport, type Transport } from "./transport.js";
 import {
