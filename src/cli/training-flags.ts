@@ -90,7 +90,7 @@ export function trainingOptionsFromFlags(values: TrainingFlagValues): TrainingOp
     gradientCheckpointing: values["grad-checkpointing"],
     attention: optional(values.attention, (v) => parseChoice("--attention", v, ATTENTION_KERNELS)),
     crossEntropy: optional(values.loss, (v) => parseChoice("--loss", v, CROSS_ENTROPY_IDS)),
-    gpus: optional(values.gpus, (v) => parseCount("--gpus", v)),
+    gpuCount: optional(values.gpus, (v) => parseCount("--gpus", v)),
     tensorParallel: optional(values.tp, (v) => parseCount("--tp", v)),
     zeroStage: optional(values.zero, (v) => parseWholeNumber("--zero", v) as ZeroStage),
     offloadOptimizer: values["offload-optimizer"],

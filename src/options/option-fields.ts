@@ -75,8 +75,10 @@ export function numberField(range: {
 export function choiceField<const T extends string | number>(
   choices: readonly T[],
 ): OptionField<T> {
+  const names = choices.map((choice) => JSON.stringify(choice));
+  const last = names.pop();
   return {
-    expected: `one of ${choices.map((choice) => JSON.stringify(choice)).join(", ")}`,
+    expected: names.length === 0 ? `${last}` : `one of ${names.join(", ")} or ${last}`,
     accepts: (value): value is T => (choices as readonly unknown[]).includes(value),
   };
 }
@@ -149,6 +151,19 @@ export function invalidOption(
 }
 
 /**
+ * Option names of vramfit 0.1 and what they are called now (one vocabulary across the API, the
+ * CLI and the JSON files), so an old name gets a precise hint rather than a guess.
+ */
+const RENAMED_OPTIONS: Readonly<Record<string, string>> = {
+  gpus: "gpuCount",
+  numGpus: "gpuCount",
+  precision: "weights",
+  weightsPrecision: "weights",
+  tensorParallelSize: "tensorParallel",
+  pipelineParallelSize: "pipelineParallel",
+};
+
+/**
  * Refuses option keys that none of the given tables declares (a misspelt `contextLenght` would
  * otherwise be ignored and its default used silently). Keys whose value is `undefined` pass.
  *
@@ -162,8 +177,12 @@ export function checkKnownOptions(
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined || tables.some((table) => Object.hasOwn(table, key))) continue;
     const known = tables.flatMap((table) => Object.keys(table)).sort();
+    const renamed = RENAMED_OPTIONS[key];
     throw new InvalidOptionError(key, `${subject} has no option "${key}"`, {
-      hint: didYouMean(key, known),
+      hint:
+        renamed !== undefined && known.includes(renamed)
+          ? `It is called "${renamed}" since vramfit 0.2.`
+          : didYouMean(key, known),
     });
   }
 }

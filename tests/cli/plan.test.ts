@@ -175,7 +175,7 @@ describe("vramfit check (in-process)", () => {
     gpuCount: 1,
     contextLength: 4096,
     batchSize: 8,
-    precision: "bf16",
+    weights: "bf16",
     pricing: "on-demand",
   };
 

@@ -28,8 +28,8 @@ const llama8b = parseModelConfig(findBundledModel("meta-llama/Meta-Llama-3-8B")!
 
 function estimates(options: TrainingOptions) {
   return {
-    single: estimateTrainingFromSpec(llama8b, { ...options, gpus: 1, zeroStage: 0 }),
-    sharded: estimateTrainingFromSpec(llama8b, { ...options, gpus: 2, zeroStage: 3 }),
+    single: estimateTrainingFromSpec(llama8b, { ...options, gpuCount: 1, zeroStage: 0 }),
+    sharded: estimateTrainingFromSpec(llama8b, { ...options, gpuCount: 2, zeroStage: 3 }),
   };
 }
 

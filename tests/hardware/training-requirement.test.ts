@@ -102,7 +102,11 @@ describe("requirementFromTraining: Llama-3-8B, full training, mixed AdamW, 2,048
 
 describe("requirementFromTraining: sharding, methods and checkpointing", () => {
   it("undoes the estimate's own ZeRO and TP sharding: the same model states at 8 GPUs, TP 2, ZeRO 2", () => {
-    const sharded = estimateTrainingFromSpec(llama8b, { gpus: 8, tensorParallel: 2, zeroStage: 2 });
+    const sharded = estimateTrainingFromSpec(llama8b, {
+      gpuCount: 8,
+      tensorParallel: 2,
+      zeroStage: 2,
+    });
     const states = unshardedModelStates(sharded);
     expect(states.weightsBytes).toBeCloseTo(2 * PARAMS, 0);
     expect(states.gradientsBytes).toBeCloseTo(2 * PARAMS, 0);
@@ -112,14 +116,14 @@ describe("requirementFromTraining: sharding, methods and checkpointing", () => {
   });
 
   it("at the estimate's own count under ZeRO-3 it reproduces the estimate", () => {
-    const zero3 = estimateTrainingFromSpec(llama8b, { gpus: 4, zeroStage: 3 });
+    const zero3 = estimateTrainingFromSpec(llama8b, { gpuCount: 4, zeroStage: 3 });
     const requirement = requirementFromTraining(zero3);
     expect(perGpuBytes(requirement, 4).totalBytes).toBeCloseTo(zero3.memory.perGpu.totalBytes, 0);
   });
 
   it("offloaded optimizer states and master weights stay off the GPU", () => {
     const offloaded = estimateTrainingFromSpec(llama8b, {
-      gpus: 2,
+      gpuCount: 2,
       zeroStage: 1,
       offloadOptimizer: true,
     });

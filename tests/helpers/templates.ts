@@ -18,8 +18,8 @@ export function llama3_70bBf16(): ServingPlan {
   const spec = llama3_70bSpec();
   return {
     modelId: "meta-llama/Meta-Llama-3-70B-Instruct",
-    weightsPrecision: "bf16",
-    tensorParallelSize: 2,
+    weights: "bf16",
+    tensorParallel: 2,
     maxModelLen: 4096,
     maxNumSeqs: 8,
     gpuName: "A100 80GB",
@@ -35,8 +35,8 @@ export function llama3_70bAwq(): ServingPlan {
     ...llama3_70bBf16(),
     modelId: "TechxGenus/Meta-Llama-3-70B-Instruct-AWQ",
     checkpointQuantization: "awq",
-    weightsPrecision: "int4-g128",
-    tensorParallelSize: 1,
+    weights: "int4-g128",
+    tensorParallel: 1,
   };
 }
 

@@ -104,14 +104,14 @@ const servingPlan: fc.Arbitrary<ServingPlan> = fc
   .record(
     {
       modelId: fc.constant("org/model"),
-      tensorParallelSize: fc.constantFrom(1, 2, 3, 4, 8, 16),
-      pipelineParallelSize: fc.constantFrom(1, 2),
+      tensorParallel: fc.constantFrom(1, 2, 3, 4, 8, 16),
+      pipelineParallel: fc.constantFrom(1, 2),
       maxModelLen: fc.integer({ min: 1, max: 131_072 }),
       maxNumSeqs: fc.integer({ min: 1, max: 2048 }),
       maxNumBatchedTokens: fc.integer({ min: 1, max: 262_144 }),
       maxInputTokens: fc.integer({ min: 1, max: 131_072 }),
       enableChunkedPrefill: fc.boolean(),
-      weightsPrecision: fc.constantFrom("bf16", "fp16", "fp32", "fp8", "int8", "int4", "int4-g128"),
+      weights: fc.constantFrom("bf16", "fp16", "fp32", "fp8", "int8", "int4", "int4-g128"),
       kvCacheDtype: fc.constantFrom("auto", "bf16", "fp16", "fp8", "fp32"),
       checkpointQuantization: fc.constantFrom(
         "awq",
@@ -130,7 +130,7 @@ const servingPlan: fc.Arbitrary<ServingPlan> = fc
   )
   .map((plan) =>
     // A 16-bit precision on a pre-quantized checkpoint is a plan error tested elsewhere.
-    plan.checkpointQuantization === undefined ? plan : { ...plan, weightsPrecision: undefined },
+    plan.checkpointQuantization === undefined ? plan : { ...plan, weights: undefined },
   );
 
 function flagValue(argv: readonly string[], flag: string): number {

@@ -83,7 +83,7 @@ const optionsArbitrary: fc.Arbitrary<TrainingOptions> = fc
   })
   .map(({ dataParallel, rank, targets, offloadOptimizer, ...rest }) => ({
     ...rest,
-    gpus: dataParallel,
+    gpuCount: dataParallel,
     offloadOptimizer: offloadOptimizer && rest.zeroStage > 0,
     ...(rest.method === "full" ? {} : { rank, targets }),
   }));
@@ -132,8 +132,8 @@ describe("training estimate properties", () => {
         const { totalBytes, ...parts } = memory.perGpu;
         const sum = Object.values(parts).reduce((a, b) => a + b, 0);
         expect(Math.abs(totalBytes - sum)).toBeLessThanOrEqual(totalBytes * 1e-12);
-        expect(memory.totalBytes).toBe(totalBytes * assumptions.gpus);
-        expect(memory.hostTotalBytes).toBe(memory.hostBytesPerGpu * assumptions.gpus);
+        expect(memory.totalBytes).toBe(totalBytes * assumptions.gpuCount);
+        expect(memory.hostTotalBytes).toBe(memory.hostBytesPerGpu * assumptions.gpuCount);
       }),
     );
   });
@@ -169,8 +169,8 @@ describe("training estimate properties", () => {
         optionsArbitrary,
         fc.integer({ min: 2, max: 512 }),
         (spec, options, n) => {
-          const one = estimateTrainingFromSpec(spec, { ...options, gpus: 1, zeroStage: 3 });
-          const many = estimateTrainingFromSpec(spec, { ...options, gpus: n, zeroStage: 3 });
+          const one = estimateTrainingFromSpec(spec, { ...options, gpuCount: 1, zeroStage: 3 });
+          const many = estimateTrainingFromSpec(spec, { ...options, gpuCount: n, zeroStage: 3 });
           expect(modelStates(many) * n).toBeCloseTo(modelStates(one), -1);
           expect(many.memory.hostBytesPerGpu * n).toBeCloseTo(one.memory.hostBytesPerGpu, -1);
         },

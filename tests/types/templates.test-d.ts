@@ -40,7 +40,7 @@ describe("template types", () => {
       maxModelLen: 1,
       maxNumSeqs: 1,
       // @ts-expect-error: "int3" is not a WeightPrecision
-      weightsPrecision: "int3",
+      weights: "int3",
     };
     expectTypeOf(bad).toExtend<ServingPlan>();
   });

@@ -27,7 +27,7 @@ Estimates the GPU memory to serve <model>: weights + KV cache + framework overhe
 
 Options:
 ${[INFERENCE_FLAGS_HELP, MODEL_FLAGS_HELP, OUTPUT_FLAGS_HELP].filter(Boolean).join("\n")}
-  --gpus             also print the top GPU and instance matches (takes the flags of
+  --rank             also rank GPUs and instances for the estimate (takes the flags of
                      "vramfit gpus", e.g. --workload, --cloud, --top; default top 5)
 
 Example:
@@ -39,7 +39,7 @@ const OPTIONS = {
   ...MODEL_FLAGS,
   ...OUTPUT_FLAGS,
   ...RANK_FLAGS,
-  gpus: { type: "boolean" },
+  rank: { type: "boolean" },
 } as const;
 
 /** `vramfit estimate`: the inference memory estimate. */
@@ -57,16 +57,16 @@ export const estimateCommand: Command = {
       ...resolveOptionsFromFlags(values, io),
     };
     const unit = unitFromFlags(values);
-    const rankOptions = values.gpus === true ? rankOptionsFromFlags(values) : undefined;
+    const rankOptions = values.rank === true ? rankOptionsFromFlags(values) : undefined;
     if (rankOptions === undefined) {
       const stray = firstGivenFlag(values, Object.keys(RANK_FLAGS));
-      if (stray !== undefined) throw new UsageError(`--${stray} goes with --gpus.`);
+      if (stray !== undefined) throw new UsageError(`--${stray} goes with --rank.`);
     } else if (rankOptions.workload === "training") {
       throw new UsageError(
         "estimate sizes serving; rank a training run with: vramfit gpus <model> --workload training.",
       );
     }
-    // The ranking code loads only with --gpus, so a plain estimate starts fast.
+    // The ranking code loads only with --rank, so a plain estimate starts fast.
     const ranking = rankOptions === undefined ? undefined : await import("./gpus.js");
     const catalog = await ranking?.catalogFromFlag(values.catalog, io);
     const estimate = await estimateInference(resolveModelArgument(model, io), options);
@@ -78,7 +78,7 @@ export const estimateCommand: Command = {
       );
       return 0;
     }
-    // --gpus: the estimate, then the top matches.
+    // --rank: the estimate, then the top matches.
     const top = values.top === undefined ? 5 : topFromFlags(values);
     if (values.json === true) {
       const matches = JSON.parse(

@@ -173,13 +173,13 @@ async function trainingEstimates(
     ...options,
     ...resolveOptionsFromFlags(values, io),
   });
-  const sharded = estimateTrainingFromSpec(single.spec, { ...options, gpus: 2, zeroStage: 3 });
+  const sharded = estimateTrainingFromSpec(single.spec, { ...options, gpuCount: 2, zeroStage: 3 });
   return { single, sharded: { ...sharded, model: single.model } };
 }
 
 /**
  * Ranks GPUs and instances for an estimate and renders them (text or JSON). Shared with
- * `vramfit estimate --gpus`.
+ * `vramfit estimate --rank`.
  */
 export function renderRanking(
   estimate: RankableEstimate | TrainingRankingEstimates,

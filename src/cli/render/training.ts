@@ -40,7 +40,7 @@ function componentRows(estimate: TrainingEstimate, unit: MemoryUnit): string[][]
   const { memory, assumptions: a, bytesPerParameter: perParam, parameters } = estimate;
   const gpu = memory.perGpu;
   const trainable = formatInteger(parameters.trainable);
-  const sharded = a.gpus > 1 ? " (this GPU's share)" : "";
+  const sharded = a.gpuCount > 1 ? " (this GPU's share)" : "";
   const row = (label: string, bytes: number, detail = ""): string[] => [
     label,
     unitValue(bytes, unit),
@@ -179,14 +179,14 @@ export function renderTrainingEstimate(
     spec.moe === undefined
       ? ""
       : ` · MoE ${spec.moe.numExperts} experts, ${spec.moe.expertsPerToken} per token`;
-  const gpuWord = a.gpus === 1 ? "GPU" : "GPUs";
+  const gpuWord = a.gpuCount === 1 ? "GPU" : "GPUs";
 
   const lines = [
     `${estimate.model.id ?? spec.architecture ?? "model"}: ${METHOD_TITLES[estimate.method]}${loraTitle}`,
     `  config       ${describeSource(estimate.model.source)}`,
     `  model        ${spec.architecture ?? spec.modelType ?? "unknown architecture"} · ${spec.numLayers} layers · hidden ${spec.hiddenSize} · ${spec.numAttentionHeads} query heads / ${spec.numKeyValueHeads} KV heads${moe}`,
     `  parameters   ${formatInteger(parameters.total)} total · ${formatInteger(parameters.trainable)} trainable (${share < 1 ? share.toFixed(2) : share.toFixed(1)} %)`,
-    `  parallelism  ${a.gpus} ${gpuWord} · tensor parallel ${a.tensorParallel} · data parallel ${a.dataParallel} · ZeRO ${a.zeroStage}${a.offloadOptimizer ? " · optimizer offloaded" : ""}`,
+    `  parallelism  ${a.gpuCount} ${gpuWord} · tensor parallel ${a.tensorParallel} · data parallel ${a.dataParallel} · ZeRO ${a.zeroStage}${a.offloadOptimizer ? " · optimizer offloaded" : ""}`,
     "",
     renderTable(["Per GPU", unitHeader(unit), "Bytes", ""], componentRows(estimate, unit), [
       "left",
@@ -195,9 +195,9 @@ export function renderTrainingEstimate(
       "left",
     ]),
     "",
-    a.gpus === 1
+    a.gpuCount === 1
       ? `  Needs ${unitValue(memory.perGpu.totalBytes, unit)} ${unitName} of GPU memory.`
-      : `  Needs ${unitValue(memory.perGpu.totalBytes, unit)} ${unitName} on each of ${a.gpus} GPUs (${unitValue(memory.totalBytes, unit)} ${unitName} in all).`,
+      : `  Needs ${unitValue(memory.perGpu.totalBytes, unit)} ${unitName} on each of ${a.gpuCount} GPUs (${unitValue(memory.totalBytes, unit)} ${unitName} in all).`,
   ];
   if (checkpointed !== undefined && !a.gradientCheckpointing) {
     const saved = memory.perGpu.totalBytes - checkpointed.memory.perGpu.totalBytes;

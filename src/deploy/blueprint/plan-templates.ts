@@ -31,11 +31,11 @@ export function servingPlanFrom(
   return {
     modelId,
     ...(spec.quantization === undefined
-      ? { weightsPrecision: a.weights }
+      ? { weights: a.weights }
       : { checkpointQuantization: spec.quantization.method }),
     kvCacheDtype: options.kvCacheDtype ?? "auto",
-    tensorParallelSize: row.tensorParallel ?? 1,
-    pipelineParallelSize: row.pipelineParallel,
+    tensorParallel: row.tensorParallel ?? 1,
+    pipelineParallel: row.pipelineParallel,
     // vLLM counts image placeholder tokens in max_model_len.
     maxModelLen: a.sequenceLength,
     maxNumSeqs: a.batchSize,
@@ -127,7 +127,7 @@ export function trainingPlanFrom(
     targetModules: targetModules(spec, a.targets ?? []),
     sequenceLength: a.sequenceLength,
     microBatchSize: a.microBatchSize,
-    numGpus: a.gpus,
+    gpuCount: a.gpuCount,
     gradientCheckpointing: a.gradientCheckpointing,
     attnImplementation: a.attention === "eager" ? "eager" : "flash_attention_2",
     ...(a.optimizer === "adamw-8bit" ? { optimizer: "adamw_bnb_8bit" } : {}),

@@ -106,7 +106,7 @@ export type PlanTrainingOptions = Omit<
   | "method"
   | "sequenceLength"
   | "microBatchSize"
-  | "gpus"
+  | "gpuCount"
   | "tensorParallel"
   | "zeroStage"
   | "offloadOptimizer"

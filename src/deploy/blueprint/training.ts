@@ -56,11 +56,13 @@ export function rankTraining(
   rankOptions: RankOptions,
   catalog: GpuCatalog,
 ): { readonly ranking: GpuRanking; readonly estimateAt: (gpus: number) => TrainingEstimate } {
-  const single = estimateTrainingFromSpec(spec, { ...options, gpus: 1, zeroStage: 0 });
-  const sharded = estimateTrainingFromSpec(spec, { ...options, gpus: 2, zeroStage: 3 });
+  const single = estimateTrainingFromSpec(spec, { ...options, gpuCount: 1, zeroStage: 0 });
+  const sharded = estimateTrainingFromSpec(spec, { ...options, gpuCount: 2, zeroStage: 3 });
   const ranking = rankGpusForTraining({ single, sharded }, rankOptions, catalog);
   const estimateAt = (gpus: number): TrainingEstimate =>
-    gpus === 1 ? single : estimateTrainingFromSpec(spec, { ...options, gpus, zeroStage: 3 });
+    gpus === 1
+      ? single
+      : estimateTrainingFromSpec(spec, { ...options, gpuCount: gpus, zeroStage: 3 });
   return { ranking, estimateAt };
 }
 
@@ -146,7 +148,8 @@ function trainingVramStep(training: TrainingEstimate, row: GpuMatch): PlanStep {
     g.gradientsBytes +
     g.optimizerStatesBytes +
     g.masterWeightsBytes;
-  const sharding = a.gpus === 1 ? "one GPU" : `ZeRO-3 / FSDP full shard over ${a.gpus} GPUs`;
+  const sharding =
+    a.gpuCount === 1 ? "one GPU" : `ZeRO-3 / FSDP full shard over ${a.gpuCount} GPUs`;
   return {
     step: "vram",
     choice: `${gb(g.totalBytes)} (10^9 bytes) per GPU on ${sharding}`,
@@ -161,7 +164,7 @@ function trainingVramStep(training: TrainingEstimate, row: GpuMatch): PlanStep {
       fragmentationBytes: g.fragmentationBytes,
       trainableParameters: training.parameters.trainable,
       budgetBytesPerGpu: row.budgetBytesPerGpu,
-      gpus: a.gpus,
+      gpus: a.gpuCount,
       zeroStage: a.zeroStage,
     },
   };

@@ -181,12 +181,12 @@ function checkTrainingFit(review: DeploymentReview): DeploymentCheck {
   const need = t.memory.perGpu.totalBytes;
   const budget = d.gpuMemoryUtilization * d.accelerator.memoryBytes;
   const a = t.assumptions;
-  const layout = `${a.gpus} GPU${a.gpus === 1 ? "" : "s"}${a.tensorParallel > 1 ? `, TP ${a.tensorParallel}` : ""}, ZeRO ${a.zeroStage}`;
+  const layout = `${a.gpuCount} GPU${a.gpuCount === 1 ? "" : "s"}${a.tensorParallel > 1 ? `, TP ${a.tensorParallel}` : ""}, ZeRO ${a.zeroStage}`;
   const figures = {
     perGpuBytes: need,
     budgetBytesPerGpu: budget,
     shortfallBytes: Math.max(0, need - budget),
-    gpus: a.gpus,
+    gpus: a.gpuCount,
     tensorParallel: a.tensorParallel,
     zeroStage: a.zeroStage,
   };

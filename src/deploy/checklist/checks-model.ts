@@ -260,7 +260,7 @@ export function checkPrecision(review: DeploymentReview): DeploymentCheck {
   const q = s.quantization;
   if (review.inference === null) return checkTrainingPrecision(review);
   const w = review.inference.memory.weightsBytes;
-  const asked = d.precision;
+  const asked = d.weights;
   const figures = {
     weightsBytes: w,
     precision: asked,

@@ -40,7 +40,7 @@ export const UserDeploymentSchema = z.strictObject({
   pipelineParallel: z.optional(count),
   contextLength: z.optional(count),
   batchSize: z.optional(count),
-  precision: z.optional(z.enum(["auto", ...WEIGHT_PRECISION_IDS])),
+  weights: z.optional(z.enum(["auto", ...WEIGHT_PRECISION_IDS])),
   kvCacheDtype: z.optional(z.enum(["auto", ...KV_CACHE_DTYPE_IDS])),
   imagesPerRequest: z.optional(z.int().check(z.nonnegative())),
   engine: z.optional(z.enum(INFERENCE_ENGINE_IDS)),

@@ -84,7 +84,7 @@ export function reviewDeployment(
     const inference = estimateInferenceFromSpec(spec, {
       contextLength: d.contextLength ?? undefined,
       batchSize: d.batchSize ?? undefined,
-      weights: spec.quantization === undefined ? d.precision : "auto",
+      weights: spec.quantization === undefined ? d.weights : "auto",
       kvCacheDtype: d.kvCacheDtype,
       engine: d.engine,
       imagesPerRequest: spec.vision === undefined ? 0 : d.imagesPerRequest,
@@ -131,7 +131,7 @@ export function reviewDeployment(
       method,
       sequenceLength: d.contextLength ?? undefined,
       microBatchSize: d.batchSize ?? undefined,
-      gpus: d.gpuCount,
+      gpuCount: d.gpuCount,
       tensorParallel: d.tensorParallel,
       zeroStage: d.zeroStage,
       gradientCheckpointing: d.gradientCheckpointing,

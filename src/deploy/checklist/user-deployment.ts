@@ -58,7 +58,7 @@ export interface UserDeployment {
   /** Serving: concurrent sequences per replica (`--max-num-seqs`); training: micro-batch per GPU. @default 1 */
   readonly batchSize?: number | undefined;
   /** Weight precision the deployment loads. @default "auto" (the checkpoint's) */
-  readonly precision?: WeightPrecision | "auto" | undefined;
+  readonly weights?: WeightPrecision | "auto" | undefined;
   /** KV cache dtype. @default "auto" */
   readonly kvCacheDtype?: KvCacheDtype | "auto" | undefined;
   /** Images per request (vision models). @default 0 */
@@ -103,7 +103,7 @@ export interface ResolvedUserDeployment {
   /** Given, or `null` when defaulted by the estimate. */
   readonly contextLength: number | null;
   readonly batchSize: number | null;
-  readonly precision: WeightPrecision | "auto";
+  readonly weights: WeightPrecision | "auto";
   readonly kvCacheDtype: KvCacheDtype | "auto";
   readonly imagesPerRequest: number;
   readonly engine: InferenceEngine | undefined;
@@ -123,7 +123,7 @@ export interface ResolvedUserDeployment {
 /** Defaults of {@link UserDeployment}. */
 export const DEFAULT_USER_DEPLOYMENT = {
   pipelineParallel: 1,
-  precision: "auto",
+  weights: "auto",
   kvCacheDtype: "auto",
   imagesPerRequest: 0,
   servingGpuMemoryUtilization: 0.92,
@@ -227,7 +227,7 @@ export function resolveUserDeployment(
     replicas: kind === "serving" ? Math.floor(gpuCount / (tensorParallel * pipelineParallel)) : 1,
     contextLength: count("contextLength", deployment.contextLength) ?? null,
     batchSize: count("batchSize", deployment.batchSize) ?? null,
-    precision: deployment.precision ?? D.precision,
+    weights: deployment.weights ?? D.weights,
     kvCacheDtype: deployment.kvCacheDtype ?? D.kvCacheDtype,
     imagesPerRequest: deployment.imagesPerRequest ?? D.imagesPerRequest,
     engine: deployment.engine,

@@ -166,7 +166,7 @@ export function deploymentFromPlan(plan: DeploymentPlan): UserDeployment {
     const a = plan.training.assumptions;
     return {
       ...common,
-      gpuCount: a.gpus,
+      gpuCount: a.gpuCount,
       tensorParallel: a.tensorParallel,
       contextLength: a.sequenceLength,
       batchSize: a.microBatchSize,
@@ -186,7 +186,7 @@ export function deploymentFromPlan(plan: DeploymentPlan): UserDeployment {
       : {
           contextLength: a.contextLength,
           batchSize: a.batchSize,
-          precision: plan.spec.quantization === undefined ? a.weights : "auto",
+          weights: plan.spec.quantization === undefined ? a.weights : "auto",
           kvCacheDtype: a.kvCacheDtype,
           imagesPerRequest: a.imagesPerRequest,
           engine: a.engine,

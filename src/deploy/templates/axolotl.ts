@@ -65,9 +65,9 @@ export function renderAxolotlYaml(plan: TrainingPlan): AxolotlConfig {
     attn_implementation: resolved.attnImplementation,
   };
   notes.push("sample_packing: true and val_set_size: 0.05, as axolotl's examples");
-  if (resolved.numGpus > 1) {
+  if (resolved.gpuCount > 1) {
     notes.push(
-      `${resolved.numGpus} GPUs: launch under accelerate or torchrun (data parallel); effective batch ${resolved.effectiveBatchSize} sequences = micro ${resolved.microBatchSize} × accumulation ${resolved.gradientAccumulationSteps} × ${resolved.numGpus} GPUs. Sharding a model too large for one GPU needs fsdp_config, which this template does not write.`,
+      `${resolved.gpuCount} GPUs: launch under accelerate or torchrun (data parallel); effective batch ${resolved.effectiveBatchSize} sequences = micro ${resolved.microBatchSize} × accumulation ${resolved.gradientAccumulationSteps} × ${resolved.gpuCount} GPUs. Sharding a model too large for one GPU needs fsdp_config, which this template does not write.`,
     );
   }
   const path = "axolotl/config.yaml";

@@ -147,7 +147,7 @@ export function renderKubernetesDeployment(
     },
   };
   notes.push(
-    `${NVIDIA_GPU_RESOURCE}: ${gpus} per pod (TP ${resolved.tensorParallelSize} × PP ${resolved.pipelineParallelSize}); the token comes from Secret ${secretName}, key token; CPU and memory requests are left to you`,
+    `${NVIDIA_GPU_RESOURCE}: ${gpus} per pod (TP ${resolved.tensorParallel} × PP ${resolved.pipelineParallel}); the token comes from Secret ${secretName}, key token; CPU and memory requests are left to you`,
   );
   const path = "kubernetes/deployment.yaml";
   const yaml = toYaml(manifest, {

@@ -51,7 +51,7 @@ export interface ServingPlan {
    * `--dtype` and lower ones ask the engine to quantize while loading (fp8 → FP8, int4 → bitsandbytes NF4).
    * @default "bf16", or the checkpoint's own format when `checkpointQuantization` is set
    */
-  readonly weightsPrecision?: WeightPrecision | undefined;
+  readonly weights?: WeightPrecision | undefined;
   /**
    * KV cache element type. `"auto"` follows the model's compute dtype.
    * @default "auto"
@@ -61,12 +61,12 @@ export interface ServingPlan {
    * GPUs each layer is split over (within a node).
    * @default 1
    */
-  readonly tensorParallelSize?: number | undefined;
+  readonly tensorParallel?: number | undefined;
   /**
    * Stages the layers are split into (usually nodes).
    * @default 1
    */
-  readonly pipelineParallelSize?: number | undefined;
+  readonly pipelineParallel?: number | undefined;
   /** Tokens per sequence, prompt and output together: the context the KV cache was sized for. */
   readonly maxModelLen: number;
   /** Sequences processed concurrently (the batch the KV cache was sized for). */
@@ -176,7 +176,7 @@ export interface TrainingPlan {
    * GPUs the run uses (data parallel); the effective batch is micro × accumulation × GPUs.
    * @default 1
    */
-  readonly numGpus?: number | undefined;
+  readonly gpuCount?: number | undefined;
   /**
    * Training data.
    * @default axolotl's example set `mhenrichsen/alpaca_2k_test` (alpaca): replace it

@@ -18,10 +18,10 @@ import {
 
 /** Defaults of {@link ServingPlan}, applied in {@link resolveServingPlan}. */
 export const DEFAULT_SERVING_PLAN = {
-  weightsPrecision: "bf16",
+  weights: "bf16",
   kvCacheDtype: "auto",
-  tensorParallelSize: 1,
-  pipelineParallelSize: 1,
+  tensorParallel: 1,
+  pipelineParallel: 1,
   /** vLLM's default at the catalog's version (it was 0.9 at v0.11). */
   gpuMemoryUtilization: 0.92,
   enablePrefixCaching: true,
@@ -38,10 +38,10 @@ export interface ResolvedServingPlan {
   /** Normalized `quant_method` of a pre-quantized checkpoint (lower case, `compressed-tensors`). */
   readonly checkpointQuantization: string | undefined;
   /** Precision for the engine to load at; undefined when a pre-quantized checkpoint decides. */
-  readonly weightsPrecision: WeightPrecision | undefined;
+  readonly weights: WeightPrecision | undefined;
   readonly kvCacheDtype: KvCacheDtype | "auto";
-  readonly tensorParallelSize: number;
-  readonly pipelineParallelSize: number;
+  readonly tensorParallel: number;
+  readonly pipelineParallel: number;
   /** GPUs one replica uses: tensor × pipeline parallel size. */
   readonly gpusPerReplica: number;
   readonly maxModelLen: number;
@@ -94,19 +94,15 @@ export function resolveServingPlan(plan: ServingPlan): ResolvedServingPlan {
     ?.toLowerCase()
     .replace("compressed_tensors", "compressed-tensors");
 
-  const precision = optionalChoice(
-    "plan.weightsPrecision",
-    plan.weightsPrecision,
-    WEIGHT_PRECISION_IDS,
-  );
-  let weightsPrecision: WeightPrecision | undefined = precision;
+  const precision = optionalChoice("plan.weights", plan.weights, WEIGHT_PRECISION_IDS);
+  let weights: WeightPrecision | undefined = precision;
   if (checkpointQuantization !== undefined) {
     if (precision !== undefined && SIXTEEN_BIT_OR_WIDER.includes(precision)) {
       throw new InvalidOptionError(
-        "plan.weightsPrecision",
+        "plan.weights",
         `"${precision}" cannot apply to a checkpoint pre-quantized with ${checkpointQuantization}: its weights load as stored`,
         {
-          hint: "Drop weightsPrecision (or set the checkpoint's bits, e.g. int4-g128), or serve the unquantized checkpoint without checkpointQuantization.",
+          hint: "Drop weights (or set the checkpoint's bits, e.g. int4-g128), or serve the unquantized checkpoint without checkpointQuantization.",
         },
       );
     }
@@ -114,8 +110,8 @@ export function resolveServingPlan(plan: ServingPlan): ResolvedServingPlan {
       `weights: loaded as stored in the ${checkpointQuantization} checkpoint (its quantization_config); no quantization flag`,
     );
   } else if (precision === undefined) {
-    weightsPrecision = DEFAULT_SERVING_PLAN.weightsPrecision;
-    notes.push(`weightsPrecision: default ${weightsPrecision}`);
+    weights = DEFAULT_SERVING_PLAN.weights;
+    notes.push(`weights: default ${weights}`);
   }
 
   const kvCacheDtype =
@@ -123,14 +119,14 @@ export function resolveServingPlan(plan: ServingPlan): ResolvedServingPlan {
     DEFAULT_SERVING_PLAN.kvCacheDtype;
   if (plan.kvCacheDtype === undefined) notes.push("kvCacheDtype: default auto (the model's dtype)");
 
-  const tensorParallelSize =
-    optionalInteger("plan.tensorParallelSize", plan.tensorParallelSize) ??
-    DEFAULT_SERVING_PLAN.tensorParallelSize;
-  if (plan.tensorParallelSize === undefined) notes.push("tensorParallelSize: default 1");
-  const pipelineParallelSize =
-    optionalInteger("plan.pipelineParallelSize", plan.pipelineParallelSize) ??
-    DEFAULT_SERVING_PLAN.pipelineParallelSize;
-  if (plan.pipelineParallelSize === undefined) notes.push("pipelineParallelSize: default 1");
+  const tensorParallel =
+    optionalInteger("plan.tensorParallel", plan.tensorParallel) ??
+    DEFAULT_SERVING_PLAN.tensorParallel;
+  if (plan.tensorParallel === undefined) notes.push("tensorParallel: default 1");
+  const pipelineParallel =
+    optionalInteger("plan.pipelineParallel", plan.pipelineParallel) ??
+    DEFAULT_SERVING_PLAN.pipelineParallel;
+  if (plan.pipelineParallel === undefined) notes.push("pipelineParallel: default 1");
 
   const maxModelLen = requireInteger("plan.maxModelLen", plan.maxModelLen);
   const maxNumSeqs = requireInteger("plan.maxNumSeqs", plan.maxNumSeqs);
@@ -165,11 +161,11 @@ export function resolveServingPlan(plan: ServingPlan): ResolvedServingPlan {
     revision,
     servedModelName,
     checkpointQuantization,
-    weightsPrecision,
+    weights,
     kvCacheDtype,
-    tensorParallelSize,
-    pipelineParallelSize,
-    gpusPerReplica: tensorParallelSize * pipelineParallelSize,
+    tensorParallel,
+    pipelineParallel,
+    gpusPerReplica: tensorParallel * pipelineParallel,
     maxModelLen,
     maxNumSeqs,
     maxNumBatchedTokens,

@@ -42,7 +42,7 @@ export interface ResolvedTrainingPlan {
   readonly optimizer: string;
   readonly gradientCheckpointing: boolean;
   readonly attnImplementation: AxolotlAttnImplementation;
-  readonly numGpus: number;
+  readonly gpuCount: number;
   readonly datasets: readonly TrainingDataset[];
   readonly outputDir: string;
   /** Sequences per optimizer step: micro-batch × accumulation × GPUs. */
@@ -160,7 +160,7 @@ export function resolveTrainingPlan(plan: TrainingPlan): ResolvedTrainingPlan {
       "attnImplementation: default flash_attention_2 (needs the flash-attn package; sdpa works without it)",
     );
   }
-  const numGpus = optionalInteger("plan.numGpus", plan.numGpus) ?? DEFAULT_TRAINING_PLAN.numGpus;
+  const numGpus = optionalInteger("plan.gpuCount", plan.gpuCount) ?? DEFAULT_TRAINING_PLAN.numGpus;
   const datasets = resolveDatasets(plan.datasets, notes);
   const modelName = baseModel.split("/").at(-1) ?? baseModel;
   const outputDir =
@@ -184,7 +184,7 @@ export function resolveTrainingPlan(plan: TrainingPlan): ResolvedTrainingPlan {
     optimizer,
     gradientCheckpointing,
     attnImplementation,
-    numGpus,
+    gpuCount: numGpus,
     datasets,
     outputDir,
     effectiveBatchSize: microBatchSize * gradientAccumulationSteps * numGpus,

@@ -47,10 +47,10 @@ export const TGI_DEFAULT_MAX_BATCH_PREFILL_TOKENS = 4096;
 export function tgiLauncherArgs(plan: ServingPlan): TgiLauncherArgs {
   const resolved = resolveServingPlan(plan);
   const notes = [...resolved.notes];
-  const shards = resolved.tensorParallelSize;
-  if (resolved.pipelineParallelSize > 1) {
+  const shards = resolved.tensorParallel;
+  if (resolved.pipelineParallel > 1) {
     notes.push(
-      `TGI has no pipeline parallelism: pipelineParallelSize ${resolved.pipelineParallelSize} is not applied`,
+      `TGI has no pipeline parallelism: pipelineParallelSize ${resolved.pipelineParallel} is not applied`,
     );
   }
   if (resolved.numAttentionHeads !== undefined && resolved.numAttentionHeads % shards !== 0) {
@@ -109,10 +109,10 @@ export function tgiLauncherArgs(plan: ServingPlan): TgiLauncherArgs {
 function precisionArgs(plan: ResolvedServingPlan, notes: string[]): TgiArg[] {
   const method = plan.checkpointQuantization;
   if (method !== undefined) {
-    if (method === "exl2" && plan.tensorParallelSize > 1) {
+    if (method === "exl2" && plan.tensorParallel > 1) {
       throw engineRuleError(
         "tgi/exl2-no-sharding",
-        `An exl2 checkpoint cannot be sharded over ${plan.tensorParallelSize} GPUs`,
+        `An exl2 checkpoint cannot be sharded over ${plan.tensorParallel} GPUs`,
         "Serve it on one GPU (tensorParallelSize 1), or pick an AWQ or GPTQ checkpoint.",
       );
     }
@@ -124,7 +124,7 @@ function precisionArgs(plan: ResolvedServingPlan, notes: string[]): TgiArg[] {
     notes.push(`no --quantize: TGI reads "${method}" from the model configuration`);
     return [];
   }
-  const precision = plan.weightsPrecision ?? "bf16";
+  const precision = plan.weights ?? "bf16";
   const flags = WEIGHT_PRECISION_FLAGS[precision];
   if (flags.tgi === undefined) {
     throw engineRuleError(
@@ -258,7 +258,7 @@ export function renderTgiDockerRun(plan: ServingPlan, options: TgiDockerOptions 
   const image = options.image ?? TGI_DEFAULT_IMAGE;
   const lines: ShellWord[][] = [
     ["docker", "run", "--rm"],
-    ["--gpus", String(resolved.tensorParallelSize), "--shm-size", "1g"],
+    ["--gpus", String(resolved.tensorParallel), "--shm-size", "1g"],
     ["-p", `${resolved.port}:80`],
     ["-v", { raw: '"$PWD/data:/data"' }, "-e", "HF_TOKEN"],
     [image],

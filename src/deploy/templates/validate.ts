@@ -1,48 +1,58 @@
 /**
- * Field checks shared by the plan resolvers. Each throws `InvalidOptionError` naming the field
- * (as `plan.field`) with a hint, so a hand-written plan file gets a message that says what to fix.
+ * Field checks for the plan resolvers, on the options engine (src/options): each throws
+ * `InvalidOptionError` naming the field (as `plan.field`), so a hand-written plan file gets the
+ * same message an API option would.
  */
 import { InvalidOptionError } from "../../errors.js";
+import {
+  BOOLEAN_FIELD,
+  choiceField,
+  integerField,
+  invalidOption,
+  numberField,
+  TEXT_FIELD,
+  type OptionField,
+} from "../../options/option-fields.js";
 
-/** A required non-empty string. */
-export function requireText(option: string, value: unknown, example: string): string {
-  if (typeof value !== "string" || value.trim() === "") {
-    throw new InvalidOptionError(option, `expected a non-empty string, got ${describe(value)}`, {
-      hint: `Set it, e.g. ${JSON.stringify(example)}.`,
-    });
-  }
+function checked<T>(option: string, value: unknown, field: OptionField<T>): T | undefined {
+  if (value === undefined) return undefined;
+  if (!field.accepts(value)) throw invalidOption(option, field, value);
   return value;
 }
 
-/** An optional non-empty string. */
+/** A required non-empty string without control characters. */
+export function requireText(option: string, value: unknown, example: string): string {
+  const text = checked(option, value, { ...TEXT_FIELD, hint: `e.g. ${JSON.stringify(example)}` });
+  if (text === undefined) {
+    throw new InvalidOptionError(option, "is required", {
+      hint: `Set it, e.g. ${JSON.stringify(example)}.`,
+    });
+  }
+  return text;
+}
+
+/** An optional non-empty string without control characters. */
 export function optionalText(option: string, value: unknown, example: string): string | undefined {
   return value === undefined ? undefined : requireText(option, value, example);
 }
 
-/** An optional integer of at least `min` (1 unless told). */
+/** An optional whole number from `min` (1 unless told) to `max`. */
 export function optionalInteger(
   option: string,
   value: unknown,
   min = 1,
   max = Number.MAX_SAFE_INTEGER,
 ): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
-    throw new InvalidOptionError(option, `expected an integer ${range}, got ${describe(value)}`, {
-      hint: `Pass a whole number ${range}.`,
-    });
-  }
-  return value;
+  return checked(option, value, integerField(min, max));
 }
 
-/** A required integer of at least `min`. */
+/** A required whole number of at least `min`. */
 export function requireInteger(option: string, value: unknown, min = 1): number {
-  const checked = optionalInteger(option, value, min);
-  if (checked === undefined) {
+  const checkedValue = optionalInteger(option, value, min);
+  if (checkedValue === undefined) {
     throw new InvalidOptionError(option, "is required", { hint: `Pass a whole number ≥ ${min}.` });
   }
-  return checked;
+  return checkedValue;
 }
 
 /** An optional finite number in [min, max] (or (min, max] when `exclusiveMin`). */
@@ -52,45 +62,19 @@ export function optionalNumber(
   range: { readonly min: number; readonly max: number; readonly exclusiveMin?: boolean },
   hint: string,
 ): number | undefined {
-  if (value === undefined) return undefined;
-  const ok =
-    typeof value === "number" &&
-    Number.isFinite(value) &&
-    (range.exclusiveMin === true ? value > range.min : value >= range.min) &&
-    value <= range.max;
-  if (!ok) {
-    const low = range.exclusiveMin === true ? `(${range.min}` : `[${range.min}`;
-    throw new InvalidOptionError(
-      option,
-      `expected a number in ${low}, ${range.max}], got ${describe(value)}`,
-      { hint },
-    );
-  }
-  return value;
+  return checked(option, value, numberField({ ...range, hint }));
 }
 
 /** An optional boolean. */
 export function optionalBoolean(option: string, value: unknown): boolean | undefined {
-  if (value === undefined || typeof value === "boolean") return value;
-  throw new InvalidOptionError(option, `expected true or false, got ${describe(value)}`);
+  return checked(option, value, BOOLEAN_FIELD);
 }
 
 /** An optional value from a fixed list. */
-export function optionalChoice<T extends string>(
+export function optionalChoice<const T extends string>(
   option: string,
   value: unknown,
   choices: readonly T[],
 ): T | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === "string" && (choices as readonly string[]).includes(value))
-    return value as T;
-  throw new InvalidOptionError(option, `unknown value ${describe(value)}`, {
-    hint: `Use one of: ${choices.join(", ")}.`,
-  });
-}
-
-function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return value === null ? "null" : typeof value;
+  return checked(option, value, choiceField(choices));
 }

@@ -1,4 +1,5 @@
 import type { ModelSource } from "../../model/model-source.js";
+import { checkKnownOptions } from "../../options/option-fields.js";
 import type { ModelSpec } from "../../model/model-spec.js";
 import { activeParameters } from "../../model/parameters.js";
 import { countParameters, type ParameterBreakdown } from "../../model/parameters.js";
@@ -24,6 +25,7 @@ import { trainingOverheadBytes } from "./overhead.js";
 import { BASE_PRECISIONS, nf4BitsPerParameter, TRAINING_PRECISIONS } from "./precision.js";
 import {
   checkTrainingOptions,
+  TRAINING_OPTIONS,
   type TrainingAssumptions,
   type TrainingMethod,
   type TrainingOptions,
@@ -164,6 +166,7 @@ export function estimateTrainingFromSpec(
   spec: ModelSpec,
   options: TrainingOptions = {},
 ): TrainingEstimate {
+  checkKnownOptions(options, [TRAINING_OPTIONS], "estimateTrainingFromSpec");
   const { assumptions, warnings } = checkTrainingOptions(spec, options);
   const a = assumptions;
   const breakdown = countParameters(spec);
@@ -271,9 +274,9 @@ export function estimateTrainingFromSpec(
         fragmentationBytes: overhead.fragmentationBytes,
         totalBytes: perGpuTotal,
       },
-      totalBytes: perGpuTotal * a.gpus,
+      totalBytes: perGpuTotal * a.gpuCount,
       hostBytesPerGpu: sharded.hostBytes,
-      hostTotalBytes: sharded.hostBytes * a.gpus,
+      hostTotalBytes: sharded.hostBytes * a.gpuCount,
     },
     activations: {
       tokens,

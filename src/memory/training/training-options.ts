@@ -1,5 +1,13 @@
 import { InvalidOptionError } from "../../errors.js";
 import type { ModelSpec } from "../../model/model-spec.js";
+import {
+  BOOLEAN_FIELD,
+  choiceField,
+  integerField,
+  numberField,
+  readOption,
+  type OptionTable,
+} from "../../options/option-fields.js";
 import { BYTES_PER_GIB } from "../../units.js";
 import {
   ATTENTION_KERNELS,
@@ -89,7 +97,7 @@ export interface TrainingOptions {
    * GPUs in total.
    * @default 1
    */
-  readonly gpus?: number | undefined;
+  readonly gpuCount?: number | undefined;
   /**
    * Tensor-parallel degree; must divide `gpus` and the attention heads.
    * @default 1
@@ -150,7 +158,7 @@ export const DEFAULT_TRAINING_OPTIONS = {
   attention: "flash",
   dropout: false,
   crossEntropy: "standard",
-  gpus: 1,
+  gpuCount: 1,
   tensorParallel: 1,
   zeroStage: 0,
   offloadOptimizer: false,
@@ -161,6 +169,91 @@ export const DEFAULT_TRAINING_OPTIONS = {
   cudaContextBytes: BYTES_PER_GIB,
   fragmentationFraction: 0.05,
 } as const;
+
+const D = DEFAULT_TRAINING_OPTIONS;
+
+/**
+ * Every {@link TrainingOptions} field: what it accepts, its fixed default and the note echoed
+ * when it is taken. Defaults that depend on the model or the method are set in
+ * {@link checkTrainingOptions}.
+ */
+export const TRAINING_OPTIONS: OptionTable<TrainingOptions> = {
+  method: {
+    field: choiceField(TRAINING_METHODS),
+    default: D.method,
+    note: (method) => `method: default ${method} (every weight trained)`,
+  },
+  sequenceLength: { field: integerField() },
+  microBatchSize: {
+    field: integerField(),
+    default: D.microBatchSize,
+    note: (size) => `microBatchSize: default ${size} sequence per GPU`,
+  },
+  optimizer: {
+    field: choiceField(OPTIMIZER_IDS),
+    default: D.optimizer,
+    note: (optimizer) => `optimizer: default ${OPTIMIZERS[optimizer].label}`,
+  },
+  precision: { field: choiceField(TRAINING_PRECISION_IDS) },
+  gradientCheckpointing: {
+    field: BOOLEAN_FIELD,
+    default: D.gradientCheckpointing,
+    note: () => "gradientCheckpointing: default off (every layer keeps its activations)",
+  },
+  attention: {
+    field: choiceField(ATTENTION_KERNELS),
+    default: D.attention,
+    note: () => "attention: default flash (no s×s score matrices stored; SDPA / FlashAttention)",
+  },
+  dropout: {
+    field: BOOLEAN_FIELD,
+    default: D.dropout,
+    note: () => "dropout: default off (no dropout masks stored)",
+  },
+  crossEntropy: {
+    field: choiceField(CROSS_ENTROPY_IDS),
+    default: D.crossEntropy,
+    note: (kind) => `crossEntropy: default ${CROSS_ENTROPY[kind].label}`,
+  },
+  gpuCount: { field: integerField(), default: D.gpuCount, note: () => "gpuCount: default 1" },
+  tensorParallel: { field: integerField(), default: D.tensorParallel },
+  zeroStage: {
+    field: {
+      ...choiceField([0, 1, 2, 3] as const),
+      hint: "ZeRO has stages 0–3 (3 shards weights too, like FSDP full shard).",
+    },
+    default: D.zeroStage,
+    note: () => "zeroStage: default 0 (plain data parallel)",
+  },
+  offloadOptimizer: { field: BOOLEAN_FIELD, default: D.offloadOptimizer },
+  rank: { field: integerField(), default: D.rank, note: (rank) => `rank: default ${rank}` },
+  targets: {
+    field: {
+      expected: `a preset (${LORA_TARGET_PRESET_IDS.join(", ")}) or a non-empty list of roles or module names`,
+      accepts: (value): value is LoraTargetPreset | readonly string[] =>
+        typeof value === "string" ||
+        (Array.isArray(value) &&
+          value.length > 0 &&
+          value.every((item) => typeof item === "string")),
+    },
+  },
+  basePrecision: { field: choiceField(BASE_PRECISION_IDS) },
+  doubleQuantization: { field: BOOLEAN_FIELD, default: D.doubleQuantization },
+  cudaContextBytes: {
+    field: numberField({
+      min: 0,
+      max: Number.MAX_SAFE_INTEGER,
+      hint: "Pass 1073741824 for 1 GiB.",
+    }),
+    default: D.cudaContextBytes,
+    note: () => "cudaContextBytes: default 1 GiB per GPU (reported range 0.3–2 GiB)",
+  },
+  fragmentationFraction: {
+    field: numberField({ min: 0, max: 1, hint: "Pass 0.05 for 5 % of the allocated memory." }),
+    default: D.fragmentationFraction,
+    note: (value) => `fragmentationFraction: default ${value} of the allocated memory`,
+  },
+};
 
 /** The options a training estimate actually used, echoed in its result so every number explains itself. */
 export interface TrainingAssumptions {
@@ -183,7 +276,7 @@ export interface TrainingAssumptions {
   /** How the loss handles the logits. */
   readonly crossEntropy: CrossEntropyKind;
   /** GPUs in total. */
-  readonly gpus: number;
+  readonly gpuCount: number;
   /** Tensor-parallel degree. */
   readonly tensorParallel: number;
   /** Data-parallel ranks: GPUs / tensor parallel. */
@@ -241,19 +334,17 @@ export function checkTrainingOptions(
 ): ResolvedTrainingOptions {
   const notes: string[] = [];
   const warnings: string[] = [];
-  const D = DEFAULT_TRAINING_OPTIONS;
+  const read = <Key extends keyof TrainingOptions>(key: Key) =>
+    readOption(TRAINING_OPTIONS, options, key, notes);
 
-  const method = options.method ?? D.method;
-  oneOf("method", method, TRAINING_METHODS);
-  if (options.method === undefined) notes.push(`method: default ${method} (every weight trained)`);
+  const method = read("method") ?? D.method;
   const adapters = method !== "full";
 
   const defaultSequence = Math.min(
     D.sequenceLength,
     spec.maxPositionEmbeddings ?? Number.POSITIVE_INFINITY,
   );
-  const sequenceLength =
-    positiveInteger("sequenceLength", options.sequenceLength) ?? defaultSequence;
+  const sequenceLength = read("sequenceLength") ?? defaultSequence;
   if (options.sequenceLength === undefined)
     notes.push(`sequenceLength: default ${sequenceLength} tokens`);
   if (spec.maxPositionEmbeddings !== undefined && sequenceLength > spec.maxPositionEmbeddings) {
@@ -262,18 +353,10 @@ export function checkTrainingOptions(
     );
   }
 
-  const microBatchSize =
-    positiveInteger("microBatchSize", options.microBatchSize) ?? D.microBatchSize;
-  if (options.microBatchSize === undefined)
-    notes.push(`microBatchSize: default ${microBatchSize} sequence per GPU`);
+  const microBatchSize = read("microBatchSize") ?? D.microBatchSize;
+  const optimizer = read("optimizer") ?? D.optimizer;
 
-  const optimizer = options.optimizer ?? D.optimizer;
-  oneOf("optimizer", optimizer, OPTIMIZER_IDS);
-  if (options.optimizer === undefined)
-    notes.push(`optimizer: default ${OPTIMIZERS[optimizer].label}`);
-
-  const precision = options.precision ?? (adapters ? D.adapterPrecision : D.precision);
-  oneOf("precision", precision, TRAINING_PRECISION_IDS);
+  const precision = read("precision") ?? (adapters ? D.adapterPrecision : D.precision);
   if (options.precision === undefined) {
     notes.push(
       adapters
@@ -282,57 +365,18 @@ export function checkTrainingOptions(
     );
   }
 
-  const gradientCheckpointing = options.gradientCheckpointing ?? D.gradientCheckpointing;
-  if (options.gradientCheckpointing === undefined)
-    notes.push("gradientCheckpointing: default off (every layer keeps its activations)");
+  const gradientCheckpointing = read("gradientCheckpointing") ?? D.gradientCheckpointing;
+  const attention = read("attention") ?? D.attention;
+  const dropout = read("dropout") ?? D.dropout;
+  const crossEntropy = read("crossEntropy") ?? D.crossEntropy;
 
-  const attention = options.attention ?? D.attention;
-  oneOf("attention", attention, ATTENTION_KERNELS);
-  if (options.attention === undefined)
-    notes.push("attention: default flash (no s×s score matrices stored; SDPA / FlashAttention)");
-
-  const dropout = options.dropout ?? D.dropout;
-  if (options.dropout === undefined) notes.push("dropout: default off (no dropout masks stored)");
-
-  const crossEntropy = options.crossEntropy ?? D.crossEntropy;
-  oneOf("crossEntropy", crossEntropy, CROSS_ENTROPY_IDS);
-  if (options.crossEntropy === undefined)
-    notes.push(`crossEntropy: default ${CROSS_ENTROPY[crossEntropy].label}`);
-
-  const { gpus, tensorParallel, dataParallel, zeroStage, offloadOptimizer } = resolveParallelism(
-    spec,
-    options,
-    notes,
-    warnings,
-  );
+  const { gpuCount, tensorParallel, dataParallel, zeroStage, offloadOptimizer } =
+    resolveParallelism(spec, options, notes, warnings);
 
   const lora = resolveLora(spec, method, options, notes, warnings);
 
-  const cudaContextBytes = options.cudaContextBytes ?? D.cudaContextBytes;
-  if (!Number.isFinite(cudaContextBytes) || cudaContextBytes < 0) {
-    throw new InvalidOptionError(
-      "cudaContextBytes",
-      `expected a non-negative number of bytes, got ${cudaContextBytes}`,
-      { hint: "Pass 1073741824 for 1 GiB." },
-    );
-  }
-  if (options.cudaContextBytes === undefined)
-    notes.push("cudaContextBytes: default 1 GiB per GPU (reported range 0.3–2 GiB)");
-
-  const fragmentationFraction = options.fragmentationFraction ?? D.fragmentationFraction;
-  if (
-    !Number.isFinite(fragmentationFraction) ||
-    fragmentationFraction < 0 ||
-    fragmentationFraction > 1
-  ) {
-    throw new InvalidOptionError(
-      "fragmentationFraction",
-      `expected a fraction from 0 to 1, got ${fragmentationFraction}`,
-      { hint: "Pass 0.05 for 5 % of the allocated memory." },
-    );
-  }
-  if (options.fragmentationFraction === undefined)
-    notes.push(`fragmentationFraction: default ${fragmentationFraction} of the allocated memory`);
+  const cudaContextBytes = read("cudaContextBytes") ?? D.cudaContextBytes;
+  const fragmentationFraction = read("fragmentationFraction") ?? D.fragmentationFraction;
 
   const assumptions: TrainingAssumptions = {
     method,
@@ -344,7 +388,7 @@ export function checkTrainingOptions(
     attention,
     dropout,
     crossEntropy,
-    gpus,
+    gpuCount,
     tensorParallel,
     dataParallel,
     zeroStage,
@@ -364,14 +408,11 @@ function resolveParallelism(
   warnings: string[],
 ): Pick<
   TrainingAssumptions,
-  "gpus" | "tensorParallel" | "dataParallel" | "zeroStage" | "offloadOptimizer"
+  "gpuCount" | "tensorParallel" | "dataParallel" | "zeroStage" | "offloadOptimizer"
 > {
-  const D = DEFAULT_TRAINING_OPTIONS;
-  const gpus = positiveInteger("gpus", options.gpus) ?? D.gpus;
-  if (options.gpus === undefined) notes.push("gpus: default 1");
-
+  const gpus = readOption(TRAINING_OPTIONS, options, "gpuCount", notes) ?? D.gpuCount;
   const tensorParallel =
-    positiveInteger("tensorParallel", options.tensorParallel) ?? D.tensorParallel;
+    readOption(TRAINING_OPTIONS, options, "tensorParallel") ?? D.tensorParallel;
   if (gpus % tensorParallel !== 0) {
     throw new InvalidOptionError(
       "tensorParallel",
@@ -397,21 +438,16 @@ function resolveParallelism(
   }
   const dataParallel = gpus / tensorParallel;
 
-  const zeroOption: number = options.zeroStage ?? D.zeroStage;
-  if (!Number.isInteger(zeroOption) || zeroOption < 0 || zeroOption > 3) {
-    throw new InvalidOptionError("zeroStage", `expected 0, 1, 2 or 3, got ${zeroOption}`, {
-      hint: "ZeRO has stages 0–3 (3 shards weights too, like FSDP full shard).",
-    });
-  }
-  const zeroStage = zeroOption as ZeroStage;
-  if (options.zeroStage === undefined) notes.push("zeroStage: default 0 (plain data parallel)");
+  const zeroStage: ZeroStage =
+    readOption(TRAINING_OPTIONS, options, "zeroStage", notes) ?? D.zeroStage;
   if (zeroStage > 0 && dataParallel === 1) {
     warnings.push(
       `ZeRO stage ${zeroStage} shards across data-parallel ranks, and there is only one: it saves nothing here`,
     );
   }
 
-  const offloadOptimizer = options.offloadOptimizer ?? D.offloadOptimizer;
+  const offloadOptimizer =
+    readOption(TRAINING_OPTIONS, options, "offloadOptimizer") ?? D.offloadOptimizer;
   if (offloadOptimizer && zeroStage === 0) {
     throw new InvalidOptionError(
       "offloadOptimizer",
@@ -421,7 +457,7 @@ function resolveParallelism(
       },
     );
   }
-  return { gpus, tensorParallel, dataParallel, zeroStage, offloadOptimizer };
+  return { gpuCount: gpus, tensorParallel, dataParallel, zeroStage, offloadOptimizer };
 }
 
 function resolveLora(
@@ -431,8 +467,8 @@ function resolveLora(
   notes: string[],
   warnings: string[],
 ): Pick<TrainingAssumptions, "rank" | "targets" | "basePrecision" | "doubleQuantization"> {
-  const D = DEFAULT_TRAINING_OPTIONS;
-  const doubleQuantization = options.doubleQuantization ?? D.doubleQuantization;
+  const doubleQuantization =
+    readOption(TRAINING_OPTIONS, options, "doubleQuantization") ?? D.doubleQuantization;
   const quantized = spec.quantization;
 
   if (method === "full") {
@@ -453,10 +489,12 @@ function resolveLora(
     return { rank: undefined, targets: undefined, basePrecision: undefined, doubleQuantization };
   }
 
-  const rank = positiveInteger("rank", options.rank) ?? D.rank;
-  if (options.rank === undefined) notes.push(`rank: default ${rank}`);
-
-  const targets = resolveTargets(spec, options.targets ?? D.targets, warnings);
+  const rank = readOption(TRAINING_OPTIONS, options, "rank", notes) ?? D.rank;
+  const targets = resolveTargets(
+    spec,
+    readOption(TRAINING_OPTIONS, options, "targets") ?? D.targets,
+    warnings,
+  );
   if (options.targets === undefined) {
     notes.push(`targets: default all-linear (${targets.join(", ")})`);
   }
@@ -475,8 +513,7 @@ function resolveBasePrecision(
   notes: string[],
 ): BasePrecision | "checkpoint" {
   const quantized = spec.quantization;
-  const requested = options.basePrecision;
-  if (requested !== undefined) oneOf("basePrecision", requested, BASE_PRECISION_IDS);
+  const requested = readOption(TRAINING_OPTIONS, options, "basePrecision");
 
   if (quantized !== undefined) {
     const bitsandbytes4 = quantized.method === "bitsandbytes" && quantized.bits === 4;
@@ -528,16 +565,15 @@ function resolveTargets(
 ): LoraTarget[] {
   let roles: LoraTarget[];
   if (typeof targets === "string") {
-    oneOf("targets", targets, LORA_TARGET_PRESET_IDS);
-    roles = [...LORA_TARGET_PRESETS[targets]];
-  } else {
-    if (!Array.isArray(targets) || targets.length === 0) {
-      throw new InvalidOptionError("targets", "expected a preset or a non-empty list", {
+    if (!(LORA_TARGET_PRESET_IDS as readonly string[]).includes(targets)) {
+      throw new InvalidOptionError("targets", `unknown preset "${targets}"`, {
         hint: `Use one of ${LORA_TARGET_PRESET_IDS.join(", ")}, or roles such as ["q", "v"].`,
       });
     }
+    roles = [...LORA_TARGET_PRESETS[targets]];
+  } else {
     const wanted = new Set<LoraTarget>();
-    for (const name of targets as readonly string[]) {
+    for (const name of targets) {
       const mapped = (LORA_TARGETS as readonly string[]).includes(name)
         ? [name as LoraTarget]
         : LORA_TARGET_ALIASES[name];
@@ -573,20 +609,4 @@ function resolveTargets(
     }
   }
   return roles;
-}
-
-function positiveInteger(option: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidOptionError(option, `expected a positive integer, got ${value}`);
-  }
-  return value;
-}
-
-function oneOf(option: string, value: unknown, choices: readonly string[]): void {
-  if (typeof value !== "string" || !choices.includes(value)) {
-    throw new InvalidOptionError(option, `unknown value "${String(value)}"`, {
-      hint: `Use one of: ${choices.join(", ")}.`,
-    });
-  }
 }

@@ -184,7 +184,7 @@ describe("the checklist fails one 80 GB GPU at BF16, naming the shortfall in GB"
     gpuCount: 1,
     contextLength: 4096,
     batchSize: 8,
-    precision: "bf16",
+    weights: "bf16",
     pricing: "on-demand",
   });
   const fit = report.checks.find((check) => check.id === "fit")!;

@@ -23,7 +23,7 @@ const twoA100: UserDeployment = {
   gpuCount: 2,
   contextLength: 4096,
   batchSize: 8,
-  precision: "bf16",
+  weights: "bf16",
   pricing: "on-demand",
 };
 
@@ -114,25 +114,25 @@ describe("each check catches its mistake", () => {
     expect(reason(claimed, "precision")).toContain("39.77 GB");
     const naive = validateDeploymentFromSpec(awq, {
       ...single,
-      precision: "auto",
+      weights: "auto",
       sizing: { weightsGB: 35 },
     });
     expect(status(naive, "precision")).toBe("fail");
     expect(
-      status(validateDeploymentFromSpec(awq, { ...single, precision: "auto" }), "precision"),
+      status(validateDeploymentFromSpec(awq, { ...single, weights: "auto" }), "precision"),
     ).toBe("pass");
   });
 
   it("6: online FP8 passes on Hopper and warns on Ampere (Marlin W8A16); INT8 from 16-bit warns", () => {
-    const h100 = { ...twoA100, gpu: "nvidia-h100-sxm", gpuCount: 1, precision: "fp8" } as const;
+    const h100 = { ...twoA100, gpu: "nvidia-h100-sxm", gpuCount: 1, weights: "fp8" } as const;
     expect(
       status(validateDeploymentFromSpec(llama70b, { ...h100, gpuCount: 2 }), "precision"),
     ).toBe("pass");
     expect(
-      status(validateDeploymentFromSpec(llama70b, { ...twoA100, precision: "fp8" }), "precision"),
+      status(validateDeploymentFromSpec(llama70b, { ...twoA100, weights: "fp8" }), "precision"),
     ).toBe("warn");
     expect(
-      status(validateDeploymentFromSpec(llama70b, { ...twoA100, precision: "int8" }), "precision"),
+      status(validateDeploymentFromSpec(llama70b, { ...twoA100, weights: "int8" }), "precision"),
     ).toBe("warn");
   });
 

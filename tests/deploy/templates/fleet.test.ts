@@ -219,7 +219,7 @@ describe("fleet rules and validation", () => {
   it("refuses a replica that needs more GPUs than an instance has", () => {
     const plan = {
       ...bf16Fleet,
-      serving: { ...bf16Fleet.serving, tensorParallelSize: 8 },
+      serving: { ...bf16Fleet.serving, tensorParallel: 8 },
       infra: { ...awqFleet.infra },
     };
     expect(engineRuleOf(() => renderTerraformJson(plan))).toBe("aws/replica-fits-instance");
@@ -239,7 +239,7 @@ describe("fleet rules and validation", () => {
 
   it("notes idle GPUs", () => {
     const plan: FleetPlan = {
-      serving: { ...bf16Fleet.serving, tensorParallelSize: 4 },
+      serving: { ...bf16Fleet.serving, tensorParallel: 4 },
       infra: { region: "us-east-1", instanceTypes: ["g6.12xlarge"], gpusPerInstance: 6 },
     };
     expect(renderTerraformJson(plan).notes.join("\n")).toContain(

@@ -61,7 +61,7 @@ describe("TGI: the worked example", () => {
   });
 
   it("every flag is in the v3.3.7 catalog and none is the legacy alias", () => {
-    for (const extra of [{}, { weightsPrecision: "int8" as const, kvCacheDtype: "fp8" as const }]) {
+    for (const extra of [{}, { weights: "int8" as const, kvCacheDtype: "fp8" as const }]) {
       const { argv } = renderTgiLauncher({
         ...plan,
         ...extra,
@@ -111,24 +111,22 @@ describe("TGI's start-up rules", () => {
   });
 
   it("refuses shards that do not divide the heads, exl2 sharding and float32", () => {
+    expect(engineRuleOf(() => argv({ ...base, numAttentionHeads: 64, tensorParallel: 3 }))).toBe(
+      "tgi/shards-divide-heads",
+    );
     expect(
-      engineRuleOf(() => argv({ ...base, numAttentionHeads: 64, tensorParallelSize: 3 })),
-    ).toBe("tgi/shards-divide-heads");
-    expect(
-      engineRuleOf(() => argv({ ...base, checkpointQuantization: "exl2", tensorParallelSize: 2 })),
+      engineRuleOf(() => argv({ ...base, checkpointQuantization: "exl2", tensorParallel: 2 })),
     ).toBe("tgi/exl2-no-sharding");
     expect(engineRuleOf(() => argv({ ...base, checkpointQuantization: "exl2" }))).toBe("no error");
-    expect(engineRuleOf(() => argv({ ...base, weightsPrecision: "fp32" }))).toBe(
-      "tgi/dtype-choices",
-    );
+    expect(engineRuleOf(() => argv({ ...base, weights: "fp32" }))).toBe("tgi/dtype-choices");
   });
 
   it("translates precisions: eetq for INT8, NF4 for INT4, fp8_e4m3fn for an FP8 KV cache", () => {
-    expect(flagValue(argv({ ...base, weightsPrecision: "int8" }), "--quantize")).toBe("eetq");
-    expect(flagValue(argv({ ...base, weightsPrecision: "int4-g128" }), "--quantize")).toBe(
+    expect(flagValue(argv({ ...base, weights: "int8" }), "--quantize")).toBe("eetq");
+    expect(flagValue(argv({ ...base, weights: "int4-g128" }), "--quantize")).toBe(
       "bitsandbytes-nf4",
     );
-    expect(argv({ ...base, weightsPrecision: "int8" })).not.toContain("--dtype");
+    expect(argv({ ...base, weights: "int8" })).not.toContain("--dtype");
     expect(flagValue(argv({ ...base, kvCacheDtype: "fp8" }), "--kv-cache-dtype")).toBe(
       "fp8_e4m3fn",
     );
@@ -138,7 +136,7 @@ describe("TGI's start-up rules", () => {
     const notes = renderTgiLauncher({
       ...base,
       imagesPerPrompt: 2,
-      pipelineParallelSize: 2,
+      pipelineParallel: 2,
       lora: { maxRank: 8 },
     }).notes.join("\n");
     expect(notes).toContain("no per-prompt image limit");

@@ -122,7 +122,7 @@ describe("axolotl YAML", () => {
   });
 
   it("reports the effective batch: micro × accumulation × GPUs", () => {
-    const result = renderAxolotlYaml({ ...lora, numGpus: 4 });
+    const result = renderAxolotlYaml({ ...lora, gpuCount: 4 });
     // axolotl's example micro 2 × accumulation 4, on 4 GPUs: 32 sequences.
     expect(result.plan.effectiveBatchSize).toBe(32);
     expect(result.notes.join("\n")).toContain("effective batch 32");

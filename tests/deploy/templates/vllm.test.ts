@@ -131,11 +131,11 @@ describe("every flag comes from the vLLM catalog", () => {
     llama3_70bAwq(),
     {
       ...llama3_70bBf16(),
-      weightsPrecision: "fp8",
+      weights: "fp8",
       kvCacheDtype: "fp8",
       enableChunkedPrefill: false,
     },
-    { ...llama3_70bBf16(), weightsPrecision: "int4", imagesPerPrompt: 2, lora: { maxRank: 8 } },
+    { ...llama3_70bBf16(), weights: "int4", imagesPerPrompt: 2, lora: { maxRank: 8 } },
   ];
   it.each(variants.map((plan, i) => [i, plan] as const))("plan %i", (_, plan) => {
     const { argv } = renderVllmCommand(plan);
@@ -217,17 +217,17 @@ describe("vLLM's start-up rules (ENGINE_RULES)", () => {
 
   it("checks tensor parallelism against the attention and KV heads", () => {
     const heads = { numAttentionHeads: 64, numKeyValueHeads: 8 };
-    expect(
-      engineRuleOf(() => renderVllmCommand({ ...base, ...heads, tensorParallelSize: 3 })),
-    ).toBe("vllm/tp-divides-attention-heads");
+    expect(engineRuleOf(() => renderVllmCommand({ ...base, ...heads, tensorParallel: 3 }))).toBe(
+      "vllm/tp-divides-attention-heads",
+    );
     // TP 16 > 8 KV heads: each KV head is replicated on 16 / 8 = 2 ranks, which vLLM allows.
-    expect(
-      engineRuleOf(() => renderVllmCommand({ ...base, ...heads, tensorParallelSize: 16 })),
-    ).toBe("no error");
+    expect(engineRuleOf(() => renderVllmCommand({ ...base, ...heads, tensorParallel: 16 }))).toBe(
+      "no error",
+    );
     // 48 query heads split over 8 ranks, but 12 KV heads do not: 12 % 8 = 4.
-    const uneven = { ...base, numAttentionHeads: 48, numKeyValueHeads: 12, tensorParallelSize: 8 };
+    const uneven = { ...base, numAttentionHeads: 48, numKeyValueHeads: 12, tensorParallel: 8 };
     expect(engineRuleOf(() => renderVllmCommand(uneven))).toBe("vllm/tp-splits-kv-heads");
-    expect(renderVllmCommand({ ...base, tensorParallelSize: 2 }).notes.join("\n")).toContain(
+    expect(renderVllmCommand({ ...base, tensorParallel: 2 }).notes.join("\n")).toContain(
       "not checked",
     );
   });
@@ -239,14 +239,10 @@ describe("vLLM's start-up rules (ENGINE_RULES)", () => {
 
   it("maps precisions: online FP8 and NF4 quantize, INT8 needs a checkpoint", () => {
     const argv = (plan: ServingPlan) => renderVllmCommand(plan).argv;
-    expect(flagValue(argv({ ...base, weightsPrecision: "fp8" }), "--quantization")).toBe("fp8");
-    expect(flagValue(argv({ ...base, weightsPrecision: "int4" }), "--quantization")).toBe(
-      "bitsandbytes",
-    );
-    expect(flagValue(argv({ ...base, weightsPrecision: "fp16" }), "--dtype")).toBe("float16");
-    expect(engineRuleOf(() => argv({ ...base, weightsPrecision: "int8" }))).toBe(
-      "vllm/no-online-int8",
-    );
+    expect(flagValue(argv({ ...base, weights: "fp8" }), "--quantization")).toBe("fp8");
+    expect(flagValue(argv({ ...base, weights: "int4" }), "--quantization")).toBe("bitsandbytes");
+    expect(flagValue(argv({ ...base, weights: "fp16" }), "--dtype")).toBe("float16");
+    expect(engineRuleOf(() => argv({ ...base, weights: "int8" }))).toBe("vllm/no-online-int8");
     expect(flagValue(argv({ ...base, kvCacheDtype: "fp8" }), "--kv-cache-dtype")).toBe("fp8");
     expect(engineRuleOf(() => argv({ ...base, kvCacheDtype: "fp32" }))).toBe(
       "vllm/kv-cache-dtype-choices",
@@ -282,8 +278,8 @@ describe("plan validation", () => {
     ["utilization above 1", { ...base, gpuMemoryUtilization: 1.2 }, "plan.gpuMemoryUtilization"],
     [
       "16-bit on an AWQ checkpoint",
-      { ...base, checkpointQuantization: "awq", weightsPrecision: "bf16" },
-      "plan.weightsPrecision",
+      { ...base, checkpointQuantization: "awq", weights: "bf16" },
+      "plan.weights",
     ],
     ["port 70000", { ...base, port: 70_000 }, "plan.port"],
     [

@@ -70,7 +70,7 @@ describe("estimateTrainingFromSpec on Llama-3-8B", () => {
 
   it("ZeRO-3 gathers two layers' 16-bit weights; offload reports host memory separately", () => {
     const estimate = estimateTrainingFromSpec(llama8b, {
-      gpus: 8,
+      gpuCount: 8,
       zeroStage: 3,
       offloadOptimizer: true,
     });
@@ -95,7 +95,7 @@ describe("estimateTrainingFromSpec on Llama-3-8B", () => {
       optimizer: "adamw",
       precision: "mixed",
       zeroStage: 0,
-      gpus: 1,
+      gpuCount: 1,
       dataParallel: 1,
       rank: undefined,
     });
@@ -113,7 +113,7 @@ describe("estimateTrainingFromSpec on Llama-3-8B", () => {
 describe("Mixtral-8x7B (hand-built MoE spec)", () => {
   it("full training: 16 bytes × all 46.7 B parameters, about 747 GB of model states", () => {
     const { memory, parameters } = estimateTrainingFromSpec(mixtralSpec(), {
-      gpus: 16,
+      gpuCount: 16,
       zeroStage: 3,
     });
     expect(parameters.total).toBe(46_702_792_704);
@@ -170,9 +170,9 @@ describe("bad options are InvalidOptionError with the option named", () => {
     [{ optimizer: "lamb" as "adamw" }, "optimizer"],
     [{ method: "dora" as "lora" }, "method"],
     [{ precision: "fp8" as "mixed" }, "precision"],
-    [{ gpus: 0 }, "gpus"],
-    [{ gpus: 4, tensorParallel: 3 }, "tensorParallel"],
-    [{ gpus: 3, tensorParallel: 3 }, "tensorParallel"], // 32 heads are not divisible by 3
+    [{ gpuCount: 0 }, "gpuCount"],
+    [{ gpuCount: 4, tensorParallel: 3 }, "tensorParallel"],
+    [{ gpuCount: 3, tensorParallel: 3 }, "tensorParallel"], // 32 heads are not divisible by 3
     [{ offloadOptimizer: true }, "offloadOptimizer"],
     [{ rank: 16 }, "rank"], // LoRA options on full training
     [{ method: "lora", targets: ["q", "attn"] }, "targets"],

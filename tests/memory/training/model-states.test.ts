@@ -182,7 +182,7 @@ describe("ZeRO sharding (ZeRO paper Fig. 1: Ψ = 7.5 B, N_d = 64, K = 12)", () =
   });
 
   it("Llama-3-8B, ZeRO-3 over 8 GPUs: 16.1 GB of model states per GPU (formulas.md §4.1)", () => {
-    const { memory } = estimateTrainingFromSpec(llama8b, { gpus: 8, zeroStage: 3 });
+    const { memory } = estimateTrainingFromSpec(llama8b, { gpuCount: 8, zeroStage: 3 });
     const gpu = memory.perGpu;
     const states =
       gpu.weightsBytes + gpu.gradientsBytes + gpu.optimizerStatesBytes + gpu.masterWeightsBytes;
@@ -191,7 +191,7 @@ describe("ZeRO sharding (ZeRO paper Fig. 1: Ψ = 7.5 B, N_d = 64, K = 12)", () =
   });
 
   it("tensor parallelism divides every model state by t", () => {
-    const tp = estimateTrainingFromSpec(llama8b, { gpus: 4, tensorParallel: 4 }).memory.perGpu;
+    const tp = estimateTrainingFromSpec(llama8b, { gpuCount: 4, tensorParallel: 4 }).memory.perGpu;
     expect(tp.weightsBytes).toBe((2 * PSI) / 4);
     expect(tp.optimizerStatesBytes).toBe((8 * PSI) / 4);
   });

@@ -103,7 +103,7 @@ describe("DeepSpeed ZeRO on 8 GPUs, LLaMA-7B, 4,096 tokens (gist chenyaofo/d4cd6
   ])("%s (within 20 %)", (_label, options, measuredGiB) => {
     const estimate = estimateTrainingFromSpec(llama7b, {
       ...options,
-      gpus: 8,
+      gpuCount: 8,
       sequenceLength: 4096,
     });
     expect(Math.abs(allocated(estimate) / GIB / measuredGiB - 1)).toBeLessThan(0.2);

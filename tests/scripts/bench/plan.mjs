@@ -42,7 +42,7 @@ export function run() {
     gpuCount: 1,
     contextLength: 4096,
     batchSize: 8,
-    precision: "bf16",
+    weights: "bf16",
     pricing: "on-demand",
   };
   line(

@@ -7,7 +7,7 @@ import { rate, throughput } from "./measure.mjs";
 export function run() {
   const servingPlan = {
     modelId: "meta-llama/Meta-Llama-3-70B-Instruct",
-    tensorParallelSize: 2,
+    tensorParallel: 2,
     maxModelLen: 4096,
     maxNumSeqs: 8,
     numAttentionHeads: 64,
