@@ -43,7 +43,7 @@ export function kvCacheCapacity(
   if (sequences === null || requirement.kvCacheBytes <= 0) return null;
   const extra = executionOn(requirement, accelerator).extraWeightsBytes;
   const atRequest = perGpuBytes(requirement, options.tp, options.pp ?? 1, extra);
-  const budget = accelerator.memoryBytes * options.gpuMemoryUtilization;
+  const budget = Math.floor(accelerator.memoryBytes * options.gpuMemoryUtilization);
   const available = Math.max(0, budget - atRequest.shardedBytes - atRequest.perGpuBytes);
   const scale = available / atRequest.kvCacheBytes;
   return {

@@ -63,7 +63,7 @@ export function evaluateAccelerator(
   maxGpus: number,
 ): Evaluation {
   const execution = executionOn(requirement, accelerator);
-  const budget = accelerator.memoryBytes * assumptions.gpuMemoryUtilization;
+  const budget = Math.floor(accelerator.memoryBytes * assumptions.gpuMemoryUtilization);
   const topology = findTopology(requirement, budget, {
     maxGpus,
     extraShardedBytes: execution.extraWeightsBytes,
@@ -176,7 +176,7 @@ export function evaluateTopology(
   const pp = parallelism.pp ?? 1;
   const tp = parallelism.tp;
   const execution = executionOn(requirement, accelerator);
-  const budget = accelerator.memoryBytes * assumptions.gpuMemoryUtilization;
+  const budget = Math.floor(accelerator.memoryBytes * assumptions.gpuMemoryUtilization);
   const problem = splitProblem(requirement, tp);
   const perGpu =
     problem === null ? perGpuBytes(requirement, tp, pp, execution.extraWeightsBytes) : null;

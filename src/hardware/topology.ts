@@ -64,9 +64,12 @@ export function perGpuBytes(
   extraShardedBytes = 0,
 ): PerGpuBytes {
   const stageShare = pp === 1 ? 1 : Math.ceil(requirement.layers / pp) / requirement.layers;
-  const shardedBytes = ((requirement.shardedBytes + extraShardedBytes) / tp) * stageShare;
+  // Whole bytes per GPU, rounded up: the GPU with the largest share decides the fit.
+  const shardedBytes = Math.ceil(
+    ((requirement.shardedBytes + extraShardedBytes) / tp) * stageShare,
+  );
   const kvRanks = Math.min(tp, Math.max(1, requirement.kvCacheShardableHeads));
-  const kvCacheBytes = (requirement.kvCacheBytes / kvRanks) * stageShare;
+  const kvCacheBytes = Math.ceil((requirement.kvCacheBytes / kvRanks) * stageShare);
   return {
     shardedBytes,
     kvCacheBytes,

@@ -5,5 +5,6 @@
  * docs/methodology.md#overhead for what it stands in for.
  */
 export function overheadBytes(weightsBytes: number, overheadFraction: number): number {
-  return weightsBytes * overheadFraction;
+  // Whole bytes, rounded up: a reserve is never smaller than its fraction.
+  return Math.ceil(weightsBytes * overheadFraction);
 }

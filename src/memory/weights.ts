@@ -13,7 +13,8 @@ export function weightsBytes(parameters: ParameterBreakdown, precision: WeightPr
   const spec = WEIGHT_PRECISIONS[precision];
   const linear = parameters.attention + parameters.mlp + parameters.stateSpace;
   const other = parameters.total - linear;
-  return (linear * spec.linearBitsPerParameter + other * spec.otherBitsPerParameter) / 8;
+  // Whole bytes, rounded up (a packed 4-bit tensor of odd length still takes its last byte).
+  return Math.ceil((linear * spec.linearBitsPerParameter + other * spec.otherBitsPerParameter) / 8);
 }
 
 /**
@@ -21,5 +22,5 @@ export function weightsBytes(parameters: ParameterBreakdown, precision: WeightPr
  * Used when only a total is known (a caller's override), so the embedding share is unknown.
  */
 export function uniformWeightsBytes(parameterCount: number, precision: WeightPrecision): number {
-  return (parameterCount * WEIGHT_PRECISIONS[precision].linearBitsPerParameter) / 8;
+  return Math.ceil((parameterCount * WEIGHT_PRECISIONS[precision].linearBitsPerParameter) / 8);
 }

@@ -171,8 +171,15 @@ describe("training estimate properties", () => {
         (spec, options, n) => {
           const one = estimateTrainingFromSpec(spec, { ...options, gpuCount: 1, zeroStage: 3 });
           const many = estimateTrainingFromSpec(spec, { ...options, gpuCount: n, zeroStage: 3 });
-          expect(modelStates(many) * n).toBeCloseTo(modelStates(one), -1);
-          expect(many.memory.hostBytesPerGpu * n).toBeCloseTo(one.memory.hostBytesPerGpu, -1);
+          // Each of the five state parts is rounded up to a whole byte per GPU: at most 5n over.
+          expect(modelStates(many) * n).toBeGreaterThanOrEqual(modelStates(one));
+          expect(modelStates(many) * n).toBeLessThanOrEqual(modelStates(one) + 5 * n);
+          expect(many.memory.hostBytesPerGpu * n).toBeGreaterThanOrEqual(
+            one.memory.hostBytesPerGpu,
+          );
+          expect(many.memory.hostBytesPerGpu * n).toBeLessThanOrEqual(
+            one.memory.hostBytesPerGpu + 2 * n,
+          );
         },
       ),
     );

@@ -58,7 +58,7 @@ export function checkOverhead(review: DeploymentReview): DeploymentCheck {
     );
   }
   const reserve = review.rankAssumptions.runtimeOverheadBytesPerGpu;
-  const headroom = (1 - u) * memory;
+  const headroom = memory - Math.floor(u * memory);
   const reserved = headroom + reserve;
   const figures = {
     gpuMemoryUtilization: u,

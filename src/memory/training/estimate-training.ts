@@ -357,5 +357,5 @@ function temporaryWeights(
     const largest = Math.max(...modules.map((module) => module.inFeatures * module.outFeatures));
     bytes += (2 * largest) / t;
   }
-  return bytes;
+  return Math.ceil(bytes);
 }

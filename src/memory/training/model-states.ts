@@ -84,7 +84,7 @@ export function frozenBaseBytes(
       bytes += elements * layout.otherBytesPerParameter;
     }
   }
-  return bytes;
+  return Math.ceil(bytes);
 }
 
 /** How the GPUs split the work. */
@@ -118,8 +118,9 @@ export function shardModelStates(
   parallelism: Parallelism,
 ): ShardedModelStates {
   const { tensorParallel: t, dataParallel: n, zeroStage, offloadOptimizer } = parallelism;
+  // Whole bytes per GPU, rounded up: the rank with the largest shard decides the fit.
   const shard = (bytes: number, fromStage: number): number =>
-    bytes / t / (zeroStage >= fromStage ? n : 1);
+    Math.ceil(bytes / t / (zeroStage >= fromStage ? n : 1));
   const optimizerStates = shard(states.optimizerStatesBytes, 1);
   const masterWeights = shard(states.masterWeightsBytes, 1);
   return {

@@ -23,5 +23,8 @@ export function trainingOverheadBytes(
   cudaContextBytes: number,
   fragmentationFraction: number,
 ): TrainingOverhead {
-  return { cudaContextBytes, fragmentationBytes: allocatedBytes * fragmentationFraction };
+  return {
+    cudaContextBytes,
+    fragmentationBytes: Math.ceil(allocatedBytes * fragmentationFraction),
+  };
 }
