@@ -1,5 +1,5 @@
 import type { CheckpointQuantization } from "../model/model-spec.js";
-import type { ParameterBreakdown } from "../model/parameters.js";
+import type { ParameterBreakdown } from "../model/parameter-breakdown.js";
 
 /**
  * Bytes of a pre-quantized checkpoint's weights: the quantized parameters at the method's
