@@ -1,3 +1,4 @@
+import { kvElementsPerLayerPerToken } from "../model/features/dense/cache.js";
 import { mlaDecompressedElementsPerToken, mlaLatentElementsPerToken } from "../model/mla.js";
 import type { ModelSpec } from "../model/model-spec.js";
 import type { InferenceEngine } from "./engine.js";
@@ -47,13 +48,11 @@ export function kvBytesPerLayerPerToken(
   dtype: KvCacheDtype,
   engine: InferenceEngine = "vllm",
 ): number {
-  const bits = KV_CACHE_BITS[dtype];
-  if (spec.mla !== undefined) {
-    const elements =
-      engine === "transformers"
+  const elements =
+    spec.mla === undefined
+      ? kvElementsPerLayerPerToken(spec)
+      : engine === "transformers"
         ? mlaDecompressedElementsPerToken(spec, spec.mla)
         : mlaLatentElementsPerToken(spec.mla);
-    return (elements * bits) / 8;
-  }
-  return (2 * spec.numKeyValueHeads * spec.headDim * bits) / 8;
+  return (elements * KV_CACHE_BITS[dtype]) / 8;
 }

@@ -1,5 +1,5 @@
 import type { MixtureOfExperts, ModelSpec } from "./model-spec.js";
-import { mlpParameters } from "./mlp.js";
+import { mlpParameters } from "./features/dense/parameters.js";
 
 /**
  * Parameters of one MoE layer's routed experts: `numExperts` MLPs of

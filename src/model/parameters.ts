@@ -1,6 +1,10 @@
 import { attentionLayerCount, denseMlpLayerCount } from "./layers.js";
 import { mlaParametersPerLayer } from "./mla.js";
-import { mlpParameters } from "./mlp.js";
+import {
+  attentionParametersPerLayer,
+  mlpParametersPerLayer,
+  normParameters,
+} from "./features/dense/parameters.js";
 import type { ModelSpec } from "./model-spec.js";
 import type { ParameterBreakdown } from "./parameter-breakdown.js";
 import {
@@ -10,37 +14,13 @@ import {
 } from "./moe.js";
 
 /**
- * Parameters of one attention layer: q and o are `hidden × heads·headDim`, k and v are
- * `hidden × kvHeads·headDim` (GQA makes them narrower), plus biases, per-head q/k norms,
- * attention sinks and a query gate where the family has them. MLA layers count their
- * latent projections instead (see {@link mlaParametersPerLayer}).
- * See docs/methodology.md#parameters.
+ * Parameters of one attention layer: MLA's latent projections when the model has them,
+ * else standard attention.
  */
-export function attentionParametersPerLayer(spec: ModelSpec): number {
-  if (spec.mla !== undefined) return mlaParametersPerLayer(spec, spec.mla);
-  const queryWidth = spec.numAttentionHeads * spec.headDim;
-  const keyValueWidth = spec.numKeyValueHeads * spec.headDim;
-  const { layout } = spec;
-  const queryProjection = layout.gatedQuery === true ? 2 * queryWidth : queryWidth;
-  const projections = spec.hiddenSize * (queryProjection + queryWidth + 2 * keyValueWidth);
-  const qkvBias = layout.qkvBias ? queryWidth + 2 * keyValueWidth : 0;
-  const outputBias = layout.outputBias ? spec.hiddenSize : 0;
-  const qkNorm = layout.qkNorm ? 2 * spec.headDim : 0;
-  const sinks = layout.attentionSinks === true ? spec.numAttentionHeads : 0;
-  return projections + qkvBias + outputBias + qkNorm + sinks;
-}
-
-/**
- * Parameters of one dense decoder layer's MLP (`intermediateSize` wide).
- * See docs/methodology.md#parameters.
- */
-export function mlpParametersPerLayer(spec: ModelSpec): number {
-  return mlpParameters(spec, spec.intermediateSize);
-}
-
-/** Parameters of one norm layer: a weight vector, plus a bias vector for LayerNorm. */
-export function normParameters(spec: ModelSpec): number {
-  return spec.layout.norm === "layernorm" ? 2 * spec.hiddenSize : spec.hiddenSize;
+function attentionPerLayer(spec: ModelSpec): number {
+  return spec.mla === undefined
+    ? attentionParametersPerLayer(spec)
+    : mlaParametersPerLayer(spec, spec.mla);
 }
 
 /**
@@ -55,7 +35,7 @@ export function normParameters(spec: ModelSpec): number {
 export function countParameters(spec: ModelSpec): ParameterBreakdown {
   const embedding = spec.vocabSize * spec.hiddenSize;
   const positionEmbedding = spec.layout.learnedPositionEmbeddings * spec.hiddenSize;
-  const attention = attentionLayerCount(spec) * attentionParametersPerLayer(spec);
+  const attention = attentionLayerCount(spec) * attentionPerLayer(spec);
   const moeLayers = spec.moe?.numMoeLayers ?? 0;
   const mlp =
     denseMlpLayerCount(spec) * mlpParametersPerLayer(spec) +

@@ -1,4 +1,12 @@
-import { attentionLayerCount, denseMlpLayerCount } from "../../model/layers.js";
+import {
+  attentionModule,
+  attentionModules,
+  decoderTensors,
+  denseMlpModules,
+  LLAMA_MODULE_NAMES,
+  mlpModules,
+  type ModuleNames,
+} from "../../model/features/dense/modules.js";
 import type { ModelSpec, MultiHeadLatentAttention } from "../../model/model-spec.js";
 import type { ParameterBreakdown } from "../../model/parameter-breakdown.js";
 import type { LinearModule, LoraTarget, ParameterTensor } from "../../model/weight-shapes.js";
@@ -10,97 +18,17 @@ import type { LinearModule, LoraTarget, ParameterTensor } from "../../model/weig
  * expert's projections, the router and the shared experts.
  */
 
-/** transformers module names by role, for families whose names differ from Llama's. */
-interface ModuleNames {
-  readonly qkv?: string;
-  readonly gateUp?: string;
-  readonly q: string;
-  readonly k: string;
-  readonly v: string;
-  readonly o: string;
-  readonly gate: string;
-  readonly up: string;
-  readonly down: string;
-}
-
-const LLAMA_NAMES: ModuleNames = {
-  q: "q_proj",
-  k: "k_proj",
-  v: "v_proj",
-  o: "o_proj",
-  gate: "gate_proj",
-  up: "up_proj",
-  down: "down_proj",
-};
-
-/**
- * Families whose projections are fused or named differently. PEFT can only wrap whole modules, so
- * a LoRA target on a fused projection adapts all of it.
- */
-const FAMILY_MODULE_NAMES: Readonly<Record<string, ModuleNames>> = {
-  // GPT-2: Conv1D c_attn (h -> 3h) holds q, k and v; c_proj is the output; c_fc / c_proj the MLP.
-  gpt2: { ...LLAMA_NAMES, qkv: "c_attn", o: "attn.c_proj", up: "mlp.c_fc", down: "mlp.c_proj" },
-  // Phi-3: qkv_proj and gate_up_proj are fused (transformers modeling_phi3.py).
-  phi3: { ...LLAMA_NAMES, qkv: "qkv_proj", gateUp: "gate_up_proj" },
-};
-
 /** Mixtral names its expert projections w1 (gate), w3 (up) and w2 (down) (modeling_mixtral.py). */
-const MIXTRAL_EXPERT_NAMES: ModuleNames = { ...LLAMA_NAMES, gate: "w1", up: "w3", down: "w2" };
-
-function namesOf(spec: ModelSpec): ModuleNames {
-  return FAMILY_MODULE_NAMES[spec.modelType ?? ""] ?? LLAMA_NAMES;
-}
+const MIXTRAL_EXPERT_NAMES: ModuleNames = {
+  ...LLAMA_MODULE_NAMES,
+  gate: "w1",
+  up: "w3",
+  down: "w2",
+};
 
 /** Layers whose MLP is a mixture of experts. */
 export function moeLayerCount(spec: ModelSpec): number {
   return spec.moe === undefined ? 0 : Math.min(spec.moe.numMoeLayers, spec.numLayers);
-}
-
-/** The attention projections of every layer; k and v are `kvHeads × headDim` wide (GQA). */
-function attentionModules(spec: ModelSpec): LinearModule[] {
-  const names = namesOf(spec);
-  const queryWidth = spec.numAttentionHeads * spec.headDim;
-  const keyValueWidth = spec.numKeyValueHeads * spec.headDim;
-  const { hiddenSize, layout } = spec;
-  // Hybrid models have attention in some layers only (the rest are state-space mixers).
-  const numLayers = attentionLayerCount(spec);
-  const module = (
-    name: string,
-    targets: readonly LoraTarget[],
-    inFeatures: number,
-    outFeatures: number,
-    bias: boolean,
-  ): LinearModule => ({
-    name,
-    targets,
-    inFeatures,
-    outFeatures,
-    bias,
-    instances: numLayers,
-    layers: numLayers,
-    tokenShare: 1,
-    component: "attention",
-    layerKind: "all",
-  });
-  if (spec.mla !== undefined)
-    return mlaModules(spec.mla, spec.numAttentionHeads, hiddenSize, module);
-  const qkv =
-    names.qkv === undefined
-      ? [
-          module(names.q, ["q"], hiddenSize, queryWidth, layout.qkvBias),
-          module(names.k, ["k"], hiddenSize, keyValueWidth, layout.qkvBias),
-          module(names.v, ["v"], hiddenSize, keyValueWidth, layout.qkvBias),
-        ]
-      : [
-          module(
-            names.qkv,
-            ["q", "k", "v"],
-            hiddenSize,
-            queryWidth + 2 * keyValueWidth,
-            layout.qkvBias,
-          ),
-        ];
-  return [...qkv, module(names.o, ["o"], queryWidth, hiddenSize, layout.outputBias)];
 }
 
 /**
@@ -109,18 +37,16 @@ function attentionModules(spec: ModelSpec): LinearModule[] {
  * rank), keys and values together (`kv_a_proj_with_mqa` into the latent, `kv_b_proj` out of it),
  * and the output `o_proj`.
  */
-function mlaModules(
-  mla: MultiHeadLatentAttention,
-  heads: number,
-  hiddenSize: number,
-  module: (
+function mlaModules(spec: ModelSpec, mla: MultiHeadLatentAttention): LinearModule[] {
+  const heads = spec.numAttentionHeads;
+  const { hiddenSize } = spec;
+  const module = (
     name: string,
     targets: readonly LoraTarget[],
     inFeatures: number,
     outFeatures: number,
     bias: boolean,
-  ) => LinearModule,
-): LinearModule[] {
+  ): LinearModule => attentionModule(spec, name, targets, inFeatures, outFeatures, bias);
   const queryWidth = heads * (mla.qkNopeHeadDim + mla.qkRopeHeadDim);
   const query =
     mla.qLoraRank > 0
@@ -143,47 +69,6 @@ function mlaModules(
   ];
 }
 
-/** The projections of one MLP of width `width`, repeated `perLayer` times in each of `layers` layers. */
-function mlpModules(
-  spec: ModelSpec,
-  names: ModuleNames,
-  prefix: string,
-  width: number,
-  layers: number,
-  perLayer: number,
-  tokenShare: number,
-): LinearModule[] {
-  if (layers === 0 || perLayer === 0 || width === 0) return [];
-  const { hiddenSize, layout } = spec;
-  const module = (
-    name: string,
-    targets: readonly LoraTarget[],
-    inFeatures: number,
-    outFeatures: number,
-  ): LinearModule => ({
-    name: `${prefix}${name}`,
-    targets,
-    inFeatures,
-    outFeatures,
-    bias: layout.mlpBias,
-    instances: layers * perLayer,
-    layers,
-    tokenShare,
-    component: "mlp",
-    layerKind: prefix === "" ? "dense" : "moe",
-  });
-  const down = module(names.down, ["down"], width, hiddenSize);
-  if (layout.mlp === "plain") return [module(names.up, ["up"], hiddenSize, width), down];
-  if (names.gateUp !== undefined) {
-    return [module(names.gateUp, ["gate", "up"], hiddenSize, 2 * width), down];
-  }
-  return [
-    module(names.gate, ["gate"], hiddenSize, width),
-    module(names.up, ["up"], hiddenSize, width),
-    down,
-  ];
-}
-
 /**
  * Every linear projection of the model with its real shape: attention (GQA-narrow k and v, fused
  * where the family fuses them), dense MLPs, and for MoE layers the router (`hidden → experts`),
@@ -195,14 +80,12 @@ function mlpModules(
 export function linearModules(spec: ModelSpec): LinearModule[] {
   const moe = spec.moe;
   const moeLayers = moeLayerCount(spec);
-  const denseLayers = denseMlpLayerCount(spec);
-  const names = namesOf(spec);
   const modules = [
-    ...attentionModules(spec),
-    ...mlpModules(spec, names, "", spec.intermediateSize, denseLayers, 1, 1),
+    ...(spec.mla === undefined ? attentionModules(spec) : mlaModules(spec, spec.mla)),
+    ...denseMlpModules(spec),
   ];
   if (moe !== undefined && moeLayers > 0) {
-    const expertNames = spec.modelType === "mixtral" ? MIXTRAL_EXPERT_NAMES : LLAMA_NAMES;
+    const expertNames = spec.modelType === "mixtral" ? MIXTRAL_EXPERT_NAMES : LLAMA_MODULE_NAMES;
     modules.push(
       {
         name: "gate",
@@ -227,7 +110,7 @@ export function linearModules(spec: ModelSpec): LinearModule[] {
       ),
       ...mlpModules(
         spec,
-        LLAMA_NAMES,
+        LLAMA_MODULE_NAMES,
         "shared_experts.",
         moe.sharedExpertIntermediateSize,
         moeLayers,
@@ -244,7 +127,6 @@ export function linearModules(spec: ModelSpec): LinearModule[] {
  * position embeddings, norms (LayerNorm adds a bias), per-head q/k norms, and an untied LM head.
  */
 export function parameterTensors(spec: ModelSpec): ParameterTensor[] {
-  const { hiddenSize, numLayers, vocabSize, layout } = spec;
   const tensors: ParameterTensor[] = [];
   for (const module of linearModules(spec)) {
     tensors.push({
@@ -264,49 +146,7 @@ export function parameterTensors(spec: ModelSpec): ParameterTensor[] {
       });
     }
   }
-  tensors.push({
-    name: "embed_tokens",
-    shape: [vocabSize, hiddenSize],
-    count: 1,
-    component: "embedding",
-    linear: false,
-  });
-  if (layout.learnedPositionEmbeddings > 0) {
-    tensors.push({
-      name: "position_embeddings",
-      shape: [layout.learnedPositionEmbeddings, hiddenSize],
-      count: 1,
-      component: "positionEmbedding",
-      linear: false,
-    });
-  }
-  const norms = numLayers * layout.normsPerLayer + 1;
-  const normVectors = layout.norm === "layernorm" ? 2 : 1;
-  tensors.push({
-    name: "norm",
-    shape: [hiddenSize],
-    count: norms * normVectors,
-    component: "norms",
-    linear: false,
-  });
-  if (layout.qkNorm) {
-    tensors.push({
-      name: "q_norm/k_norm",
-      shape: [spec.headDim],
-      count: 2 * numLayers,
-      component: "attention",
-      linear: false,
-    });
-  }
-  if (!spec.tieWordEmbeddings) {
-    tensors.push({
-      name: "lm_head",
-      shape: [vocabSize, hiddenSize],
-      count: 1,
-      component: "lmHead",
-      linear: false,
-    });
-  }
+  tensors.push(...decoderTensors(spec));
   return tensors;
 }
 
