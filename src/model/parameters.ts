@@ -11,7 +11,7 @@ import {
   moeParametersPerLayer,
   routedExpertParametersPerLayer,
   routerParametersPerLayer,
-} from "./moe.js";
+} from "./features/moe.js";
 
 /**
  * Parameters of one attention layer: MLA's latent projections when the model has them,
@@ -77,21 +77,4 @@ export function countParameters(spec: ModelSpec): ParameterBreakdown {
       vision +
       other,
   };
-}
-
-/**
- * Parameters each token runs through: every parameter except the routed experts the
- * router does not pick, i.e. `total − routedExperts × (1 − expertsPerToken / numExperts)`.
- * Embeddings, attention, shared experts, routers and the LM head are all active. This
- * decides FLOPs and bandwidth per token, never memory (all experts stay resident).
- *
- * OpenAI (gpt-oss) and DeepSeek publish active counts without the embedding table (a
- * lookup, not a matmul): compare theirs with `active − breakdown.embedding`.
- * See docs/methodology.md#mixture-of-experts.
- */
-export function activeParameters(spec: ModelSpec, breakdown: ParameterBreakdown): number {
-  const moe = spec.moe;
-  if (moe === undefined || moe.numExperts === 0) return breakdown.total;
-  const idleShare = 1 - Math.min(moe.expertsPerToken, moe.numExperts) / moe.numExperts;
-  return breakdown.total - breakdown.routedExperts * idleShare;
 }

@@ -1,6 +1,6 @@
 import type { ModelSource } from "../../model/model-source.js";
 import type { ModelSpec } from "../../model/model-spec.js";
-import { activeParameters } from "../../model/parameters.js";
+import { activeParameters } from "../../model/features/moe.js";
 import type { ParameterBreakdown } from "../../model/parameter-breakdown.js";
 import { countParameters } from "../../model/parameters.js";
 import type { LinearModule, LoraTarget, ParameterTensor } from "../../model/weight-shapes.js";

@@ -3,10 +3,8 @@ import {
   attentionModules,
   decoderTensors,
   denseMlpModules,
-  LLAMA_MODULE_NAMES,
-  mlpModules,
-  type ModuleNames,
 } from "../../model/features/dense/modules.js";
+import { moeModules } from "../../model/features/moe.js";
 import type { ModelSpec, MultiHeadLatentAttention } from "../../model/model-spec.js";
 import type { ParameterBreakdown } from "../../model/parameter-breakdown.js";
 import type { LinearModule, LoraTarget, ParameterTensor } from "../../model/weight-shapes.js";
@@ -17,19 +15,6 @@ import type { LinearModule, LoraTarget, ParameterTensor } from "../../model/weig
  * optimizer keeps state for. Mixture-of-experts layers are counted from `spec.moe`: every
  * expert's projections, the router and the shared experts.
  */
-
-/** Mixtral names its expert projections w1 (gate), w3 (up) and w2 (down) (modeling_mixtral.py). */
-const MIXTRAL_EXPERT_NAMES: ModuleNames = {
-  ...LLAMA_MODULE_NAMES,
-  gate: "w1",
-  up: "w3",
-  down: "w2",
-};
-
-/** Layers whose MLP is a mixture of experts. */
-export function moeLayerCount(spec: ModelSpec): number {
-  return spec.moe === undefined ? 0 : Math.min(spec.moe.numMoeLayers, spec.numLayers);
-}
 
 /**
  * Multi-head latent attention's projections (transformers `DeepseekV3Attention`), by the LoRA
@@ -78,48 +63,11 @@ function mlaModules(spec: ModelSpec, mla: MultiHeadLatentAttention): LinearModul
  * linearModules(llama3_8b).find((m) => m.name === "k_proj") // 4096 → 1024, 32 instances
  */
 export function linearModules(spec: ModelSpec): LinearModule[] {
-  const moe = spec.moe;
-  const moeLayers = moeLayerCount(spec);
-  const modules = [
+  return [
     ...(spec.mla === undefined ? attentionModules(spec) : mlaModules(spec, spec.mla)),
     ...denseMlpModules(spec),
+    ...(spec.moe === undefined ? [] : moeModules(spec, spec.moe)),
   ];
-  if (moe !== undefined && moeLayers > 0) {
-    const expertNames = spec.modelType === "mixtral" ? MIXTRAL_EXPERT_NAMES : LLAMA_MODULE_NAMES;
-    modules.push(
-      {
-        name: "gate",
-        targets: ["router"],
-        inFeatures: spec.hiddenSize,
-        outFeatures: moe.numExperts,
-        bias: false,
-        instances: moeLayers,
-        layers: moeLayers,
-        tokenShare: 1,
-        component: "mlp",
-        layerKind: "moe",
-      },
-      ...mlpModules(
-        spec,
-        expertNames,
-        "experts.",
-        moe.expertIntermediateSize,
-        moeLayers,
-        moe.numExperts,
-        moe.numExperts > 0 ? moe.expertsPerToken / moe.numExperts : 0,
-      ),
-      ...mlpModules(
-        spec,
-        LLAMA_MODULE_NAMES,
-        "shared_experts.",
-        moe.sharedExpertIntermediateSize,
-        moeLayers,
-        moe.numSharedExperts,
-        1,
-      ),
-    );
-  }
-  return modules;
 }
 
 /**

@@ -6,7 +6,7 @@ import { CONFIG_ALIASES, createConfigReader, type ConfigReader } from "./config-
 import { textConfigDefaults } from "./families/config-defaults.js";
 import { planLayers } from "./families/layers.js";
 import { readMultiHeadLatentAttention } from "./families/mla.js";
-import { readMixtureOfExperts } from "./families/moe.js";
+import { readMixtureOfExperts } from "../features/moe.js";
 import { readCheckpointQuantization } from "./families/quantization.js";
 import { readStateSpaceLayers } from "./families/state-space.js";
 import { readVisionEncoder } from "./families/vision.js";
