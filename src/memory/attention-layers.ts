@@ -1,5 +1,8 @@
 import { kvElementsPerLayerPerToken } from "../model/features/dense/cache.js";
-import { mlaDecompressedElementsPerToken, mlaLatentElementsPerToken } from "../model/mla.js";
+import {
+  mlaDecompressedElementsPerToken,
+  mlaLatentElementsPerToken,
+} from "../model/features/mla.js";
 import type { ModelSpec } from "../model/model-spec.js";
 import type { InferenceEngine } from "./engine.js";
 import { KV_CACHE_BITS, type KvCacheDtype } from "./precision.js";
@@ -39,9 +42,10 @@ export function cachedTokensPerSequence(
 }
 
 /**
- * KV-cache bytes one attention layer stores per token: `2 (K and V) × KV heads × head_dim ×
- * bytes` for standard attention; for MLA, the latent `(kvLoraRank + qkRopeHeadDim) × bytes`
- * (vLLM, llama.cpp) or the decompressed per-head keys and values (transformers).
+ * KV-cache bytes one attention layer stores per token: the values its feature caches
+ * (model/features/dense/cache.ts: `2 (K and V) × KV heads × head_dim`; model/features/mla.ts:
+ * the latent `kvLoraRank + qkRopeHeadDim`) × bytes per value. The engine picks MLA's form:
+ * vLLM and llama.cpp cache the latent, transformers the decompressed per-head keys and values.
  */
 export function kvBytesPerLayerPerToken(
   spec: ModelSpec,

@@ -1,5 +1,5 @@
 import { attentionLayerCount, denseMlpLayerCount } from "./layers.js";
-import { mlaParametersPerLayer } from "./mla.js";
+import { mlaParametersPerLayer } from "./features/mla.js";
 import {
   attentionParametersPerLayer,
   mlpParametersPerLayer,

@@ -1,13 +1,13 @@
 import {
-  attentionModule,
   attentionModules,
   decoderTensors,
   denseMlpModules,
 } from "../../model/features/dense/modules.js";
+import { mlaModules } from "../../model/features/mla.js";
 import { moeModules } from "../../model/features/moe.js";
-import type { ModelSpec, MultiHeadLatentAttention } from "../../model/model-spec.js";
+import type { ModelSpec } from "../../model/model-spec.js";
 import type { ParameterBreakdown } from "../../model/parameter-breakdown.js";
-import type { LinearModule, LoraTarget, ParameterTensor } from "../../model/weight-shapes.js";
+import type { LinearModule, ParameterTensor } from "../../model/weight-shapes.js";
 
 /**
  * The real weight shapes of a model, as training sees them: every projection a LoRA adapter can
@@ -15,44 +15,6 @@ import type { LinearModule, LoraTarget, ParameterTensor } from "../../model/weig
  * optimizer keeps state for. Mixture-of-experts layers are counted from `spec.moe`: every
  * expert's projections, the router and the shared experts.
  */
-
-/**
- * Multi-head latent attention's projections (transformers `DeepseekV3Attention`), by the LoRA
- * roles PEFT's presets name: queries (`q_proj`, or `q_a_proj` + `q_b_proj` with a query LoRA
- * rank), keys and values together (`kv_a_proj_with_mqa` into the latent, `kv_b_proj` out of it),
- * and the output `o_proj`.
- */
-function mlaModules(spec: ModelSpec, mla: MultiHeadLatentAttention): LinearModule[] {
-  const heads = spec.numAttentionHeads;
-  const { hiddenSize } = spec;
-  const module = (
-    name: string,
-    targets: readonly LoraTarget[],
-    inFeatures: number,
-    outFeatures: number,
-    bias: boolean,
-  ): LinearModule => attentionModule(spec, name, targets, inFeatures, outFeatures, bias);
-  const queryWidth = heads * (mla.qkNopeHeadDim + mla.qkRopeHeadDim);
-  const query =
-    mla.qLoraRank > 0
-      ? [
-          module("q_a_proj", ["q"], hiddenSize, mla.qLoraRank, false),
-          module("q_b_proj", ["q"], mla.qLoraRank, queryWidth, false),
-        ]
-      : [module("q_proj", ["q"], hiddenSize, queryWidth, false)];
-  return [
-    ...query,
-    module("kv_a_proj_with_mqa", ["k", "v"], hiddenSize, mla.kvLoraRank + mla.qkRopeHeadDim, false),
-    module(
-      "kv_b_proj",
-      ["k", "v"],
-      mla.kvLoraRank,
-      heads * (mla.qkNopeHeadDim + mla.vHeadDim),
-      false,
-    ),
-    module("o_proj", ["o"], heads * mla.vHeadDim, hiddenSize, false),
-  ];
-}
 
 /**
  * Every linear projection of the model with its real shape: attention (GQA-narrow k and v, fused

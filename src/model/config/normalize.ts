@@ -1,11 +1,11 @@
 import { InvalidConfigError, UnsupportedArchitectureError } from "../../errors.js";
 import { readKeyValueHeads, readLayout, readMlpWidth } from "../features/dense/config.js";
+import { readMultiHeadLatentAttention } from "../features/mla.js";
 import { FALLBACK_FAMILY, familyFacts } from "../families.js";
 import type { ExtraParameters, ModelSpec, TorchDtype } from "../model-spec.js";
 import { CONFIG_ALIASES, createConfigReader, type ConfigReader } from "./config-reader.js";
 import { textConfigDefaults } from "./families/config-defaults.js";
 import { planLayers } from "./families/layers.js";
-import { readMultiHeadLatentAttention } from "./families/mla.js";
 import { readMixtureOfExperts } from "../features/moe.js";
 import { readCheckpointQuantization } from "./families/quantization.js";
 import { readStateSpaceLayers } from "./families/state-space.js";
