@@ -3,6 +3,7 @@ import {
   mlaDecompressedElementsPerToken,
   mlaLatentElementsPerToken,
 } from "../model/features/mla.js";
+import { windowedTokensPerSequence } from "../model/features/windowed.js";
 import type { ModelSpec } from "../model/model-spec.js";
 import type { InferenceEngine } from "./engine.js";
 import { KV_CACHE_BITS, type KvCacheDtype } from "./precision.js";
@@ -16,15 +17,10 @@ export interface LayerCacheOptions {
 }
 
 /**
- * Tokens one sequence keeps in one layer of a kind:
- *
- * - full attention: the whole context;
- * - sliding window W (or chunk C): under vLLM, `min(context, W − 1 + max_num_batched_tokens)`
- *   (`C + max_num_batched_tokens` for chunks): what its `SlidingWindowSpec` /
- *   `ChunkedLocalAttentionSpec` reserve per request, so a 128-token window still costs the
- *   full context when the context fits in one prefill chunk (gpt-oss at 8K); under llama.cpp
- *   and transformers, `min(context, W)`.
- *
+ * Tokens one sequence keeps in one layer of a kind: the whole context under full attention;
+ * for a sliding or chunked layer, the window rule of model/features/windowed.ts, where vLLM
+ * reserves one prefill step (`max_num_batched_tokens`) past the window and llama.cpp and
+ * transformers keep the window only.
  * See docs/methodology.md#sliding-window-and-chunked-attention.
  */
 export function cachedTokensPerSequence(
@@ -34,11 +30,8 @@ export function cachedTokensPerSequence(
   options: LayerCacheOptions,
 ): number {
   if (kind === "full") return contextLength;
-  const window = kind === "sliding" ? spec.slidingWindow : spec.attentionChunkSize;
-  if (window === undefined) return contextLength;
-  if (options.engine !== "vllm") return Math.min(contextLength, window);
-  const reach = kind === "sliding" ? window - 1 : window;
-  return Math.min(contextLength, reach + options.maxNumBatchedTokens);
+  const scheduledTokens = options.engine === "vllm" ? options.maxNumBatchedTokens : undefined;
+  return windowedTokensPerSequence(kind, contextLength, spec, scheduledTokens);
 }
 
 /**

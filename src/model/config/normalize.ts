@@ -1,15 +1,16 @@
 import { InvalidConfigError, UnsupportedArchitectureError } from "../../errors.js";
 import { readKeyValueHeads, readLayout, readMlpWidth } from "../features/dense/config.js";
 import { readMultiHeadLatentAttention } from "../features/mla.js";
+import { readLayerTypes, readSlidingWindow, readWindowedLayers } from "../features/windowed.js";
 import { FALLBACK_FAMILY, familyFacts } from "../families.js";
 import type { ExtraParameters, ModelSpec, TorchDtype } from "../model-spec.js";
 import { CONFIG_ALIASES, createConfigReader, type ConfigReader } from "./config-reader.js";
 import { textConfigDefaults } from "./families/config-defaults.js";
-import { planLayers } from "./families/layers.js";
 import { readMixtureOfExperts } from "../features/moe.js";
 import { readCheckpointQuantization } from "./families/quantization.js";
-import { readStateSpaceLayers } from "./families/state-space.js";
+import { readHybridLayers, readStateSpaceLayers } from "./families/state-space.js";
 import { readVisionEncoder } from "./families/vision.js";
+import type { LayerPlan } from "./layer-plan.js";
 import type { ModelConfig } from "./model-config.js";
 
 /** Spellings of `torch_dtype` / `dtype` values, normalized. */
@@ -158,6 +159,23 @@ export function specFromConfig(
     layout: readLayout(reader, facts, maxPositionEmbeddings),
     approximations,
   };
+}
+
+/**
+ * Decides which layers attend fully, which slide or attend in chunks, and which are
+ * state-space mixers, from (in this order) an explicit `layer_types` / `layers_block_type`
+ * list, a hybrid family's own pattern (features/state-space/config.ts), and the family rules
+ * of transformers for configs that predate `layer_types` (features/windowed.ts).
+ *
+ * @throws {UnsupportedArchitectureError} for a layer type vramfit does not know.
+ */
+function planLayers(reader: ConfigReader, numLayers: number): LayerPlan {
+  const window = readSlidingWindow(reader);
+  return (
+    readLayerTypes(reader, numLayers, window) ??
+    readHybridLayers(reader, numLayers) ??
+    readWindowedLayers(reader, numLayers, window)
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import { InvalidConfigError } from "../../errors.js";
 import type { ConfigReader } from "../config/config-reader.js";
-import { countSymbol } from "../config/families/layers.js";
+import { countLayers, countSymbol } from "../config/layer-plan.js";
 import type { MixtureOfExperts, ModelSpec } from "../model-spec.js";
 import type { ParameterBreakdown } from "../parameter-breakdown.js";
 import type { LinearModule } from "../weight-shapes.js";
@@ -130,12 +130,6 @@ function countMoeLayers(reader: ConfigReader, context: MoeContext): number {
     return countLayers(layers, (i) => i % period === offset);
   }
   return layers;
-}
-
-function countLayers(layers: number, isMoe: (index: number) => boolean): number {
-  let count = 0;
-  for (let i = 0; i < layers; i++) if (isMoe(i)) count++;
-  return count;
 }
 
 // Parameters: memory holds every expert; each token runs only some.

@@ -7,6 +7,41 @@ import {
   type MixerShape,
 } from "../../state-space.js";
 import type { ConfigReader, NumericKey } from "../config-reader.js";
+import { countLayers, countSymbol, type LayerPlan } from "../layer-plan.js";
+
+/**
+ * Which layers of a hybrid model attend and which are state-space mixers, from the family's
+ * own pattern: Nemotron-H's `hybrid_override_pattern` (`M` Mamba-2, `*` attention, `-` MLP,
+ * `E` MoE), Jamba's `attn_layer_period` / `attn_layer_offset`, Qwen3-Next's
+ * `full_attention_interval`. `undefined` when the config has none of them (Granite-4 lists its
+ * layers in `layer_types`, read by features/windowed.ts).
+ */
+export function readHybridLayers(reader: ConfigReader, numLayers: number): LayerPlan | undefined {
+  const pattern = reader.read("hybrid_override_pattern");
+  if (pattern !== undefined && pattern.length === numLayers) {
+    const count = (symbol: string): number => countSymbol(pattern, symbol);
+    return {
+      attention: { full: count("*"), sliding: 0, chunked: 0 },
+      stateSpaceLayers: count("M"),
+      denseMlpLayers: count("-"),
+      blockPattern: pattern,
+    };
+  }
+
+  const attentionPeriod = reader.read("attn_layer_period");
+  if (attentionPeriod !== undefined) {
+    const offset = reader.read("attn_layer_offset") ?? 0;
+    const full = countLayers(numLayers, (i) => i % attentionPeriod === offset);
+    return { attention: { full, sliding: 0, chunked: 0 }, stateSpaceLayers: numLayers - full };
+  }
+
+  const fullInterval = reader.read("full_attention_interval");
+  if (fullInterval !== undefined) {
+    const full = countLayers(numLayers, (i) => (i + 1) % fullInterval === 0);
+    return { attention: { full, sliding: 0, chunked: 0 }, stateSpaceLayers: numLayers - full };
+  }
+  return undefined;
+}
 
 /**
  * Reads the constant-state mixers of a hybrid model: Jamba's Mamba-1, Nemotron-H's and
