@@ -8,7 +8,7 @@ import { CONFIG_ALIASES, createConfigReader, type ConfigReader } from "./config-
 import { textConfigDefaults } from "./families/config-defaults.js";
 import { readMixtureOfExperts } from "../features/moe.js";
 import { readCheckpointQuantization } from "./families/quantization.js";
-import { readHybridLayers, readStateSpaceLayers } from "./families/state-space.js";
+import { readHybridLayers, readStateSpaceLayers } from "../features/state-space/config.js";
 import { readVisionEncoder } from "./families/vision.js";
 import type { LayerPlan } from "./layer-plan.js";
 import type { ModelConfig } from "./model-config.js";
