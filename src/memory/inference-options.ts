@@ -2,7 +2,7 @@ import { AlreadyQuantizedError, InvalidOptionError } from "../errors.js";
 import type { CheckpointQuantization, ModelSpec } from "../model/model-spec.js";
 import type { CheckpointFacts } from "./checkpoint.js";
 import { INFERENCE_ENGINE_IDS, INFERENCE_ENGINES, type InferenceEngine } from "./engine.js";
-import { imageTokensPerImage, type ImageSize } from "./image-tokens.js";
+import { imageTokensPerImage, type ImageSize } from "../model/features/vision/cache.js";
 import { DEFAULT_MAX_NUM_BATCHED_TOKENS } from "./kv-cache.js";
 import {
   KV_CACHE_BITS,

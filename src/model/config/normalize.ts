@@ -5,11 +5,11 @@ import { readLayerTypes, readSlidingWindow, readWindowedLayers } from "../featur
 import { FALLBACK_FAMILY, familyFacts } from "../families.js";
 import type { ExtraParameters, ModelSpec, TorchDtype } from "../model-spec.js";
 import { CONFIG_ALIASES, createConfigReader, type ConfigReader } from "./config-reader.js";
-import { textConfigDefaults } from "./families/config-defaults.js";
+import { textConfigDefaults } from "./text-config-defaults.js";
 import { readMixtureOfExperts } from "../features/moe.js";
 import { readCheckpointQuantization } from "./families/quantization.js";
 import { readHybridLayers, readStateSpaceLayers } from "../features/state-space/config.js";
-import { readVisionEncoder } from "./families/vision.js";
+import { readVisionEncoder } from "../features/vision/config.js";
 import type { LayerPlan } from "./layer-plan.js";
 import type { ModelConfig } from "./model-config.js";
 
