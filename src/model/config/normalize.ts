@@ -1,17 +1,17 @@
 import { InvalidConfigError, UnsupportedArchitectureError } from "../../errors.js";
 import { readKeyValueHeads, readLayout, readMlpWidth } from "../features/dense/config.js";
 import { readMultiHeadLatentAttention } from "../features/mla.js";
+import { readMixtureOfExperts } from "../features/moe.js";
+import { readCheckpointQuantization } from "../features/quantized.js";
+import { readHybridLayers, readStateSpaceLayers } from "../features/state-space/config.js";
+import { readVisionEncoder } from "../features/vision/config.js";
 import { readLayerTypes, readSlidingWindow, readWindowedLayers } from "../features/windowed.js";
 import { FALLBACK_FAMILY, familyFacts } from "../families.js";
 import type { ExtraParameters, ModelSpec, TorchDtype } from "../model-spec.js";
 import { CONFIG_ALIASES, createConfigReader, type ConfigReader } from "./config-reader.js";
-import { textConfigDefaults } from "./text-config-defaults.js";
-import { readMixtureOfExperts } from "../features/moe.js";
-import { readCheckpointQuantization } from "./families/quantization.js";
-import { readHybridLayers, readStateSpaceLayers } from "../features/state-space/config.js";
-import { readVisionEncoder } from "../features/vision/config.js";
 import type { LayerPlan } from "./layer-plan.js";
 import type { ModelConfig } from "./model-config.js";
+import { textConfigDefaults } from "./text-config-defaults.js";
 
 /** Spellings of `torch_dtype` / `dtype` values, normalized. */
 const TORCH_DTYPES: Readonly<Record<string, TorchDtype>> = {
@@ -47,8 +47,9 @@ const STANDARD_FIELDS = [
  * Turns a validated config.json into a {@link ModelSpec}: resolves aliases (text fields in
  * `text_config` first, then the top level, then the config class's documented defaults for
  * a sparse nested text config), applies the documented defaults (KV heads = attention
- * heads; head_dim = hidden / heads), checks that the dimensions agree, and reads the
- * mixture-of-experts, MLA, sliding-window, state-space, vision and quantization sections.
+ * heads; head_dim = hidden / heads), checks that the dimensions agree, and has each
+ * feature of model/features read its section: dense (KV heads, MLP width, layout), MoE, MLA,
+ * windowed attention, state space, vision, checkpoint quantization.
  *
  * @throws {InvalidConfigError} when a required field is missing or the dimensions contradict each other.
  * @throws {UnsupportedArchitectureError} for an unknown family without the standard fields,
