@@ -1,17 +1,20 @@
-import { attentionLayerCount, denseMlpLayerCount } from "./layers.js";
-import { mlaParametersPerLayer } from "./features/mla.js";
 import {
   attentionParametersPerLayer,
   mlpParametersPerLayer,
   normParameters,
 } from "./features/dense/parameters.js";
-import type { ModelSpec } from "./model-spec.js";
-import type { ParameterBreakdown } from "./parameter-breakdown.js";
+import { mlaParametersPerLayer } from "./features/mla.js";
 import {
   moeParametersPerLayer,
   routedExpertParametersPerLayer,
   routerParametersPerLayer,
 } from "./features/moe.js";
+import { attentionLayerCount, denseMlpLayerCount } from "./layers.js";
+import type { ModelSpec } from "./model-spec.js";
+import type { ParameterBreakdown } from "./parameter-breakdown.js";
+
+// The parameter count composes the features' per-layer counts (model/features); state-space
+// mixers and vision towers arrive already counted in the spec (their readers count them).
 
 /**
  * Parameters of one attention layer: MLA's latent projections when the model has them,
