@@ -37,7 +37,7 @@ export type { InstanceMatch, InstanceRanking } from "./hardware/rank-instances.j
 export { parseModelConfig } from "./model/config/parse.js";
 export type { ModelSpec } from "./model/model-spec.js";
 export { countParameters } from "./model/parameters.js";
-export type { ParameterBreakdown } from "./model/parameters.js";
+export type { ParameterBreakdown } from "./model/parameter-breakdown.js";
 export { BUNDLED_MODELS } from "./model/bundled/snapshot.js";
 export type { BundledModel } from "./model/bundled/bundled-model.js";
 

@@ -1,7 +1,7 @@
 import type { HubOptions } from "../io/hub-options.js";
 import type { InferenceOptions } from "../memory/inference-options.js";
 import { INFERENCE_ENGINE_IDS } from "../memory/engine.js";
-import type { ImageSize } from "../memory/image-tokens.js";
+import type { ImageSize } from "../model/features/vision/cache.js";
 import { KV_CACHE_DTYPE_IDS, WEIGHT_PRECISION_IDS } from "../memory/precision.js";
 import type { MemoryUnit } from "../units.js";
 import { parseChoice, parseCount, parseFraction, parseParameterCount } from "./args.js";

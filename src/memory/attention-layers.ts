@@ -1,4 +1,9 @@
-import { mlaDecompressedElementsPerToken, mlaLatentElementsPerToken } from "../model/mla.js";
+import { kvElementsPerLayerPerToken } from "../model/features/dense/cache.js";
+import {
+  mlaDecompressedElementsPerToken,
+  mlaLatentElementsPerToken,
+} from "../model/features/mla.js";
+import { windowedTokensPerSequence } from "../model/features/windowed.js";
 import type { ModelSpec } from "../model/model-spec.js";
 import type { InferenceEngine } from "./engine.js";
 import { KV_CACHE_BITS, type KvCacheDtype } from "./precision.js";
@@ -12,15 +17,10 @@ export interface LayerCacheOptions {
 }
 
 /**
- * Tokens one sequence keeps in one layer of a kind:
- *
- * - full attention: the whole context;
- * - sliding window W (or chunk C): under vLLM, `min(context, W − 1 + max_num_batched_tokens)`
- *   (`C + max_num_batched_tokens` for chunks): what its `SlidingWindowSpec` /
- *   `ChunkedLocalAttentionSpec` reserve per request, so a 128-token window still costs the
- *   full context when the context fits in one prefill chunk (gpt-oss at 8K); under llama.cpp
- *   and transformers, `min(context, W)`.
- *
+ * Tokens one sequence keeps in one layer of a kind: the whole context under full attention;
+ * for a sliding or chunked layer, the window rule of model/features/windowed.ts, where vLLM
+ * reserves one prefill step (`max_num_batched_tokens`) past the window and llama.cpp and
+ * transformers keep the window only.
  * See docs/methodology.md#sliding-window-and-chunked-attention.
  */
 export function cachedTokensPerSequence(
@@ -30,30 +30,26 @@ export function cachedTokensPerSequence(
   options: LayerCacheOptions,
 ): number {
   if (kind === "full") return contextLength;
-  const window = kind === "sliding" ? spec.slidingWindow : spec.attentionChunkSize;
-  if (window === undefined) return contextLength;
-  if (options.engine !== "vllm") return Math.min(contextLength, window);
-  const reach = kind === "sliding" ? window - 1 : window;
-  return Math.min(contextLength, reach + options.maxNumBatchedTokens);
+  const scheduledTokens = options.engine === "vllm" ? options.maxNumBatchedTokens : undefined;
+  return windowedTokensPerSequence(kind, contextLength, spec, scheduledTokens);
 }
 
 /**
- * KV-cache bytes one attention layer stores per token: `2 (K and V) × KV heads × head_dim ×
- * bytes` for standard attention; for MLA, the latent `(kvLoraRank + qkRopeHeadDim) × bytes`
- * (vLLM, llama.cpp) or the decompressed per-head keys and values (transformers).
+ * KV-cache bytes one attention layer stores per token: the values its feature caches
+ * (model/features/dense/cache.ts: `2 (K and V) × KV heads × head_dim`; model/features/mla.ts:
+ * the latent `kvLoraRank + qkRopeHeadDim`) × bytes per value. The engine picks MLA's form:
+ * vLLM and llama.cpp cache the latent, transformers the decompressed per-head keys and values.
  */
 export function kvBytesPerLayerPerToken(
   spec: ModelSpec,
   dtype: KvCacheDtype,
   engine: InferenceEngine = "vllm",
 ): number {
-  const bits = KV_CACHE_BITS[dtype];
-  if (spec.mla !== undefined) {
-    const elements =
-      engine === "transformers"
+  const elements =
+    spec.mla === undefined
+      ? kvElementsPerLayerPerToken(spec)
+      : engine === "transformers"
         ? mlaDecompressedElementsPerToken(spec, spec.mla)
         : mlaLatentElementsPerToken(spec.mla);
-    return (elements * bits) / 8;
-  }
-  return (2 * spec.numKeyValueHeads * spec.headDim * bits) / 8;
+  return (elements * KV_CACHE_BITS[dtype]) / 8;
 }

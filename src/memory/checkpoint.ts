@@ -1,6 +1,6 @@
 import { InvalidOptionError } from "../errors.js";
 import type { ParameterSource } from "../model/model-source.js";
-import type { ParameterBreakdown } from "../model/parameters.js";
+import type { ParameterBreakdown } from "../model/parameter-breakdown.js";
 
 /**
  * Facts read from a checkpoint's stored weights (its safetensors headers, or the Hub's

@@ -1,6 +1,8 @@
 import type { ModelSource, ParameterSource } from "../model/model-source.js";
 import type { ModelSpec } from "../model/model-spec.js";
-import { activeParameters, countParameters, type ParameterBreakdown } from "../model/parameters.js";
+import { activeParameters } from "../model/features/moe.js";
+import type { ParameterBreakdown } from "../model/parameter-breakdown.js";
+import { countParameters } from "../model/parameters.js";
 import { checkKnownOptions } from "../options/option-fields.js";
 import { sizeFromCheckpoint } from "./checkpoint.js";
 import {

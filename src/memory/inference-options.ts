@@ -10,7 +10,7 @@ import {
   type OptionTable,
 } from "../options/option-fields.js";
 import { INFERENCE_ENGINE_IDS, INFERENCE_ENGINES, type InferenceEngine } from "./engine.js";
-import { imageTokensPerImage, type ImageSize } from "./image-tokens.js";
+import { imageTokensPerImage, type ImageSize } from "../model/features/vision/cache.js";
 import { DEFAULT_MAX_NUM_BATCHED_TOKENS } from "./kv-cache.js";
 import {
   KV_CACHE_DTYPE_IDS,

@@ -1,3 +1,4 @@
+import { MLA_SHARDABLE_KV_HEADS } from "../model/features/mla.js";
 import { attentionLayerCount, attentionLayers } from "../model/layers.js";
 import type { ModelSpec } from "../model/model-spec.js";
 import { cachedTokensPerSequence, kvBytesPerLayerPerToken } from "./attention-layers.js";
@@ -87,6 +88,5 @@ export function kvCacheBytes(spec: ModelSpec, options: KvCacheOptions): number {
  * See docs/methodology.md#kv-cache.
  */
 export function kvCacheShardableHeads(spec: ModelSpec): number {
-  if (spec.mla !== undefined) return 1;
-  return spec.numKeyValueHeads;
+  return spec.mla === undefined ? spec.numKeyValueHeads : MLA_SHARDABLE_KV_HEADS;
 }

@@ -1,4 +1,4 @@
-import type { ParameterBreakdown } from "../model/parameters.js";
+import type { ParameterBreakdown } from "../model/parameter-breakdown.js";
 import { WEIGHT_PRECISIONS, type WeightPrecision } from "./precision.js";
 
 /**

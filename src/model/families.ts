@@ -119,7 +119,7 @@ const PLAIN_WITH_BIASES = {
  * Every `model_type` vramfit counts exactly: the dense decoders above, mixture-of-experts,
  * MLA, hybrid state-space, multimodal text models, encoders and older decoders. MoE, MLA,
  * sliding-window, state-space and vision sections are read from the config's own fields
- * (src/schema/families); these rows hold what the config does not say.
+ * (src/model/features); these rows hold what the config does not say.
  */
 export const ARCHITECTURE_FAMILIES = {
   ...DENSE_FAMILIES,

@@ -1,6 +1,9 @@
 /**
  * The normalized description of a model that every estimate works from. It is plain
- * data: build one by hand, or get one from `parseModelConfig(json)`.
+ * data: build one by hand, or get one from `parseModelConfig(json)`. Each optional section
+ * below is filled and used by one file of model/features (docs/adding-an-architecture.md);
+ * the interfaces stay here so the whole shape reads in one place and the feature files can
+ * import it without a cycle.
  */
 
 /** Storage dtypes a config.json declares in `torch_dtype` / `dtype`, normalized. */
@@ -209,27 +212,27 @@ export interface ModelSpec {
   readonly maxPositionEmbeddings: number | undefined;
   /** The dtype the checkpoint is stored in, when the config says. */
   readonly torchDtype: TorchDtype | undefined;
-  /** Mixture-of-experts layers, when the model has them. */
+  /** Mixture-of-experts layers, when the model has them (features/moe.ts). */
   readonly moe?: MixtureOfExperts | undefined;
-  /** Multi-head latent attention, when the model uses it (then `numKeyValueHeads` is not what the cache holds). */
+  /** Multi-head latent attention, when the model uses it (then `numKeyValueHeads` is not what the cache holds; features/mla.ts). */
   readonly mla?: MultiHeadLatentAttention | undefined;
-  /** Attention layers by kind; absent means every one of `numLayers` attends fully. */
+  /** Attention layers by kind; absent means every one of `numLayers` attends fully (features/windowed.ts). */
   readonly attentionLayers?: AttentionLayers | undefined;
   /** Tokens a sliding-window layer attends to (`sliding_window`), when some layers slide. */
   readonly slidingWindow?: number | undefined;
   /** Tokens per chunk of a chunked-attention layer (Llama-4 `attention_chunk_size`). */
   readonly attentionChunkSize?: number | undefined;
-  /** Mamba / linear-attention layers, when the model is hybrid or state-space. */
+  /** Mamba / linear-attention layers, when the model is hybrid or state-space (features/state-space/). */
   readonly stateSpace?: StateSpaceLayers | undefined;
   /** Layers with a dense MLP of `intermediateSize`; absent means every layer that is not MoE. */
   readonly denseMlpLayers?: number | undefined;
-  /** Vision tower and projector, when the model reads images. */
+  /** Vision tower and projector, when the model reads images (features/vision/). */
   readonly vision?: VisionEncoder | undefined;
   /** An encoder (BERT): every token attends to every other once, nothing is cached between steps. */
   readonly encoderOnly?: boolean | undefined;
   /** Family-specific tensors outside the standard components. */
   readonly extraParameters?: readonly ExtraParameters[] | undefined;
-  /** How the checkpoint is quantized, when it is (`quantization_config`). */
+  /** How the checkpoint is quantized, when it is (`quantization_config`; features/quantized.ts). */
   readonly quantization?: CheckpointQuantization | undefined;
   /** Family facts used to count parameters. */
   readonly layout: ArchitectureLayout;

@@ -1,78 +1,29 @@
-import { attentionLayerCount, denseMlpLayerCount } from "./layers.js";
-import { mlaParametersPerLayer } from "./mla.js";
-import { mlpParameters } from "./mlp.js";
-import type { ModelSpec } from "./model-spec.js";
+import {
+  attentionParametersPerLayer,
+  mlpParametersPerLayer,
+  normParameters,
+} from "./features/dense/parameters.js";
+import { mlaParametersPerLayer } from "./features/mla.js";
 import {
   moeParametersPerLayer,
   routedExpertParametersPerLayer,
   routerParametersPerLayer,
-} from "./moe.js";
+} from "./features/moe.js";
+import { attentionLayerCount, denseMlpLayerCount } from "./layers.js";
+import type { ModelSpec } from "./model-spec.js";
+import type { ParameterBreakdown } from "./parameter-breakdown.js";
+
+// The parameter count composes the features' per-layer counts (model/features); state-space
+// mixers and vision towers arrive already counted in the spec (their readers count them).
 
 /**
- * A model's parameters by component. `linear` (attention + MLP projections, with their
- * biases) is what weight-only quantization compresses; embeddings, the LM head and norms
- * usually stay in 16-bit. `total` is the sum of every component except `routedExperts`,
- * which is the part of `mlp` that sits in routed experts.
+ * Parameters of one attention layer: MLA's latent projections when the model has them,
+ * else standard attention.
  */
-export interface ParameterBreakdown {
-  /** Token embedding (`vocab × hidden`). */
-  readonly embedding: number;
-  /** Learned absolute position table (GPT-2, OPT, BERT); 0 for rotary models. */
-  readonly positionEmbedding: number;
-  /** q, k, v and output projections of all attention layers (MLA's latent projections included), with biases and q/k norms. */
-  readonly attention: number;
-  /** MLP projections of all layers, with biases: dense MLPs, shared experts and every routed expert. */
-  readonly mlp: number;
-  /** The part of `mlp` held by routed experts (0 for dense models). Not added to `total` again. */
-  readonly routedExperts: number;
-  /** MoE routers (and their biases, shared-expert gates); kept in 16-bit by every quantizer. */
-  readonly router: number;
-  /** Mamba / linear-attention mixers of hybrid and state-space models. */
-  readonly stateSpace: number;
-  /** Layer norms of all layers plus the final norm. */
-  readonly norms: number;
-  /** Untied LM head (`vocab × hidden`); 0 when tied to the embedding. */
-  readonly lmHead: number;
-  /** Vision tower and projector of a multimodal model. */
-  readonly vision: number;
-  /** Family-specific tensors outside these components (`spec.extraParameters`). */
-  readonly other: number;
-  /** Sum of the components. */
-  readonly total: number;
-}
-
-/**
- * Parameters of one attention layer: q and o are `hidden × heads·headDim`, k and v are
- * `hidden × kvHeads·headDim` (GQA makes them narrower), plus biases, per-head q/k norms,
- * attention sinks and a query gate where the family has them. MLA layers count their
- * latent projections instead (see {@link mlaParametersPerLayer}).
- * See docs/methodology.md#parameters.
- */
-export function attentionParametersPerLayer(spec: ModelSpec): number {
-  if (spec.mla !== undefined) return mlaParametersPerLayer(spec, spec.mla);
-  const queryWidth = spec.numAttentionHeads * spec.headDim;
-  const keyValueWidth = spec.numKeyValueHeads * spec.headDim;
-  const { layout } = spec;
-  const queryProjection = layout.gatedQuery === true ? 2 * queryWidth : queryWidth;
-  const projections = spec.hiddenSize * (queryProjection + queryWidth + 2 * keyValueWidth);
-  const qkvBias = layout.qkvBias ? queryWidth + 2 * keyValueWidth : 0;
-  const outputBias = layout.outputBias ? spec.hiddenSize : 0;
-  const qkNorm = layout.qkNorm ? 2 * spec.headDim : 0;
-  const sinks = layout.attentionSinks === true ? spec.numAttentionHeads : 0;
-  return projections + qkvBias + outputBias + qkNorm + sinks;
-}
-
-/**
- * Parameters of one dense decoder layer's MLP (`intermediateSize` wide).
- * See docs/methodology.md#parameters.
- */
-export function mlpParametersPerLayer(spec: ModelSpec): number {
-  return mlpParameters(spec, spec.intermediateSize);
-}
-
-/** Parameters of one norm layer: a weight vector, plus a bias vector for LayerNorm. */
-export function normParameters(spec: ModelSpec): number {
-  return spec.layout.norm === "layernorm" ? 2 * spec.hiddenSize : spec.hiddenSize;
+function attentionPerLayer(spec: ModelSpec): number {
+  return spec.mla === undefined
+    ? attentionParametersPerLayer(spec)
+    : mlaParametersPerLayer(spec, spec.mla);
 }
 
 /**
@@ -87,7 +38,7 @@ export function normParameters(spec: ModelSpec): number {
 export function countParameters(spec: ModelSpec): ParameterBreakdown {
   const embedding = spec.vocabSize * spec.hiddenSize;
   const positionEmbedding = spec.layout.learnedPositionEmbeddings * spec.hiddenSize;
-  const attention = attentionLayerCount(spec) * attentionParametersPerLayer(spec);
+  const attention = attentionLayerCount(spec) * attentionPerLayer(spec);
   const moeLayers = spec.moe?.numMoeLayers ?? 0;
   const mlp =
     denseMlpLayerCount(spec) * mlpParametersPerLayer(spec) +
@@ -129,21 +80,4 @@ export function countParameters(spec: ModelSpec): ParameterBreakdown {
       vision +
       other,
   };
-}
-
-/**
- * Parameters each token runs through: every parameter except the routed experts the
- * router does not pick, i.e. `total − routedExperts × (1 − expertsPerToken / numExperts)`.
- * Embeddings, attention, shared experts, routers and the LM head are all active. This
- * decides FLOPs and bandwidth per token, never memory (all experts stay resident).
- *
- * OpenAI (gpt-oss) and DeepSeek publish active counts without the embedding table (a
- * lookup, not a matmul): compare theirs with `active − breakdown.embedding`.
- * See docs/methodology.md#mixture-of-experts.
- */
-export function activeParameters(spec: ModelSpec, breakdown: ParameterBreakdown): number {
-  const moe = spec.moe;
-  if (moe === undefined || moe.numExperts === 0) return breakdown.total;
-  const idleShare = 1 - Math.min(moe.expertsPerToken, moe.numExperts) / moe.numExperts;
-  return breakdown.total - breakdown.routedExperts * idleShare;
 }

@@ -5,7 +5,7 @@ import {
   InvalidOptionError,
   parseModelConfig,
 } from "../../src/index.js";
-import { imageTokensPerImage } from "../../src/memory/image-tokens.js";
+import { imageTokensPerImage } from "../../src/model/features/vision/cache.js";
 import { loadFixture } from "../helpers/fixtures.js";
 
 const llava = parseModelConfig(loadFixture("llava-hf__llava-1.5-7b-hf").config);

@@ -7,7 +7,7 @@ import {
   type TrainingMethod,
   type TrainingOptions,
 } from "../../src/index.js";
-import type { LoraTarget } from "../../src/memory/training/modules.js";
+import type { LoraTarget } from "../../src/model/weight-shapes.js";
 import type { OptimizerId } from "../../src/memory/training/optimizers.js";
 import type { ZeroStage } from "../../src/memory/training/training-options.js";
 

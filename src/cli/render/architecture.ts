@@ -1,7 +1,7 @@
 import { cachedTokensPerSequence } from "../../memory/attention-layers.js";
 import type { InferenceEstimate } from "../../memory/estimate-inference.js";
 import { INFERENCE_ENGINES } from "../../memory/engine.js";
-import { mlaLatentElementsPerToken } from "../../model/mla.js";
+import { mlaLatentElementsPerToken } from "../../model/features/mla.js";
 import { formatInteger } from "./table.js";
 
 /** Billions with one decimal: "671.0 B". */

@@ -19,7 +19,7 @@ import {
 } from "../../options/option-fields.js";
 import type { Workload } from "../../hardware/workloads.js";
 import type { InferenceEngine } from "../../memory/engine.js";
-import type { ImageSize } from "../../memory/image-tokens.js";
+import type { ImageSize } from "../../model/features/vision/cache.js";
 import type { KvCacheDtype, WeightPrecision } from "../../memory/precision.js";
 import type { TrainingMethod, TrainingOptions } from "../../memory/training/training-options.js";
 

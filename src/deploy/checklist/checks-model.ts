@@ -3,7 +3,7 @@
  * heads, the KV cache at the real context and concurrency, image tokens, the precision that loads).
  */
 import { DEFAULT_INFERENCE_OPTIONS } from "../../memory/inference-options.js";
-import { imageTokensPerImage } from "../../memory/image-tokens.js";
+import { imageTokensPerImage } from "../../model/features/vision/cache.js";
 import { WEIGHT_PRECISIONS, type WeightPrecision } from "../../memory/precision.js";
 import { formatBytes, gbToBytes } from "../../units.js";
 import { engineSupport, type QuantizationChoice } from "../blueprint/quantization.js";

@@ -1,6 +1,7 @@
 import type { ModelSpec } from "../../model/model-spec.js";
 import { adaptedModules } from "./lora.js";
-import { moeLayerCount, type LinearModule, type LoraTarget } from "./modules.js";
+import type { LinearModule, LoraTarget } from "../../model/weight-shapes.js";
+import { moeLayerCount } from "../../model/features/moe.js";
 
 /**
  * Activation memory: the tensors the forward pass keeps for the backward pass.

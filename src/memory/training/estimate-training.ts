@@ -1,8 +1,10 @@
 import type { ModelSource } from "../../model/model-source.js";
 import { checkKnownOptions } from "../../options/option-fields.js";
 import type { ModelSpec } from "../../model/model-spec.js";
-import { activeParameters } from "../../model/parameters.js";
-import { countParameters, type ParameterBreakdown } from "../../model/parameters.js";
+import { activeParameters } from "../../model/features/moe.js";
+import type { ParameterBreakdown } from "../../model/parameter-breakdown.js";
+import { countParameters } from "../../model/parameters.js";
+import type { LinearModule, LoraTarget, ParameterTensor } from "../../model/weight-shapes.js";
 import { groupQuantizedBitsPerParameter } from "../precision.js";
 import { activationBytes, logitsBytes } from "./activations.js";
 import { adaptedModules, loraParametersPerModule, loraTensors } from "./lora.js";
@@ -17,9 +19,6 @@ import {
   parameterTensors,
   reconcileTensors,
   tensorParameterCount,
-  type LinearModule,
-  type LoraTarget,
-  type ParameterTensor,
 } from "./modules.js";
 import { trainingOverheadBytes } from "./overhead.js";
 import { BASE_PRECISIONS, nf4BitsPerParameter, TRAINING_PRECISIONS } from "./precision.js";

@@ -1,10 +1,6 @@
 import type { ModelSpec } from "../../model/model-spec.js";
-import {
-  linearModules,
-  type LinearModule,
-  type LoraTarget,
-  type ParameterTensor,
-} from "./modules.js";
+import type { LinearModule, LoraTarget, ParameterTensor } from "../../model/weight-shapes.js";
+import { linearModules } from "./modules.js";
 
 /**
  * LoRA adapters: for a frozen `d_out × d_in` projection, B (`d_out × r`) and A (`r × d_in`), so

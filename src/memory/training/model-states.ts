@@ -1,5 +1,6 @@
 import type { ModelSpec } from "../../model/model-spec.js";
-import { elementsOf, parameterTensors, type ParameterTensor } from "./modules.js";
+import type { ParameterTensor } from "../../model/weight-shapes.js";
+import { elementsOf, parameterTensors } from "./modules.js";
 import { optimizerStateBytes, type OptimizerId } from "./optimizers.js";
 import { TRAINING_PRECISIONS, type TrainingPrecision } from "./precision.js";
 

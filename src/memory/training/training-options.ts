@@ -22,7 +22,8 @@ import {
   LORA_TARGET_PRESETS,
   type LoraTargetPreset,
 } from "./lora.js";
-import { LORA_TARGETS, linearModules, type LoraTarget } from "./modules.js";
+import { LORA_TARGETS, type LoraTarget } from "../../model/weight-shapes.js";
+import { linearModules } from "./modules.js";
 import { OPTIMIZER_IDS, OPTIMIZERS, type OptimizerId } from "./optimizers.js";
 import {
   BASE_PRECISION_IDS,

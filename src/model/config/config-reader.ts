@@ -34,6 +34,16 @@ export type NumericKey = {
     : never;
 }[keyof typeof TEXT_CONFIG_FIELDS];
 
+/** Key names that mean the same thing across config.json dialects, in the order they are tried. */
+export const CONFIG_ALIASES = {
+  numLayers: ["num_hidden_layers", "n_layer", "num_layers", "n_layers"],
+  hiddenSize: ["hidden_size", "n_embd", "d_model", "n_embed"],
+  numAttentionHeads: ["num_attention_heads", "n_head", "n_heads"],
+  intermediateSize: ["intermediate_size", "n_inner", "ffn_dim"],
+  maxPositionEmbeddings: ["max_position_embeddings", "n_positions", "max_seq_len"],
+  vocabSize: ["vocab_size"],
+} as const satisfies Record<string, readonly NumericKey[]>;
+
 /** Options of {@link createConfigReader}. */
 export interface ConfigReaderOptions {
   readonly subject: string;

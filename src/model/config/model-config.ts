@@ -8,6 +8,11 @@ import * as z from "zod/mini";
  *
  * Each field is declared once, in a table of kinds; the zod schema and a fast structural
  * check (parse.ts) are both built from that table, so they cannot disagree.
+ *
+ * The fields stay here, grouped by the feature file that reads them, rather than beside each
+ * reader in model/features: the readers' types (`ConfigReader.read`, `TextConfig`) come from
+ * the merged table, so a feature file that declared its own fields would import them back
+ * through this file, an import cycle (tests/architecture.test.ts).
  */
 
 /** The value kinds config fields come in. */
@@ -33,6 +38,7 @@ export type FieldKind = keyof typeof FIELD_KINDS;
 
 /** The text-model fields vramfit reads, by kind, in every dialect it knows. */
 export const TEXT_CONFIG_FIELDS = {
+  // The standard decoder (normalize.ts, features/dense/config.ts).
   model_type: "string",
   architectures: "strings",
   // Layer count: Llama/most | GPT-2 | some | MPT-style.
@@ -81,7 +87,7 @@ export const TEXT_CONFIG_FIELDS = {
   use_qk_norm: "boolean",
   torch_dtype: "string",
   dtype: "string",
-  // Mixture of experts: Mixtral | Qwen-MoE, Jamba, Granite | DeepSeek | gpt-oss.
+  // Mixture of experts (features/moe.ts): Mixtral | Qwen-MoE, Jamba, Granite | DeepSeek | gpt-oss.
   num_local_experts: "count",
   num_experts: "count",
   n_routed_experts: "count",
@@ -100,13 +106,13 @@ export const TEXT_CONFIG_FIELDS = {
   expert_layer_period: "dimension",
   expert_layer_offset: "count",
   topk_method: "string",
-  // Multi-head latent attention (DeepSeek-V2/V3, Kimi-K2).
+  // Multi-head latent attention (features/mla.ts): DeepSeek-V2/V3, Kimi-K2.
   kv_lora_rank: "dimension",
   q_lora_rank: "dimension",
   qk_nope_head_dim: "dimension",
   qk_rope_head_dim: "dimension",
   v_head_dim: "dimension",
-  // Sliding-window, interleaved and chunked attention.
+  // Sliding-window, interleaved and chunked attention (features/windowed.ts).
   sliding_window: "dimension",
   sliding_window_size: "dimension",
   use_sliding_window: "boolean",
@@ -116,7 +122,8 @@ export const TEXT_CONFIG_FIELDS = {
   attention_chunk_size: "dimension",
   no_rope_layers: "counts",
   full_attention_interval: "dimension",
-  // Hybrid and state-space layers: Jamba | Nemotron-H | Granite-4 | Qwen3-Next.
+  // Hybrid and state-space layers (features/state-space/config.ts): Jamba | Nemotron-H |
+  // Granite-4 | Qwen3-Next.
   attn_layer_period: "dimension",
   attn_layer_offset: "count",
   layers_block_type: "strings",
@@ -142,11 +149,11 @@ export const TEXT_CONFIG_FIELDS = {
   linear_num_value_heads: "dimension",
   linear_value_head_dim: "dimension",
   linear_conv_kernel_dim: "dimension",
-  // Multimodal wrappers.
+  // Multimodal wrappers (features/vision/config.ts).
   mm_tokens_per_image: "dimension",
 } as const satisfies Record<string, FieldKind>;
 
-/** Fields of a `vision_config` vramfit reads (CLIP, SigLIP, Qwen2-VL, Llama-4 vision towers). */
+/** Fields of a `vision_config` vramfit reads (CLIP, SigLIP, Qwen2-VL, Llama-4 vision towers; features/vision/config.ts). */
 export const VISION_CONFIG_FIELDS = {
   model_type: "string",
   hidden_size: "dimension",
@@ -172,7 +179,7 @@ export const VISION_CONFIG_FIELDS = {
   pixel_shuffle_ratio: "number",
 } as const satisfies Record<string, FieldKind>;
 
-/** Fields of a `quantization_config` vramfit reads (AWQ, GPTQ, bitsandbytes, FP8, compressed-tensors, MXFP4, ModelOpt). */
+/** Fields of a `quantization_config` vramfit reads (AWQ, GPTQ, bitsandbytes, FP8, compressed-tensors, MXFP4, ModelOpt; features/quantized.ts). */
 export const QUANTIZATION_CONFIG_FIELDS = {
   quant_method: "string",
   bits: "dimension",

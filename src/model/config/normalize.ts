@@ -1,25 +1,17 @@
 import { InvalidConfigError, UnsupportedArchitectureError } from "../../errors.js";
-import { FALLBACK_FAMILY, familyFacts, type FamilyFacts } from "../families.js";
-import type { ArchitectureLayout, ExtraParameters, ModelSpec, TorchDtype } from "../model-spec.js";
-import { createConfigReader, type ConfigReader, type NumericKey } from "./config-reader.js";
-import { textConfigDefaults } from "./families/config-defaults.js";
-import { planLayers } from "./families/layers.js";
-import { readMultiHeadLatentAttention } from "./families/mla.js";
-import { readMixtureOfExperts } from "./families/moe.js";
-import { readCheckpointQuantization } from "./families/quantization.js";
-import { readStateSpaceLayers } from "./families/state-space.js";
-import { readVisionEncoder } from "./families/vision.js";
+import { readKeyValueHeads, readLayout, readMlpWidth } from "../features/dense/config.js";
+import { readMultiHeadLatentAttention } from "../features/mla.js";
+import { readMixtureOfExperts } from "../features/moe.js";
+import { readCheckpointQuantization } from "../features/quantized.js";
+import { readHybridLayers, readStateSpaceLayers } from "../features/state-space/config.js";
+import { readVisionEncoder } from "../features/vision/config.js";
+import { readLayerTypes, readSlidingWindow, readWindowedLayers } from "../features/windowed.js";
+import { FALLBACK_FAMILY, familyFacts } from "../families.js";
+import type { ExtraParameters, ModelSpec, TorchDtype } from "../model-spec.js";
+import { CONFIG_ALIASES, createConfigReader, type ConfigReader } from "./config-reader.js";
+import type { LayerPlan } from "./layer-plan.js";
 import type { ModelConfig } from "./model-config.js";
-
-/** Key names that mean the same thing across config.json dialects, in the order they are tried. */
-export const CONFIG_ALIASES = {
-  numLayers: ["num_hidden_layers", "n_layer", "num_layers", "n_layers"],
-  hiddenSize: ["hidden_size", "n_embd", "d_model", "n_embed"],
-  numAttentionHeads: ["num_attention_heads", "n_head", "n_heads"],
-  intermediateSize: ["intermediate_size", "n_inner", "ffn_dim"],
-  maxPositionEmbeddings: ["max_position_embeddings", "n_positions", "max_seq_len"],
-  vocabSize: ["vocab_size"],
-} as const satisfies Record<string, readonly NumericKey[]>;
+import { textConfigDefaults } from "./text-config-defaults.js";
 
 /** Spellings of `torch_dtype` / `dtype` values, normalized. */
 const TORCH_DTYPES: Readonly<Record<string, TorchDtype>> = {
@@ -55,8 +47,9 @@ const STANDARD_FIELDS = [
  * Turns a validated config.json into a {@link ModelSpec}: resolves aliases (text fields in
  * `text_config` first, then the top level, then the config class's documented defaults for
  * a sparse nested text config), applies the documented defaults (KV heads = attention
- * heads; head_dim = hidden / heads), checks that the dimensions agree, and reads the
- * mixture-of-experts, MLA, sliding-window, state-space, vision and quantization sections.
+ * heads; head_dim = hidden / heads), checks that the dimensions agree, and has each
+ * feature of model/features read its section: dense (KV heads, MLP width, layout), MoE, MLA,
+ * windowed attention, state space, vision, checkpoint quantization.
  *
  * @throws {InvalidConfigError} when a required field is missing or the dimensions contradict each other.
  * @throws {UnsupportedArchitectureError} for an unknown family without the standard fields,
@@ -114,16 +107,8 @@ export function specFromConfig(
     });
   }
 
-  const numKeyValueHeads = keyValueHeads(reader, numAttentionHeads);
-  if (numKeyValueHeads > numAttentionHeads || numAttentionHeads % numKeyValueHeads !== 0) {
-    throw new InvalidConfigError({
-      subject,
-      path: `${prefix}num_key_value_heads`,
-      problem: `${numAttentionHeads} attention heads are not divisible by ${numKeyValueHeads} key/value heads`,
-    });
-  }
-
-  const intermediateSize = mlpWidth(reader, facts, hiddenSize);
+  const numKeyValueHeads = readKeyValueHeads(reader, numAttentionHeads);
+  const intermediateSize = readMlpWidth(reader, facts, hiddenSize);
   const plan = planLayers(reader, numLayers);
   const moe = readMixtureOfExperts(reader, {
     numLayers,
@@ -172,9 +157,26 @@ export function specFromConfig(
     quantization,
     encoderOnly: modelType === "bert" ? true : undefined,
     extraParameters,
-    layout: layoutOf(reader, facts, maxPositionEmbeddings),
+    layout: readLayout(reader, facts, maxPositionEmbeddings),
     approximations,
   };
+}
+
+/**
+ * Decides which layers attend fully, which slide or attend in chunks, and which are
+ * state-space mixers, from (in this order) an explicit `layer_types` / `layers_block_type`
+ * list, a hybrid family's own pattern (features/state-space/config.ts), and the family rules
+ * of transformers for configs that predate `layer_types` (features/windowed.ts).
+ *
+ * @throws {UnsupportedArchitectureError} for a layer type vramfit does not know.
+ */
+function planLayers(reader: ConfigReader, numLayers: number): LayerPlan {
+  const window = readSlidingWindow(reader);
+  return (
+    readLayerTypes(reader, numLayers, window) ??
+    readHybridLayers(reader, numLayers) ??
+    readWindowedLayers(reader, numLayers, window)
+  );
 }
 
 /**
@@ -200,84 +202,6 @@ function refuseUnsizable(reader: ConfigReader, modelType: string | undefined): v
   reader.approximations.push(
     `${name}: parameters counted as a Llama-style decoder (gated MLP, RMSNorm) from its standard fields`,
   );
-}
-
-/** MLP width: the config's, else 4 × hidden for plain MLPs (GPT-2, Falcon, BLOOM), MPT's expansion ratio, Llama-4's dense width. */
-function mlpWidth(reader: ConfigReader, facts: FamilyFacts, hiddenSize: number): number {
-  switch (reader.modelType) {
-    case "mpt":
-      return Math.round((reader.read("expansion_ratio") ?? 4) * hiddenSize);
-    case "llama4_text":
-      return (
-        reader.read("intermediate_size_mlp") ??
-        reader.require("MLP width", CONFIG_ALIASES.intermediateSize)
-      );
-    case "granitemoehybrid":
-      // The shared MLP runs on every layer; intermediate_size is the experts' width.
-      return (
-        reader.read("shared_intermediate_size") ??
-        reader.require("MLP width", CONFIG_ALIASES.intermediateSize)
-      );
-  }
-  // GPT-2 style models define the MLP width as 4 × hidden when n_inner is null.
-  return (
-    reader.readFirst(CONFIG_ALIASES.intermediateSize) ??
-    (facts.layout.mlp === "plain"
-      ? 4 * hiddenSize
-      : reader.require("MLP width", CONFIG_ALIASES.intermediateSize))
-  );
-}
-
-/** The family's layout with the biases and norm counts its config switches. */
-function layoutOf(
-  reader: ConfigReader,
-  facts: FamilyFacts,
-  maxPositionEmbeddings: number | undefined,
-): ArchitectureLayout {
-  const base = facts.layout;
-  let qkvBias = base.qkvBias;
-  let outputBias = base.outputBias;
-  let mlpBias = base.mlpBias;
-  let normsPerLayer = base.normsPerLayer;
-  let positions = facts.learnedPositions ? (maxPositionEmbeddings ?? 0) : 0;
-  switch (reader.modelType) {
-    case "falcon": {
-      qkvBias = outputBias = mlpBias = reader.read("bias") ?? false;
-      normsPerLayer =
-        reader.read("new_decoder_architecture") === true || reader.read("parallel_attn") === false
-          ? 2
-          : 1;
-      break;
-    }
-    case "mpt":
-      qkvBias = outputBias = mlpBias = reader.read("no_bias") === false;
-      break;
-    case "opt":
-      qkvBias = outputBias = mlpBias = reader.read("enable_bias") ?? true;
-      // OPTLearnedPositionalEmbedding keeps 2 extra rows (its offset).
-      positions = (maxPositionEmbeddings ?? 0) + 2;
-      break;
-    default: {
-      // Llama-family configs switch biases on with attention_bias / mlp_bias.
-      const attentionBias = reader.read("attention_bias");
-      qkvBias = attentionBias ?? qkvBias;
-      outputBias = attentionBias ?? outputBias;
-      mlpBias = reader.read("mlp_bias") ?? mlpBias;
-    }
-  }
-  // Every field written in one fixed order: one object shape for every family.
-  return {
-    mlp: base.mlp,
-    norm: base.norm,
-    normsPerLayer,
-    qkvBias,
-    outputBias,
-    mlpBias,
-    qkNorm: base.qkNorm,
-    learnedPositionEmbeddings: positions,
-    attentionSinks: base.attentionSinks === true,
-    gatedQuery: base.gatedQuery === true,
-  };
 }
 
 /** BERT heads that skip the pooler (transformers' `add_pooling_layer=False`). */
@@ -324,17 +248,4 @@ function familyExtras(
     extras.push({ name: "next-sentence head", parameters: 2 * hiddenSize + 2 });
   }
   return extras;
-}
-
-/**
- * KV heads: `num_key_value_heads` when present; Falcon's `multi_query` means one shared
- * head unless `new_decoder_architecture` is set, in which case `num_kv_heads` counts
- * (transformers FalconAttention); otherwise every query head has its own (MHA).
- */
-function keyValueHeads(reader: ConfigReader, numAttentionHeads: number): number {
-  const explicit = reader.read("num_key_value_heads");
-  if (typeof explicit === "number") return explicit;
-  const newDecoder = reader.read("new_decoder_architecture") === true;
-  if (reader.read("multi_query") === true && !newDecoder) return 1;
-  return reader.read("num_kv_heads") ?? numAttentionHeads;
 }

@@ -6,7 +6,7 @@ import {
   reconcileTensors,
   tensorParameterCount,
 } from "../../../src/memory/training/modules.js";
-import { activeParameters } from "../../../src/model/parameters.js";
+import { activeParameters } from "../../../src/model/features/moe.js";
 import { loadFixture } from "../../helpers/fixtures.js";
 import { llama8b, mixtralSpec } from "../../helpers/training-specs.js";
 

@@ -231,7 +231,8 @@ describe("dialects without a bundled fixture, checked against module shapes by h
   });
 
   it("Qwen2-VL's vision transformer (LayerNorms, plain MLP of embed × mlp_ratio) with its merger", async () => {
-    const { qwenVisionParameters } = await import("../../../src/model/vision.js");
+    const { qwenVisionParameters } =
+      await import("../../../src/model/features/vision/parameters.js");
     // Qwen2-VL-7B's vision_config: depth 32, embed_dim 1280, mlp_ratio 4, hidden_size 3584.
     const block =
       2 * 2 * 1280 +

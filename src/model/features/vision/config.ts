@@ -1,3 +1,4 @@
+import type { ModelConfig, VisionConfig } from "../../config/model-config.js";
 import type { VisionEncoder } from "../../model-spec.js";
 import {
   clipVisionParameters,
@@ -8,9 +9,45 @@ import {
   qwenVisionParameters,
   siglipVisionParameters,
   type VitDimensions,
-} from "../../vision.js";
-import type { ModelConfig, VisionConfig } from "../model-config.js";
-import { VISION_CONFIG_DEFAULTS } from "./config-defaults.js";
+} from "./parameters.js";
+
+/**
+ * Multimodal models (LLaVA, Gemma-3, Qwen2-VL, Qwen2.5-VL, Llama-4): the vision tower and
+ * projector in front of the text model, read from `vision_config` into `ModelSpec.vision`.
+ * See docs/methodology.md#multimodal-models.
+ */
+
+/**
+ * Defaults of the vision config classes (CLIPVisionConfig, SiglipVisionConfig) for the tower
+ * fields: configs saved with `save_pretrained` leave out every value equal to the class
+ * default, so vramfit fills them as transformers does and notes each in `approximations`.
+ */
+export const VISION_CONFIG_DEFAULTS = {
+  clip_vision_model: {
+    source: "transformers CLIPVisionConfig",
+    values: {
+      hidden_size: 768,
+      intermediate_size: 3072,
+      num_hidden_layers: 12,
+      num_attention_heads: 12,
+      num_channels: 3,
+      image_size: 224,
+      patch_size: 32,
+    },
+  },
+  siglip_vision_model: {
+    source: "transformers SiglipVisionConfig",
+    values: {
+      hidden_size: 768,
+      intermediate_size: 3072,
+      num_hidden_layers: 12,
+      num_attention_heads: 12,
+      num_channels: 3,
+      image_size: 224,
+      patch_size: 16,
+    },
+  },
+} as const satisfies Record<string, { source: string; values: Partial<VisionConfig> }>;
 
 /**
  * Reads the vision encoder of a multimodal config (LLaVA, Gemma-3, Qwen2-VL, Qwen2.5-VL,

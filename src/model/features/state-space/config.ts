@@ -1,12 +1,48 @@
 import { UnsupportedArchitectureError } from "../../../errors.js";
+import type { ConfigReader, NumericKey } from "../../config/config-reader.js";
+import { countLayers, countSymbol, type LayerPlan } from "../../config/layer-plan.js";
 import type { StateSpaceLayers } from "../../model-spec.js";
-import {
-  gatedDeltaNetMixer,
-  mamba1Mixer,
-  mamba2Mixer,
-  type MixerShape,
-} from "../../state-space.js";
-import type { ConfigReader, NumericKey } from "../config-reader.js";
+import { gatedDeltaNetMixer, mamba1Mixer, mamba2Mixer, type MixerShape } from "./parameters.js";
+
+/**
+ * Hybrid and state-space models (Jamba, Nemotron-H, Granite-4, Qwen3-Next): which layers are
+ * Mamba / linear-attention mixers instead of attention, and each mixer's shape, read into
+ * `ModelSpec.stateSpace`. See docs/methodology.md#hybrid-and-state-space-layers.
+ */
+
+/**
+ * Which layers of a hybrid model attend and which are state-space mixers, from the family's
+ * own pattern: Nemotron-H's `hybrid_override_pattern` (`M` Mamba-2, `*` attention, `-` MLP,
+ * `E` MoE), Jamba's `attn_layer_period` / `attn_layer_offset`, Qwen3-Next's
+ * `full_attention_interval`. `undefined` when the config has none of them (Granite-4 lists its
+ * layers in `layer_types`, read by ../windowed.ts).
+ */
+export function readHybridLayers(reader: ConfigReader, numLayers: number): LayerPlan | undefined {
+  const pattern = reader.read("hybrid_override_pattern");
+  if (pattern !== undefined && pattern.length === numLayers) {
+    const count = (symbol: string): number => countSymbol(pattern, symbol);
+    return {
+      attention: { full: count("*"), sliding: 0, chunked: 0 },
+      stateSpaceLayers: count("M"),
+      denseMlpLayers: count("-"),
+      blockPattern: pattern,
+    };
+  }
+
+  const attentionPeriod = reader.read("attn_layer_period");
+  if (attentionPeriod !== undefined) {
+    const offset = reader.read("attn_layer_offset") ?? 0;
+    const full = countLayers(numLayers, (i) => i % attentionPeriod === offset);
+    return { attention: { full, sliding: 0, chunked: 0 }, stateSpaceLayers: numLayers - full };
+  }
+
+  const fullInterval = reader.read("full_attention_interval");
+  if (fullInterval !== undefined) {
+    const full = countLayers(numLayers, (i) => (i + 1) % fullInterval === 0);
+    return { attention: { full, sliding: 0, chunked: 0 }, stateSpaceLayers: numLayers - full };
+  }
+  return undefined;
+}
 
 /**
  * Reads the constant-state mixers of a hybrid model: Jamba's Mamba-1, Nemotron-H's and

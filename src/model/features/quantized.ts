@@ -1,6 +1,17 @@
-import { UnsupportedArchitectureError } from "../../../errors.js";
-import type { CheckpointQuantization } from "../../model-spec.js";
-import type { QuantizationConfig } from "../model-config.js";
+import { UnsupportedArchitectureError } from "../../errors.js";
+import type { QuantizationConfig } from "../config/model-config.js";
+import type { CheckpointQuantization } from "../model-spec.js";
+import type { ParameterBreakdown } from "../parameter-breakdown.js";
+
+/**
+ * Pre-quantized checkpoints (AWQ, GPTQ, bitsandbytes, FP8, compressed-tensors, MXFP4,
+ * ModelOpt): how the stored weights are packed, read from `quantization_config` into
+ * `ModelSpec.quantization`, and which parameters that packing applies to. The parameter count
+ * is the unpacked one; memory/quantized-weights.ts turns these into bytes.
+ * See docs/methodology.md#pre-quantized-checkpoints.
+ */
+
+// Config: ModelSpec.quantization from quantization_config.
 
 /**
  * Reads a pre-quantized checkpoint's `quantization_config` (top level or under
@@ -163,4 +174,25 @@ function compressedTensors(
     }
   }
   return result(`compressed-tensors ${type}${bits} (per ${strategy})`, bits, bits);
+}
+
+// Weights: which parameters are stored quantized, and at how many bits.
+
+/**
+ * Parameters a checkpoint stores quantized: the linear projections (attention, MLP and
+ * experts, state-space mixers) or, for gpt-oss' MXFP4, the routed experts only. Embeddings,
+ * the LM head, norms, routers and the vision tower stay in 16-bit.
+ */
+export function quantizedParameterCount(
+  parameters: ParameterBreakdown,
+  quantization: CheckpointQuantization,
+): number {
+  return quantization.scope === "experts"
+    ? parameters.routedExperts
+    : parameters.attention + parameters.mlp + parameters.stateSpace;
+}
+
+/** Stored bits per quantized parameter, scales and zero points included when the method has them. */
+export function storedBitsPerQuantizedParameter(quantization: CheckpointQuantization): number {
+  return quantization.bitsPerQuantizedParameter ?? quantization.bits;
 }

@@ -1,11 +1,12 @@
-import type { TextConfig, VisionConfig } from "../model-config.js";
+import type { TextConfig } from "./model-config.js";
 
 /**
  * Defaults of the transformers config classes, for the fields vramfit reads. Configs saved
  * with `save_pretrained` leave out every value equal to the class default, so a nested
  * `text_config` can be nearly empty (early llava-hf, Gemma-3): transformers fills the gaps
  * from these classes, and so does vramfit, recording each filled field in `approximations`.
- * Read from transformers' `configuration_*.py` files (links in docs/methodology.md#multimodal-models).
+ * Read from transformers' `configuration_*.py` files (links in docs/methodology.md#multimodal-models);
+ * the vision towers' defaults are in features/vision/config.ts.
  */
 export const TEXT_CONFIG_DEFAULTS = {
   // LlamaConfig: num_key_value_heads None means the attention heads (MHA).
@@ -60,34 +61,6 @@ export const TEXT_CONFIG_DEFAULTS = {
     },
   },
 } as const satisfies Record<string, { source: string; values: Partial<TextConfig> }>;
-
-/** Defaults of the vision config classes (CLIPVisionConfig, SiglipVisionConfig) for the tower fields. */
-export const VISION_CONFIG_DEFAULTS = {
-  clip_vision_model: {
-    source: "transformers CLIPVisionConfig",
-    values: {
-      hidden_size: 768,
-      intermediate_size: 3072,
-      num_hidden_layers: 12,
-      num_attention_heads: 12,
-      num_channels: 3,
-      image_size: 224,
-      patch_size: 32,
-    },
-  },
-  siglip_vision_model: {
-    source: "transformers SiglipVisionConfig",
-    values: {
-      hidden_size: 768,
-      intermediate_size: 3072,
-      num_hidden_layers: 12,
-      num_attention_heads: 12,
-      num_channels: 3,
-      image_size: 224,
-      patch_size: 16,
-    },
-  },
-} as const satisfies Record<string, { source: string; values: Partial<VisionConfig> }>;
 
 /** The documented defaults for a nested text config's `model_type`, when vramfit has them. */
 export function textConfigDefaults(

@@ -1,7 +1,9 @@
 /**
  * Parameter and state sizes of the token mixers that replace attention in hybrid and
  * state-space models. Each function mirrors one transformers module; the state sizes are
- * what an engine keeps per sequence (constant in context length).
+ * what an engine keeps per sequence (constant in context length), turned into bytes by
+ * ./cache.ts. There is no LoRA module list: training sizes the mixers as one lump
+ * (memory/training/modules.ts `reconcileTensors`), so no LoRA target reaches them.
  * See docs/methodology.md#hybrid-and-state-space-layers.
  */
 

@@ -1,4 +1,10 @@
-import type { VisionEncoder } from "../model/model-spec.js";
+import type { VisionEncoder } from "../../model-spec.js";
+
+/**
+ * What a vision encoder costs the cache: the tokens each image adds to every sequence, which
+ * the KV cache then holds like text tokens (memory/inference-options.ts adds them to the
+ * sequence length). See docs/methodology.md#multimodal-models.
+ */
 
 /** An image's size in pixels. */
 export interface ImageSize {
