@@ -1,6 +1,6 @@
 import { InvalidConfigError } from "../../errors.js";
 import type { ConfigReader } from "../config/config-reader.js";
-import { countLayers, countSymbol } from "../config/layer-plan.js";
+import { allLayers, countSymbol, periodicLayers, type LayerRule } from "../config/layer-plan.js";
 import type { MixtureOfExperts, ModelSpec } from "../model-spec.js";
 import type { ParameterBreakdown } from "../parameter-breakdown.js";
 import type { LinearModule } from "../weight-shapes.js";
@@ -97,7 +97,7 @@ export function readMixtureOfExperts(
     expertIntermediateSize,
     numSharedExperts,
     sharedExpertIntermediateSize,
-    numMoeLayers: countMoeLayers(reader, context),
+    numMoeLayers: moeLayerRule(reader, context).count,
     expertBias: modelType === "gpt_oss",
     routerBias: modelType === "gpt_oss",
     // DeepSeek-V3's noaux_tc routing and Nemotron-H keep a per-expert e_score_correction_bias.
@@ -107,29 +107,42 @@ export function readMixtureOfExperts(
   };
 }
 
-function countMoeLayers(reader: ConfigReader, context: MoeContext): number {
+/**
+ * Which layers are MoE, by the family rule of {@link readMixtureOfExperts}: a count in
+ * closed form and a test for one layer (layer-by-layer quantization asks it of the layers a
+ * config names).
+ */
+export function moeLayerRule(reader: ConfigReader, context: MoeContext): LayerRule {
   const layers = context.numLayers;
-  if (context.blockPattern !== undefined) return countSymbol(context.blockPattern, "E");
+  const pattern = context.blockPattern;
+  if (pattern !== undefined) {
+    return { count: countSymbol(pattern, "E"), includes: (index) => pattern[index] === "E" };
+  }
 
   const firstDense = reader.read("first_k_dense_replace");
   const frequency = reader.read("moe_layer_freq");
   if (firstDense !== undefined || frequency !== undefined) {
-    return countLayers(layers, (i) => i >= (firstDense ?? 0) && i % (frequency ?? 1) === 0);
+    return periodicLayers(layers, frequency ?? 1, 0, firstDense ?? 0);
   }
   const sparseStep = reader.read("decoder_sparse_step");
   const mlpOnly = reader.read("mlp_only_layers");
   if (sparseStep !== undefined || mlpOnly !== undefined) {
-    const dense = new Set(mlpOnly ?? []);
-    return countLayers(layers, (i) => !dense.has(i) && (i + 1) % (sparseStep ?? 1) === 0);
+    const step = sparseStep ?? 1;
+    const sparse = periodicLayers(layers, step, step - 1);
+    // mlp_only_layers is at most the layer bound long (model-config.ts): one pass over it.
+    const dense = new Set((mlpOnly ?? []).filter((index) => sparse.includes(index)));
+    return {
+      count: sparse.count - dense.size,
+      includes: (index) => sparse.includes(index) && !dense.has(index),
+    };
   }
   const interleave = reader.read("interleave_moe_layer_step");
-  if (interleave !== undefined) return countLayers(layers, (i) => (i + 1) % interleave === 0);
+  if (interleave !== undefined) return periodicLayers(layers, interleave, interleave - 1);
   const period = reader.read("expert_layer_period");
   if (period !== undefined) {
-    const offset = reader.read("expert_layer_offset") ?? 0;
-    return countLayers(layers, (i) => i % period === offset);
+    return periodicLayers(layers, period, reader.read("expert_layer_offset") ?? 0);
   }
-  return layers;
+  return allLayers(layers);
 }
 
 // Parameters: memory holds every expert; each token runs only some.

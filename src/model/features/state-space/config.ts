@@ -1,6 +1,6 @@
 import { UnsupportedArchitectureError } from "../../../errors.js";
 import type { ConfigReader, NumericKey } from "../../config/config-reader.js";
-import { countLayers, countSymbol, type LayerPlan } from "../../config/layer-plan.js";
+import { countSymbol, periodicLayers, type LayerPlan } from "../../config/layer-plan.js";
 import type { StateSpaceLayers } from "../../model-spec.js";
 import { gatedDeltaNetMixer, mamba1Mixer, mamba2Mixer, type MixerShape } from "./parameters.js";
 
@@ -32,13 +32,13 @@ export function readHybridLayers(reader: ConfigReader, numLayers: number): Layer
   const attentionPeriod = reader.read("attn_layer_period");
   if (attentionPeriod !== undefined) {
     const offset = reader.read("attn_layer_offset") ?? 0;
-    const full = countLayers(numLayers, (i) => i % attentionPeriod === offset);
+    const full = periodicLayers(numLayers, attentionPeriod, offset).count;
     return { attention: { full, sliding: 0, chunked: 0 }, stateSpaceLayers: numLayers - full };
   }
 
   const fullInterval = reader.read("full_attention_interval");
   if (fullInterval !== undefined) {
-    const full = countLayers(numLayers, (i) => (i + 1) % fullInterval === 0);
+    const full = periodicLayers(numLayers, fullInterval, fullInterval - 1).count;
     return { attention: { full, sliding: 0, chunked: 0 }, stateSpaceLayers: numLayers - full };
   }
   return undefined;
