@@ -79,8 +79,10 @@ export function architectureLines(estimate: InferenceEstimate): string[] {
   if (quantization !== undefined) {
     const bits = quantization.bitsPerQuantizedParameter ?? quantization.bits;
     const scope = quantization.scope === "experts" ? "routed experts" : "projections";
+    const kept = quantization.unquantizedParameters ?? 0;
+    const except = kept > 0 ? ` except ${billions(kept)} the config keeps in 16-bit` : "";
     lines.push(
-      `  checkpoint  pre-quantized ${quantization.label ?? quantization.method}: ${+bits.toFixed(3)} bits per weight on the ${scope}, 16-bit elsewhere`,
+      `  checkpoint  pre-quantized ${quantization.label ?? quantization.method}: ${+bits.toFixed(3)} bits per weight on the ${scope}${except}, 16-bit elsewhere`,
     );
   }
   if (spec.encoderOnly === true) {

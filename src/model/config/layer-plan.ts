@@ -7,13 +7,23 @@ import type { AttentionLayers } from "../model-spec.js";
  * them, so the plan is one shape; normalize.ts asks each reader in transformers' order.
  */
 
+/**
+ * What one layer's token mixer is: attention of a kind, a state-space mixer, or none
+ * (Nemotron-H's MLP-only `-` and `E` blocks).
+ */
+export type LayerKind = "full" | "sliding" | "chunked" | "stateSpace" | "mlp";
+
 /** How a config's layers split into attention kinds and constant-state mixers. */
 export interface LayerPlan {
   readonly attention: AttentionLayers;
+  /** The kind of layer `index` (from 0), by the same rule as the counts. */
+  readonly kindAt: (index: number) => LayerKind;
   /** Layers whose mixer is Mamba or linear attention (no KV cache). */
   readonly stateSpaceLayers: number;
   /** Layers with a dense MLP, when the family decides it here (Nemotron-H's `-` blocks). */
   readonly denseMlpLayers?: number | undefined;
+  /** Whether layer `index` has a dense MLP, when `denseMlpLayers` is set. */
+  readonly hasDenseMlpAt?: ((index: number) => boolean) | undefined;
   /** Nemotron-H's block pattern, handed to the MoE reader. */
   readonly blockPattern?: string | undefined;
   /** Tokens a sliding layer keeps, when some layers slide. */

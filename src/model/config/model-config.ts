@@ -285,8 +285,10 @@ export const QUANTIZATION_CONFIG_FIELDS = {
   modules_to_not_convert: "strings",
   llm_int8_skip_modules: "strings",
   ignore: "strings",
+  exclude_modules: "strings",
   format: "string",
   quant_algo: "string",
+  kv_cache_quant_algo: "string",
 } as const satisfies Record<string, FieldKind>;
 
 type Shape<F extends Record<string, FieldKind>> = { [K in keyof F]: (typeof FIELD_KINDS)[F[K]] };
@@ -302,6 +304,16 @@ export const VisionConfigSchema = z.looseObject(shapeOf(VISION_CONFIG_FIELDS));
 
 /** A `quantization_config` object: the fields that size stored weights, loose. */
 export const QuantizationConfigSchema = z.looseObject(shapeOf(QUANTIZATION_CONFIG_FIELDS));
+
+/**
+ * ModelOpt's `hf_quant_config.json`: `{"producer": {"name": "modelopt", "version": …},
+ * "quantization": {"quant_algo": "FP8", "kv_cache_quant_algo": …, "exclude_modules": […]}}`
+ * (NVIDIA Model Optimizer's unified Hugging Face export).
+ */
+export const HfQuantConfigSchema = z.looseObject({
+  producer: z.nullish(z.looseObject({ name: z.nullish(z.string()) })),
+  quantization: z.nullish(QuantizationConfigSchema),
+});
 
 /** Fields a text decoder's config can carry, in every dialect vramfit reads. */
 export const TextConfigSchema = z.looseObject({

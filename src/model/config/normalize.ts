@@ -1,8 +1,13 @@
 import { InvalidConfigError, UnsupportedArchitectureError } from "../../errors.js";
 import { readKeyValueHeads, readLayout, readMlpWidth } from "../features/dense/config.js";
 import { readMultiHeadLatentAttention } from "../features/mla.js";
-import { readMixtureOfExperts } from "../features/moe.js";
-import { readCheckpointQuantization } from "../features/quantized.js";
+import { moeLayerRule, readMixtureOfExperts } from "../features/moe.js";
+import {
+  configQuantization,
+  modelOptQuantizationConfig,
+  readCheckpointQuantization,
+  unquantizedParameterCount,
+} from "../features/quantized.js";
 import { readHybridLayers, readStateSpaceLayers } from "../features/state-space/config.js";
 import { readVisionEncoder } from "../features/vision/config.js";
 import { readLayerTypes, readSlidingWindow, readWindowedLayers } from "../features/windowed.js";
@@ -32,6 +37,13 @@ const TORCH_DTYPES: Readonly<Record<string, TorchDtype>> = {
 export interface NormalizeOptions {
   /** The repo id or file the config came from, named in error messages. @default "config object" */
   readonly subject?: string;
+  /**
+   * The repo's `hf_quant_config.json`, parsed, when it has one: NVIDIA ModelOpt checkpoints
+   * declare their quantization there rather than in config.json's `quantization_config`,
+   * which wins when both are present (as in vLLM). `resolveModel` reads it from the Hub and
+   * from a local folder. See docs/methodology.md#pre-quantized-checkpoints.
+   */
+  readonly hfQuantConfig?: unknown;
 }
 
 /** The fields a generic estimate of an unknown family needs, by name. */
@@ -118,9 +130,8 @@ export function specFromConfig(
   const stateSpace = readStateSpaceLayers(reader, plan.stateSpaceLayers, hiddenSize);
   const vision = readVisionEncoder(config, hiddenSize, approximations);
   const quantization = readCheckpointQuantization(
-    config.quantization_config ?? text?.quantization_config ?? undefined,
-    subject,
-    modelType,
+    configQuantization(config, text) ?? modelOptQuantizationConfig(options.hfQuantConfig, subject),
+    { subject, modelType, hiddenSize },
   );
 
   const dtypeName = reader.read("dtype") ?? reader.read("torch_dtype");
@@ -131,7 +142,7 @@ export function specFromConfig(
 
   const architecture = config.architectures?.[0] ?? text?.architectures?.[0] ?? undefined;
   const extraParameters = familyExtras(reader, modelType, architecture, hiddenSize, vocabSize);
-  return {
+  const spec: ModelSpec = {
     architecture,
     modelType,
     numLayers,
@@ -159,6 +170,26 @@ export function specFromConfig(
     extraParameters,
     layout: readLayout(reader, facts, maxPositionEmbeddings),
     approximations,
+  };
+  if (quantization === undefined || (quantization.modulesNotQuantized ?? []).length === 0) {
+    return spec;
+  }
+  // The modules kept in 16-bit, layer by layer: what each named layer is comes from the same
+  // rules that counted the layers.
+  const moeLayers =
+    moe === undefined
+      ? undefined
+      : moeLayerRule(reader, { numLayers, intermediateSize, blockPattern: plan.blockPattern });
+  const isMoeLayer = (index: number): boolean => moeLayers?.includes(index) === true;
+  const unquantized = unquantizedParameterCount(spec, quantization, {
+    kindAt: plan.kindAt,
+    isMoeLayer,
+    hasDenseMlpAt: plan.hasDenseMlpAt ?? ((index) => !isMoeLayer(index)),
+  });
+  approximations.push(...unquantized.notes);
+  return {
+    ...spec,
+    quantization: { ...quantization, unquantizedParameters: unquantized.parameters },
   };
 }
 

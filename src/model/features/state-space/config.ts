@@ -1,6 +1,11 @@
 import { UnsupportedArchitectureError } from "../../../errors.js";
 import type { ConfigReader, NumericKey } from "../../config/config-reader.js";
-import { countSymbol, periodicLayers, type LayerPlan } from "../../config/layer-plan.js";
+import {
+  countSymbol,
+  periodicLayers,
+  type LayerPlan,
+  type LayerRule,
+} from "../../config/layer-plan.js";
 import type { StateSpaceLayers } from "../../model-spec.js";
 import { gatedDeltaNetMixer, mamba1Mixer, mamba2Mixer, type MixerShape } from "./parameters.js";
 
@@ -23,8 +28,13 @@ export function readHybridLayers(reader: ConfigReader, numLayers: number): Layer
     const count = (symbol: string): number => countSymbol(pattern, symbol);
     return {
       attention: { full: count("*"), sliding: 0, chunked: 0 },
+      kindAt: (index) => {
+        const symbol = pattern[index];
+        return symbol === "*" ? "full" : symbol === "M" ? "stateSpace" : "mlp";
+      },
       stateSpaceLayers: count("M"),
       denseMlpLayers: count("-"),
+      hasDenseMlpAt: (index) => pattern[index] === "-",
       blockPattern: pattern,
     };
   }
@@ -32,16 +42,23 @@ export function readHybridLayers(reader: ConfigReader, numLayers: number): Layer
   const attentionPeriod = reader.read("attn_layer_period");
   if (attentionPeriod !== undefined) {
     const offset = reader.read("attn_layer_offset") ?? 0;
-    const full = periodicLayers(numLayers, attentionPeriod, offset).count;
-    return { attention: { full, sliding: 0, chunked: 0 }, stateSpaceLayers: numLayers - full };
+    return attentionWhere(periodicLayers(numLayers, attentionPeriod, offset), numLayers);
   }
 
   const fullInterval = reader.read("full_attention_interval");
   if (fullInterval !== undefined) {
-    const full = periodicLayers(numLayers, fullInterval, fullInterval - 1).count;
-    return { attention: { full, sliding: 0, chunked: 0 }, stateSpaceLayers: numLayers - full };
+    return attentionWhere(periodicLayers(numLayers, fullInterval, fullInterval - 1), numLayers);
   }
   return undefined;
+}
+
+/** Full attention on the rule's layers, a state-space mixer on the others. */
+function attentionWhere(rule: LayerRule, numLayers: number): LayerPlan {
+  return {
+    attention: { full: rule.count, sliding: 0, chunked: 0 },
+    kindAt: (index) => (rule.includes(index) ? "full" : "stateSpace"),
+    stateSpaceLayers: numLayers - rule.count,
+  };
 }
 
 /**
