@@ -3,7 +3,7 @@ import { bundledModelIds, findBundledModel } from "../model/bundled/find-bundled
 import { HubError, ModelNotFoundError, type HubErrorCode } from "../errors.js";
 import { lookUpOffline, lookUpOnline, type ModelLookup } from "./hub/look-up.js";
 import { resolveHubSettings, type HubSettings } from "./hub/settings.js";
-import { findLocalConfig, readConfigFile } from "#platform";
+import { findLocalConfig, readConfigFile, readHfQuantConfig } from "#platform";
 import type { CheckpointFacts } from "../memory/checkpoint.js";
 import type { ModelSource } from "../model/model-source.js";
 import type { ModelSpec } from "../model/model-spec.js";
@@ -40,6 +40,7 @@ const FALLBACK_CODES: ReadonlySet<HubErrorCode> = new Set([
  * Turns any {@link ModelInput} into a {@link ResolvedModel}. A string is a local path when
  * something exists there (as transformers does), else a Hub repo id: read from the Hub
  * (config.json and safetensors headers at the revision's commit, cached on disk by commit).
+ * ModelOpt's `hf_quant_config.json` is read beside config.json, locally and on the Hub.
  * Offline, or when the Hub cannot be reached or refuses a gated repo, it uses vramfit's
  * cache, then the Hugging Face cache, then the bundled snapshot, and says which.
  *
@@ -60,9 +61,10 @@ export async function resolveModel(
   const localPath = await findLocalConfig(model);
   if (localPath !== undefined) {
     const json = await readConfigFile(localPath);
+    const hfQuantConfig = await readHfQuantConfig(localPath);
     return {
       id: model,
-      spec: parseModelConfig(json, { subject: localPath }),
+      spec: parseModelConfig(json, { subject: localPath, hfQuantConfig }),
       source: { kind: "file", path: localPath },
     };
   }
@@ -75,7 +77,10 @@ export async function resolveModel(
   const lookup = await lookUp(model, await resolveHubSettings(options));
   return {
     id: model,
-    spec: parseModelConfig(lookup.config, { subject: lookup.subject }),
+    spec: parseModelConfig(lookup.config, {
+      subject: lookup.subject,
+      hfQuantConfig: lookup.hfQuantConfig,
+    }),
     source: lookup.source,
     checkpoint: lookup.checkpoint,
     warnings: lookup.warnings,

@@ -11,6 +11,11 @@ export function findLocalConfig(): Promise<string | undefined> {
   return Promise.resolve(undefined);
 }
 
+/** No file system: there is never an hf_quant_config.json beside a local config. */
+export function readHfQuantConfig(): Promise<unknown> {
+  return Promise.resolve(undefined);
+}
+
 /**
  * No file system to read from.
  *

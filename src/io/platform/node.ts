@@ -8,7 +8,7 @@
 import { homedir } from "node:os";
 import type { HubLibrary } from "../hub/hub-library.js";
 
-export { findLocalConfig, readConfigFile } from "../files/read-config-file.js";
+export { findLocalConfig, readConfigFile, readHfQuantConfig } from "../files/read-config-file.js";
 export { readTextFile, writeFileAtomic } from "../files/text-files.js";
 
 /** The process's environment variables. */
