@@ -73,6 +73,8 @@ export interface MixtureOfExperts {
    * MLP block (`layers.N.mlp.experts`): Gemma-4. @default false
    */
   readonly besideDenseMlp?: boolean | undefined;
+  /** The router scales its input per dimension and its weights per expert (Gemma-4). @default false */
+  readonly routerScale?: boolean | undefined;
 }
 
 /**

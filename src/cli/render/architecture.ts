@@ -70,6 +70,13 @@ export function architectureLines(estimate: InferenceEstimate): string[] {
       `  state       ${state.numLayers} ${state.kind} layers keep ${formatInteger(memory.stateCacheBytes / assumptions.batchSize)} bytes per sequence, whatever the context; ${attention} attention layers hold the KV cache`,
     );
   }
+  const global = spec.globalAttention;
+  if (global !== undefined) {
+    const full = spec.attentionLayers?.full ?? spec.numLayers;
+    lines.push(
+      `  global      ${full} full-attention layers: ${global.numKeyValueHeads} KV heads × ${global.headDim}${global.keyIsValue === true ? " (keys double as values; the cache keeps both)" : ""}`,
+    );
+  }
   if (spec.vision !== undefined) {
     lines.push(
       `  images      ${assumptions.imagesPerRequest} per request → ${formatInteger(assumptions.imageTokensPerSequence)} tokens added to each sequence (--images); vision encoder ${billions(parameters.breakdown.vision)} parameters`,

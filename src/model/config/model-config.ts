@@ -153,6 +153,8 @@ export const TEXT_CONFIG_FIELDS = {
   parallel_attn: "boolean",
   head_dim: "width",
   attention_head_dim: "width",
+  // The original Qwen (QWenLMHeadModel): its head width.
+  kv_channels: "width",
   // MLP width.
   intermediate_size: "width",
   n_inner: "width",
@@ -183,7 +185,10 @@ export const TEXT_CONFIG_FIELDS = {
   n_routed_experts: "experts",
   num_experts_per_tok: "expertsPerToken",
   experts_per_token: "expertsPerToken",
+  top_k_experts: "expertsPerToken",
   moe_intermediate_size: "width",
+  expert_intermediate_size: "width",
+  enable_moe_block: "boolean",
   n_shared_experts: "experts",
   shared_expert_intermediate_size: "widthOrZero",
   shared_intermediate_size: "widthOrZero",
@@ -212,6 +217,14 @@ export const TEXT_CONFIG_FIELDS = {
   attention_chunk_size: "positions",
   no_rope_layers: "layerIndices",
   full_attention_interval: "layers",
+  // Gemma-4: full-attention layers' own head width and KV heads, keys doubling as values.
+  global_head_dim: "width",
+  num_global_key_value_heads: "heads",
+  attention_k_eq_v: "boolean",
+  // Gemma-4 E-series: per-layer input embeddings and KV shared across the last layers.
+  hidden_size_per_layer_input: "widthOrZero",
+  vocab_size_per_layer_input: "vocabulary",
+  num_kv_shared_layers: "layerCount",
   // Hybrid and state-space layers (features/state-space/config.ts): Jamba | Nemotron-H |
   // Granite-4 | Qwen3-Next.
   attn_layer_period: "layers",
@@ -239,8 +252,13 @@ export const TEXT_CONFIG_FIELDS = {
   linear_num_value_heads: "heads",
   linear_value_head_dim: "width",
   linear_conv_kernel_dim: "width",
+  // Pure Mamba (mamba, falcon_mamba) and Mamba-2 (mamba2) models.
+  state_size: "width",
+  time_step_rank: "widthOrAuto",
+  num_heads: "heads",
   // Multimodal wrappers (features/vision/config.ts).
   mm_tokens_per_image: "positions",
+  vision_soft_tokens_per_image: "positions",
 } as const satisfies Record<string, FieldKind>;
 
 /** Fields of a `vision_config` vramfit reads (CLIP, SigLIP, Qwen2-VL, Llama-4 vision towers; features/vision/config.ts). */
@@ -267,6 +285,12 @@ export const VISION_CONFIG_FIELDS = {
   projector_input_dim: "width",
   projector_output_dim: "width",
   pixel_shuffle_ratio: "number",
+  // Gemma-4's vision tower.
+  head_dim: "width",
+  position_embedding_size: "positions",
+  pooling_kernel_size: "width",
+  default_output_length: "positions",
+  standardize: "boolean",
 } as const satisfies Record<string, FieldKind>;
 
 /** Fields of a `quantization_config` vramfit reads (AWQ, GPTQ, bitsandbytes, FP8, compressed-tensors, MXFP4, ModelOpt; features/quantized.ts). */

@@ -35,7 +35,9 @@ export interface MoeContext {
  * - Qwen-MoE (`decoder_sparse_step`, `mlp_only_layers`): when i is not listed and (i + 1) % step = 0;
  * - Llama-4 (`interleave_moe_layer_step`): layers step−1, 2·step−1, …;
  * - Jamba (`expert_layer_period`, `expert_layer_offset`): when i % period = offset;
- * - Nemotron-H: the `E` blocks of its pattern; otherwise every layer.
+ * - Nemotron-H: the `E` blocks of its pattern;
+ * - Gemma-4 (`enable_moe_block`, `top_k_experts`): every layer, beside its dense MLP;
+ *   otherwise every layer.
  *
  * Shared experts: DeepSeek's `n_shared_experts` of `moe_intermediate_size` (Nemotron-H:
  * `moe_shared_expert_intermediate_size`); Qwen's one
@@ -53,19 +55,25 @@ export function readMixtureOfExperts(
     reader.read("n_routed_experts") ??
     reader.read("num_experts");
   if (numExperts === undefined || numExperts <= 1) return undefined;
+  const modelType = reader.modelType;
+  // Gemma-4 builds its experts only with enable_moe_block (Gemma4TextDecoderLayer).
+  const gemma4 = modelType === "gemma4_text";
+  if (gemma4 && reader.read("enable_moe_block") !== true) return undefined;
 
-  const expertsPerToken = reader.read("num_experts_per_tok") ?? reader.read("experts_per_token");
+  const expertsPerToken =
+    reader.read("num_experts_per_tok") ??
+    reader.read("experts_per_token") ??
+    reader.read("top_k_experts");
   if (expertsPerToken === undefined || expertsPerToken < 1) {
     throw new InvalidConfigError({
       subject: reader.subject,
       path: `${reader.prefix}num_experts_per_tok`,
       problem: `${numExperts} experts but no positive count of experts per token`,
-      aliases: ["num_experts_per_tok", "experts_per_token"],
+      aliases: ["num_experts_per_tok", "experts_per_token", "top_k_experts"],
     });
   }
 
-  const modelType = reader.modelType;
-  const moeWidth = reader.read("moe_intermediate_size");
+  const moeWidth = reader.read("moe_intermediate_size") ?? reader.read("expert_intermediate_size");
   const expertIntermediateSize =
     moeWidth ?? reader.read("intermediate_size") ?? context.intermediateSize;
 
@@ -104,6 +112,10 @@ export function readMixtureOfExperts(
     routerCorrectionBias:
       (isDeepseekStyle && reader.read("topk_method") === "noaux_tc") || modelType === "nemotron_h",
     sharedExpertGate: qwenShared !== undefined && qwenShared > 0,
+    // Gemma-4: the experts run beside a dense MLP on every layer, and its router scales its
+    // input per dimension and its output per expert (Gemma4TextRouter.scale, per_expert_scale).
+    besideDenseMlp: gemma4,
+    routerScale: gemma4,
   };
 }
 
@@ -168,8 +180,8 @@ export function moeParametersPerLayer(spec: ModelSpec, moe: MixtureOfExperts): n
 
 /**
  * Parameters of one MoE layer's router: a `hidden × numExperts` gate, plus its bias
- * (gpt-oss), DeepSeek-V3's per-expert score-correction bias and Qwen's `hidden × 1`
- * shared-expert gate where present.
+ * (gpt-oss), DeepSeek-V3's per-expert score-correction bias, Qwen's `hidden × 1`
+ * shared-expert gate and Gemma-4's input and per-expert scales where present.
  */
 export function routerParametersPerLayer(spec: ModelSpec, moe: MixtureOfExperts): number {
   const gate = spec.hiddenSize * moe.numExperts;
@@ -177,7 +189,8 @@ export function routerParametersPerLayer(spec: ModelSpec, moe: MixtureOfExperts)
   const correction = moe.routerCorrectionBias === true ? moe.numExperts : 0;
   const sharedGate =
     moe.sharedExpertGate === true && moe.numSharedExperts > 0 ? spec.hiddenSize : 0;
-  return gate + bias + correction + sharedGate;
+  const scales = moe.routerScale === true ? spec.hiddenSize + moe.numExperts : 0;
+  return gate + bias + correction + sharedGate + scales;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { UnsupportedArchitectureError } from "../../errors.js";
 import type { ConfigReader } from "../config/config-reader.js";
 import { periodicLayers, type LayerPlan } from "../config/layer-plan.js";
-import type { ModelSpec } from "../model-spec.js";
+import type { GlobalAttention, ModelSpec } from "../model-spec.js";
 
 /**
  * Windowed attention: sliding-window layers attend to the last `slidingWindow` tokens
@@ -160,6 +160,26 @@ export function readWindowedLayers(
     kindAt: () => "full",
     stateSpaceLayers: 0,
   };
+}
+
+/**
+ * Gemma-4's full-attention layers have their own head settings: `global_head_dim` wide heads
+ * and, with `attention_k_eq_v` (keys double as values, no `v_proj`),
+ * `num_global_key_value_heads` KV heads (Gemma4TextAttention). `undefined` when the full
+ * layers are shaped like the others.
+ */
+export function readGlobalAttention(
+  reader: ConfigReader,
+  numKeyValueHeads: number,
+  headDim: number,
+): GlobalAttention | undefined {
+  const keyIsValue = reader.read("attention_k_eq_v") === true;
+  const globalHeadDim = reader.read("global_head_dim") ?? headDim;
+  const globalKeyValueHeads = keyIsValue
+    ? (reader.read("num_global_key_value_heads") ?? numKeyValueHeads)
+    : numKeyValueHeads;
+  if (!keyIsValue && globalHeadDim === headDim) return undefined;
+  return { numKeyValueHeads: globalKeyValueHeads, headDim: globalHeadDim, keyIsValue };
 }
 
 /** Families whose `sliding_window`, when set, applies to every layer (transformers' modeling files). */
