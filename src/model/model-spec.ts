@@ -126,6 +126,23 @@ export interface GlobalAttention {
 }
 
 /**
+ * One rotary position embedding a model builds (most have one; Gemma-3 and Gemma-4 two): what
+ * an engine's precomputed cos/sin table is sized from (features/rotary.ts).
+ */
+export interface RotaryEmbedding {
+  /** Channels of a head that rotate: `head_dim × partial_rotary_factor` (MLA: `qk_rope_head_dim`). */
+  readonly rotaryDim: number;
+  /** `max_position_embeddings`. */
+  readonly maxPositions: number;
+  /** The scaling type (`rope_type` / `type`): `"default"`, `"llama3"`, `"linear"`, `"yarn"`, … */
+  readonly scaling: string;
+  /** The scaling's `factor`, when it has one. */
+  readonly factor?: number | undefined;
+  /** The scaling's `original_max_position_embeddings`, when it has one. */
+  readonly originalMaxPositions?: number | undefined;
+}
+
+/**
  * Layers whose token mixer keeps a constant-size state per sequence instead of a KV cache:
  * Mamba (Jamba), Mamba-2 (Nemotron-H, Granite-4) and gated-delta-net linear attention
  * (Qwen3-Next). The state does not grow with context.
@@ -250,6 +267,8 @@ export interface ModelSpec {
   readonly attentionLayers?: AttentionLayers | undefined;
   /** Head settings of the full-attention layers when they differ (Gemma-4; features/windowed.ts). */
   readonly globalAttention?: GlobalAttention | undefined;
+  /** The rotary embeddings the model builds, when it uses RoPE (features/rotary.ts). */
+  readonly rotary?: readonly RotaryEmbedding[] | undefined;
   /** Tokens a sliding-window layer attends to (`sliding_window`), when some layers slide. */
   readonly slidingWindow?: number | undefined;
   /** Tokens per chunk of a chunked-attention layer (Llama-4 `attention_chunk_size`). */

@@ -94,6 +94,8 @@ export const FIELD_KINDS = {
       .array(z.int().check(z.nonnegative(), z.maximum(CONFIG_BOUNDS.width.max)))
       .check(z.maxLength(8)),
   ),
+  /** A nested object read field by field by its feature (`rope_scaling`, `rope_parameters`). */
+  object: z.nullish(z.record(z.string(), z.unknown())),
   /** Mamba's `dt_rank`: a positive width or "auto" (= ceil(hidden / 16)). */
   widthOrAuto: z.nullish(
     z.union([z.int().check(z.positive(), z.maximum(CONFIG_BOUNDS.width.max)), z.literal("auto")]),
@@ -256,6 +258,13 @@ export const TEXT_CONFIG_FIELDS = {
   state_size: "width",
   time_step_rank: "widthOrAuto",
   num_heads: "heads",
+  // Rotary embeddings (features/rotary.ts).
+  rope_scaling: "object",
+  rope_parameters: "object",
+  partial_rotary_factor: "number",
+  rotary_pct: "number",
+  rope_local_base_freq: "number",
+  alibi: "boolean",
   // Multimodal wrappers (features/vision/config.ts).
   mm_tokens_per_image: "positions",
   vision_soft_tokens_per_image: "positions",

@@ -1,6 +1,7 @@
 import { InvalidConfigError, UnsupportedArchitectureError } from "../../errors.js";
 import { readKeyValueHeads, readLayout, readMlpWidth } from "../features/dense/config.js";
 import { readMultiHeadLatentAttention } from "../features/mla.js";
+import { readRotaryEmbeddings } from "../features/rotary.js";
 import { moeLayerRule, readMixtureOfExperts } from "../features/moe.js";
 import {
   configQuantization,
@@ -145,6 +146,12 @@ export function specFromConfig(
   const globalAttention = pureStateSpace
     ? undefined
     : readGlobalAttention(reader, numKeyValueHeads, headDim);
+  const rotary = readRotaryEmbeddings(reader, {
+    headDim,
+    globalHeadDim: globalAttention?.headDim,
+    mlaRopeHeadDim: mla?.qkRopeHeadDim,
+    maxPositionEmbeddings,
+  });
   const stateSpace = readStateSpaceLayers(reader, plan.stateSpaceLayers, hiddenSize);
   const vision = readVisionEncoder(config, hiddenSize, approximations);
   const quantization = readCheckpointQuantization(
@@ -186,6 +193,7 @@ export function specFromConfig(
     // spec's numLayers keeps meaning what it says.
     attentionLayers: plan.attention.full === numLayers ? undefined : plan.attention,
     globalAttention,
+    rotary,
     slidingWindow: plan.slidingWindow,
     attentionChunkSize: plan.attentionChunkSize,
     stateSpace,

@@ -114,6 +114,7 @@ const CHECKS: Record<FieldKind, (value: unknown) => boolean> = {
   layerIndices: nullable(arrayOf(intIn(0, LAYERS), LAYERS)),
   widths: nullable(arrayOf(intIn(0, WIDTH), 8)),
   widthOrAuto: nullable((value) => value === "auto" || intIn(1, WIDTH)(value)),
+  object: nullable(isPlainObject),
 };
 
 function fieldsConform(
