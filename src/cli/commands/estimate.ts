@@ -17,6 +17,7 @@ import { resolveModelArgument } from "./model-argument.js";
 import { RANK_FLAGS, rankOptionsFromFlags, topFromFlags } from "../rank-flags.js";
 import { firstGivenFlag, parseCommandLine } from "../parse-command-line.js";
 import { UsageError } from "../usage-error.js";
+import { renderJson } from "../render/json.js";
 
 const HELP = `Usage: vramfit estimate <model> [options]
 
@@ -72,24 +73,15 @@ export const estimateCommand: Command = {
     const estimate = await estimateInference(resolveModelArgument(model, io), options);
     if (rankOptions === undefined || ranking === undefined || catalog === undefined) {
       io.stdout(
-        values.json === true
-          ? `${JSON.stringify(estimate, null, 2)}\n`
-          : renderInferenceEstimate(estimate, unit),
+        values.json === true ? renderJson(estimate) : renderInferenceEstimate(estimate, unit),
       );
       return 0;
     }
     // --rank: the estimate, then the top matches.
     const top = values.top === undefined ? 5 : topFromFlags(values);
     if (values.json === true) {
-      const matches = JSON.parse(
-        ranking.renderRanking(estimate, rankOptions, catalog, {
-          json: true,
-          unit,
-          top,
-          details: 0,
-        }),
-      ) as object;
-      io.stdout(`${JSON.stringify({ estimate, ...matches }, null, 2)}\n`);
+      const { gpus, instances } = ranking.rank(estimate, { ...rankOptions, top }, catalog);
+      io.stdout(renderJson({ estimate, gpus, instances }));
     } else {
       io.stdout(renderInferenceEstimate(estimate, unit));
       io.stdout(

@@ -29,6 +29,7 @@ import { UsageError } from "../usage-error.js";
 import { catalogFileFromFlag } from "./gpus.js";
 import { resolveModelArgument } from "./model-argument.js";
 import { parseCommandLine } from "../parse-command-line.js";
+import { renderJson } from "../render/json.js";
 
 const HELP = `Usage: vramfit plan <model> --workload W [options]
 
@@ -191,7 +192,7 @@ export const planCommand: Command = {
       templateNotes = rendered.notes;
     }
     if (values.json === true) {
-      io.stdout(`${JSON.stringify({ plan, checklist, written }, null, 2)}\n`);
+      io.stdout(renderJson({ plan, checklist, written }));
       return 0;
     }
     io.stdout(
