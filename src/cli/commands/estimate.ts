@@ -28,7 +28,7 @@ Estimates the GPU memory to serve <model>: weights + KV cache + framework overhe
 
 Options:
 ${[INFERENCE_FLAGS_HELP, MODEL_FLAGS_HELP, OUTPUT_FLAGS_HELP].filter(Boolean).join("\n")}
-  --rank             also rank GPUs and instances for the estimate (takes the flags of
+  --rank-gpus        also rank GPUs and instances for the estimate (takes the flags of
                      "vramfit gpus", e.g. --workload, --cloud, --top; default top 5)
 
 Example:
@@ -40,7 +40,7 @@ const OPTIONS = {
   ...MODEL_FLAGS,
   ...OUTPUT_FLAGS,
   ...RANK_FLAGS,
-  rank: { type: "boolean" },
+  "rank-gpus": { type: "boolean" },
 } as const;
 
 /** `vramfit estimate`: the inference memory estimate. */
@@ -58,16 +58,16 @@ export const estimateCommand: Command = {
       ...resolveOptionsFromFlags(values, io),
     };
     const unit = unitFromFlags(values);
-    const rankOptions = values.rank === true ? rankOptionsFromFlags(values) : undefined;
+    const rankOptions = values["rank-gpus"] === true ? rankOptionsFromFlags(values) : undefined;
     if (rankOptions === undefined) {
       const stray = firstGivenFlag(values, Object.keys(RANK_FLAGS));
-      if (stray !== undefined) throw new UsageError(`--${stray} goes with --rank.`);
+      if (stray !== undefined) throw new UsageError(`--${stray} goes with --rank-gpus.`);
     } else if (rankOptions.workload === "training") {
       throw new UsageError(
         "estimate sizes serving; rank a training run with: vramfit gpus <model> --workload training.",
       );
     }
-    // The ranking code loads only with --rank, so a plain estimate starts fast.
+    // The ranking code loads only with --rank-gpus, so a plain estimate starts fast.
     const ranking = rankOptions === undefined ? undefined : await import("./gpus.js");
     const catalog = await ranking?.catalogFromFlag(values.catalog, io);
     const estimate = await estimateInference(resolveModelArgument(model, io), options);
@@ -77,7 +77,7 @@ export const estimateCommand: Command = {
       );
       return 0;
     }
-    // --rank: the estimate, then the top matches.
+    // --rank-gpus: the estimate, then the top matches.
     const top = values.top === undefined ? 5 : topFromFlags(values);
     if (values.json === true) {
       const { gpus, instances } = ranking.rank(estimate, { ...rankOptions, top }, catalog);

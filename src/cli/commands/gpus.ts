@@ -180,7 +180,7 @@ async function trainingEstimates(
 
 /**
  * Ranks GPUs and instances for an estimate and renders them (text or JSON). Shared with
- * `vramfit estimate --rank`.
+ * `vramfit estimate --rank-gpus`.
  */
 export function renderRanking(
   estimate: RankableEstimate | TrainingRankingEstimates,
