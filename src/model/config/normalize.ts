@@ -6,7 +6,7 @@ import { readCheckpointQuantization } from "../features/quantized.js";
 import { readHybridLayers, readStateSpaceLayers } from "../features/state-space/config.js";
 import { readVisionEncoder } from "../features/vision/config.js";
 import { readLayerTypes, readSlidingWindow, readWindowedLayers } from "../features/windowed.js";
-import { FALLBACK_FAMILY, familyFacts } from "../families.js";
+import { FALLBACK_FAMILY, FALLBACK_FAMILY_NOTE, familyFacts } from "../families.js";
 import type { ExtraParameters, ModelSpec, TorchDtype } from "../model-spec.js";
 import { CONFIG_ALIASES, createConfigReader, type ConfigReader } from "./config-reader.js";
 import type { LayerPlan } from "./layer-plan.js";
@@ -199,9 +199,7 @@ function refuseUnsizable(reader: ConfigReader, modelType: string | undefined): v
       { hint: "Pass a ModelSpec built by hand, or parameterCount with a known architecture." },
     );
   }
-  reader.approximations.push(
-    `${name}: parameters counted as a Llama-style decoder (gated MLP, RMSNorm) from its standard fields`,
-  );
+  reader.approximations.push(`${name}: ${FALLBACK_FAMILY_NOTE}`);
 }
 
 /** BERT heads that skip the pooler (transformers' `add_pooling_layer=False`). */
