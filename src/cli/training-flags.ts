@@ -1,4 +1,5 @@
-import { ATTENTION_KERNELS, CROSS_ENTROPY_IDS } from "../memory/training/activations.js";
+import { ATTENTION_KERNELS } from "../memory/training/activations.js";
+import { CROSS_ENTROPY_IDS } from "../memory/training/loss.js";
 import { LORA_TARGET_PRESET_IDS, type LoraTargetPreset } from "../memory/training/lora.js";
 import { OPTIMIZER_IDS } from "../memory/training/optimizers.js";
 import { BASE_PRECISION_IDS, TRAINING_PRECISION_IDS } from "../memory/training/precision.js";

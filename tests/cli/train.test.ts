@@ -66,7 +66,7 @@ describe("vramfit train (in-process)", () => {
     const { stdout } = await train(LLAMA_8B, "--method", "qlora", "--units", "gib");
     expect(stdout).toContain("GiB (2^30)");
     expect(stdout).not.toContain("GB (10^9)");
-    expect(stdout).toMatch(/CUDA context\s+1\.00\s+1,073,741,824/);
+    expect(stdout).toMatch(/CUDA context\s+0\.50\s+536,870,912/);
   });
 
   it("--json prints the estimate in bytes; flags map to options", async () => {
