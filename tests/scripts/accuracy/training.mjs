@@ -7,7 +7,7 @@ import { estimateTrainingFromSpec, parseModelConfig } from "../../../dist/index.
 import {
   readTrainingCorpus,
   replayTrainingCorpus,
-  summarizeReplay,
+  summarizeByStatistic,
 } from "../lib/training-corpus.mjs";
 
 const root = new URL("../../..", import.meta.url).pathname;
@@ -17,7 +17,7 @@ const { modelled, notModelled } = replayTrainingCorpus(
   { estimateTrainingFromSpec, parseModelConfig },
   corpus,
 );
-const summary = summarizeReplay(modelled);
+const summaries = summarizeByStatistic(modelled);
 
 const gib = (bytes) => (bytes / 2 ** 30).toFixed(2);
 const percent = (error) => `${error >= 0 ? "+" : ""}${(error * 100).toFixed(1)} %`;
@@ -38,7 +38,20 @@ const setting = (row) => {
   return parts.filter(Boolean).join(" ");
 };
 
-const line = `${summary.count} modelled, ${notModelled.length} not modelled; median error ${(summary.medianError * 100).toFixed(1)} %, ${(summary.withinTwentyPercent * 100).toFixed(0)} % within ±20 %, worst ${(summary.worstError * 100).toFixed(1)} %, ${summary.under} under the measurement`;
+const LABELS = {
+  all: "all",
+  allocated: "max_memory_allocated",
+  reserved: "max_memory_reserved",
+  device: "nvidia-smi",
+};
+const summaryLine = (key) => {
+  const s = summaries[key];
+  return `${LABELS[key]}: ${s.count} runs, median error ${(s.medianError * 100).toFixed(1)} %, ${s.withinTen} within ±10 %, ${s.withinTwenty} within ±20 % (${(s.withinTwentyPercent * 100).toFixed(0)} %), ${s.beyondThirtyFive} beyond ±35 %, worst ${(s.worstError * 100).toFixed(1)} %, ${s.under} under the measurement`;
+};
+const line = [
+  `${summaries.all.count} modelled, ${notModelled.length} not modelled`,
+  ...Object.keys(LABELS).map(summaryLine),
+].join("\n");
 
 if (markdown) {
   console.log(

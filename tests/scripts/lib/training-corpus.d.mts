@@ -77,10 +77,18 @@ export function replayTrainingCorpus(
   },
   corpus: TrainingCorpus,
 ): { readonly modelled: ReplayedRun[]; readonly notModelled: NotModelledRun[] };
-export function summarizeReplay(rows: readonly ReplayedRun[]): {
+/** Error statistics of replayed rows. */
+export interface ReplaySummary {
   readonly count: number;
   readonly medianError: number;
+  readonly withinTen: number;
+  readonly withinTwenty: number;
   readonly withinTwentyPercent: number;
+  readonly beyondThirtyFive: number;
   readonly worstError: number;
   readonly under: number;
-};
+}
+export function summarizeReplay(rows: readonly ReplayedRun[]): ReplaySummary;
+export function summarizeByStatistic(
+  rows: readonly ReplayedRun[],
+): Readonly<Record<"all" | CorpusStatistic, ReplaySummary>>;

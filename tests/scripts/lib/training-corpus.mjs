@@ -70,7 +70,10 @@ export function replayTrainingCorpus(library, corpus) {
   return { modelled, notModelled };
 }
 
-/** Median and worst absolute error, and the share within ±20 %, of replayed rows. */
+/**
+ * Median and worst absolute error of replayed rows, how many lie within ±10 % and ±20 % (and that
+ * share), how many beyond ±35 %, and how many are under the measurement.
+ */
 export function summarizeReplay(rows) {
   const errors = rows.map((row) => Math.abs(row.error)).sort((a, b) => a - b);
   const middle = Math.floor(errors.length / 2);
@@ -80,11 +83,25 @@ export function summarizeReplay(rows) {
       : errors.length % 2 === 1
         ? errors[middle]
         : (errors[middle - 1] + errors[middle]) / 2;
+  const withinTwenty = errors.filter((error) => error <= 0.2).length;
   return {
     count: rows.length,
     medianError: median,
-    withinTwentyPercent: errors.filter((error) => error <= 0.2).length / Math.max(1, rows.length),
+    withinTen: errors.filter((error) => error <= 0.1).length,
+    withinTwenty,
+    withinTwentyPercent: withinTwenty / Math.max(1, rows.length),
+    beyondThirtyFive: errors.filter((error) => error > 0.35).length,
     worstError: errors.at(-1) ?? 0,
     under: rows.filter((row) => row.error < 0).length,
+  };
+}
+
+/** {@link summarizeReplay} of all rows, then of each statistic's rows apart. */
+export function summarizeByStatistic(rows) {
+  return {
+    all: summarizeReplay(rows),
+    allocated: summarizeReplay(rows.filter((row) => row.statistic === "allocated")),
+    reserved: summarizeReplay(rows.filter((row) => row.statistic === "reserved")),
+    device: summarizeReplay(rows.filter((row) => row.statistic === "device")),
   };
 }
