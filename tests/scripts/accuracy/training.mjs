@@ -55,6 +55,17 @@ const line = [
 
 if (markdown) {
   console.log(
+    "| Statistic | Runs | Median error | Within ±10 % | Within ±20 % | Beyond ±35 % | Worst | Under the measurement |",
+  );
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const key of Object.keys(LABELS)) {
+    const s = summaries[key];
+    console.log(
+      `| ${LABELS[key]} | ${s.count} | ${(s.medianError * 100).toFixed(1)} % | ${s.withinTen} | ${s.withinTwenty} (${(s.withinTwentyPercent * 100).toFixed(0)} %) | ${s.beyondThirtyFive} | ${(s.worstError * 100).toFixed(1)} % | ${s.under} |`,
+    );
+  }
+  console.log("");
+  console.log(
     "| Run | Model | Setting | Statistic | Measured (GiB) | vramfit (GiB) | Error | Peak |",
   );
   console.log("| --- | --- | --- | --- | ---: | ---: | ---: | --- |");
@@ -63,7 +74,7 @@ if (markdown) {
       `| ${row.id} | ${row.model} | ${setting(row)} | ${STATISTICS[row.statistic]} | ${gib(row.measuredBytes)} | ${gib(row.predictedBytes)} | ${percent(row.error)} | ${row.phase} |`,
     );
   }
-  console.log(`\n${line}\n`);
+  console.log("");
   console.log("| Not modelled | Model | Why |");
   console.log("| --- | --- | --- |");
   for (const row of notModelled) console.log(`| ${row.id} | ${row.model} | ${row.reason} |`);
