@@ -29,7 +29,13 @@ export type { InferenceEstimate } from "./memory/estimate-inference.js";
 export type { InferenceOptions } from "./memory/inference-options.js";
 export { estimateTrainingFromSpec } from "./memory/training/estimate-training.js";
 export type { TrainingEstimate } from "./memory/training/estimate-training.js";
-export type { TrainingMethod, TrainingOptions } from "./memory/training/training-options.js";
+export type {
+  TrainingMethod,
+  TrainingOptions,
+  TrainingWarningCode,
+} from "./memory/training/training-options.js";
+export type { TrainingFramework } from "./memory/training/frameworks.js";
+export type { TimelineMoment, TrainingPhase } from "./memory/training/timeline.js";
 export { trainingTradeOffs } from "./memory/training/trade-offs.js";
 export { rankGpusForEstimate } from "./hardware/rank-gpus.js";
 export type { GpuMatch, GpuRanking } from "./hardware/rank-gpus.js";

@@ -21,7 +21,7 @@ export interface UnshardedModelStates {
   readonly frozenWeightsBytes: number;
   /** Trainable weights. */
   readonly weightsBytes: number;
-  /** Gradients. */
+  /** Gradients present at the optimizer step. */
   readonly gradientsBytes: number;
   /** Optimizer states resident on GPUs (0 when offloaded to host memory). */
   readonly optimizerStatesBytes: number;
@@ -32,60 +32,45 @@ export interface UnshardedModelStates {
 }
 
 /**
- * Undoes the sharding a training estimate applied to its model states (ZeRO over the
- * data-parallel ranks, tensor parallelism): per GPU × t, and × the data-parallel ranks for the
- * states its ZeRO stage shards (stage ≥ 1 optimizer states and master weights, ≥ 2 gradients,
- * 3 weights). The inverse of `shardModelStates`. Offloaded states stay off the GPU (0).
+ * The model states of a training estimate before its sharding (ZeRO over the data-parallel ranks,
+ * tensor parallelism): `estimate.modelStates.unsharded`, the whole model's GPU-resident states.
+ * Offloaded states stay off the GPU (0).
  */
 export function unshardedModelStates(estimate: TrainingEstimate): UnshardedModelStates {
-  const { tensorParallel: t, dataParallel: n, zeroStage } = estimate.assumptions;
-  const unshard = (bytes: number, fromStage: number): number =>
-    bytes * t * (zeroStage >= fromStage ? n : 1);
-  const gpu = estimate.memory.perGpu;
-  const states = {
-    frozenWeightsBytes: unshard(gpu.frozenWeightsBytes, 3),
-    weightsBytes: unshard(gpu.weightsBytes, 3),
-    gradientsBytes: unshard(gpu.gradientsBytes, 2),
-    optimizerStatesBytes: unshard(gpu.optimizerStatesBytes, 1),
-    masterWeightsBytes: unshard(gpu.masterWeightsBytes, 1),
-  };
-  return {
-    ...states,
-    totalBytes:
-      states.frozenWeightsBytes +
-      states.weightsBytes +
-      states.gradientsBytes +
-      states.optimizerStatesBytes +
-      states.masterWeightsBytes,
-  };
+  const states = estimate.modelStates.unsharded;
+  return { ...states, totalBytes: estimate.modelStates.unshardedBytes };
 }
 
 /**
  * Converts a training estimate into the {@link GpuRequirement} the ranking works on, so the
  * ranking chooses how many GPUs the run needs.
  *
- * - **Sharding.** The model states are unsharded ({@link unshardedModelStates}) and split evenly
- *   over the `n` GPUs the ranking tries (`sharding: "fully-sharded"`: FSDP `FULL_SHARD` / ZeRO-3
- *   over data-parallel ranks, no head rule). A row's "TP" degree is that GPU count; past one node
- *   of 8, its pipeline stages read as more nodes of the same fully-sharded group.
- * - **Per GPU.** Activations, logits at the loss, temporary weight copies and the CUDA context
- *   stay on every GPU, at the estimate's own micro-batch and tensor-parallel degree.
- *   Fragmentation (`fragmentationFraction` of what is allocated) is applied to both parts, so at
- *   the estimate's own GPU count (one GPU, or ZeRO-3 over its GPUs) the requirement gives the
- *   estimate's per-GPU total exactly. At other counts it leaves out ZeRO-3's all-gather buffers
- *   (two decoder layers, ≈ 0.9 GB for Llama-3-8B) when the estimate had none.
+ * - **Sharding.** The model states are unsharded ({@link unshardedModelStates}), with the
+ *   optimizer step's temporaries when the peak is the step, grown by the allocator's
+ *   `fragmentationFraction`, and split evenly over the `n` GPUs the ranking tries
+ *   (`sharding: "fully-sharded"`: FSDP `FULL_SHARD` / ZeRO-3 over data-parallel ranks, no head
+ *   rule). A row's "TP" degree is that GPU count; past one node of 8, its pipeline stages read as
+ *   more nodes of the same fully-sharded group.
+ * - **Per GPU.** The rest of the estimate's peak stays on every GPU: its per-GPU total less its
+ *   share of the sharded states, so at the estimate's own GPU count (one GPU, or ZeRO-3 over its
+ *   GPUs) the requirement gives the estimate's per-GPU total exactly. At other counts the peak's
+ *   own mix is kept: a single-GPU estimate whose peak is the optimizer step leaves the activations
+ *   of more GPUs' backward out, which is why `rankGpusForTraining` sizes two or more GPUs from a
+ *   ZeRO-3 estimate.
  * - **No KV cache, no first token.** `step` is one micro-batch (`sequenceLength × microBatchSize`
  *   tokens) of forward + backward spread over the group: `6 × active parameters × tokens` FLOPs,
- *   8× with gradient checkpointing (4× and 6× for LoRA / QLoRA, whose frozen weights need no
+ *   8× with full gradient checkpointing (4× and 6× for LoRA / QLoRA, whose frozen weights need no
  *   weight gradients); every model-state byte is read once. Tokens/s is the group's training
  *   throughput, and $ per 1M tokens the cost of training on a million tokens.
  */
 export function requirementFromTraining(estimate: TrainingEstimate): GpuRequirement {
   const { spec, assumptions: a, memory } = estimate;
-  const gpu = memory.perGpu;
   const grow = 1 + a.fragmentationFraction;
   const states = unshardedModelStates(estimate);
-  const perGpuAllocated = gpu.activationsBytes + gpu.logitsBytes + gpu.temporaryWeightsBytes;
+  // The optimizer step's temporaries are as shardable as the states they mirror.
+  const stepBytes =
+    memory.perGpu.optimizerStepBytes * a.tensorParallel * (a.zeroStage >= 1 ? a.dataParallel : 1);
+  const shardedBytes = Math.ceil((states.totalBytes + stepBytes) * grow);
   const tokens = a.sequenceLength * a.microBatchSize;
   const flopsPerToken =
     TRAINING_FLOPS_PER_PARAMETER_TOKEN[estimate.method === "full" ? "full" : "adapters"][
@@ -100,12 +85,12 @@ export function requirementFromTraining(estimate: TrainingEstimate): GpuRequirem
     kind: "training",
     sharding: "fully-sharded",
     label: `${estimate.model.id ?? spec.architecture ?? "model"} · ${method} · ${a.microBatchSize} × ${a.sequenceLength.toLocaleString("en-US")} tokens per GPU`,
-    shardedBytes: Math.ceil(states.totalBytes * grow),
+    shardedBytes,
     weightsBytes: Math.ceil((states.frozenWeightsBytes + states.weightsBytes) * grow),
     weights: weightStorage(estimate),
     kvCacheBytes: 0,
     kvCacheShardableHeads: spec.numKeyValueHeads,
-    perGpuBytes: Math.ceil(perGpuAllocated * grow) + gpu.cudaContextBytes,
+    perGpuBytes: Math.max(0, memory.perGpu.totalBytes - Math.floor(shardedBytes / a.gpuCount)),
     attentionHeads: spec.numAttentionHeads,
     kvHeads: spec.numKeyValueHeads,
     layers: spec.numLayers,

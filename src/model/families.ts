@@ -325,3 +325,10 @@ export const PURE_STATE_SPACE_FAMILIES: ReadonlySet<string> = new Set([
 
 /** The facts assumed for a family vramfit does not know: Llama's, the most common shape on the Hub. */
 export const FALLBACK_FAMILY: FamilyFacts = DENSE_FAMILIES.llama;
+
+/**
+ * The words that end the approximation recorded when a config's family is unknown and
+ * {@link FALLBACK_FAMILY} sizes it, so estimates can tell that warning apart (code `UNKNOWN_FAMILY`).
+ */
+export const FALLBACK_FAMILY_NOTE =
+  "parameters counted as a Llama-style decoder (gated MLP, RMSNorm) from its standard fields";

@@ -178,12 +178,12 @@ describe("vramfit gpus (in-process)", () => {
       return { shards: row.gpuCount, bytes: row.perGpu.totalBytes };
     };
     // Full AdamW mixed precision: 16 B for each of Llama-3-8B's 8,030,261,248 published
-    // parameters, grown 5 % for fragmentation, fully sharded over the GPUs. Only the shard of
+    // parameters, grown 10 % by the allocator, fully sharded over the GPUs. Only the shard of
     // the model states differs between an 80 GB A100 (2 GPUs) and a 40 GB one (8 GPUs).
     const a100x80 = perGpu("nvidia-a100-80gb-sxm");
     const a100x40 = perGpu("nvidia-a100-40gb-sxm");
     expect([a100x80.shards, a100x40.shards]).toEqual([2, 8]);
-    const states = 16 * 8_030_261_248 * 1.05;
+    const states = 16 * 8_030_261_248 * 1.1;
     expect(a100x80.bytes - a100x40.bytes).toBeCloseTo(states * (1 / 2 - 1 / 8), -3);
 
     // QLoRA on one GPU: the same per-GPU total as `vramfit train --method qlora`.
@@ -192,11 +192,14 @@ describe("vramfit gpus (in-process)", () => {
       { env },
     );
     const train = await runCli(["train", LLAMA_8B, "--method", "qlora", "--json"], { env });
-    const l4 = JSON.parse(qlora.stdout).gpus.matches.find(
-      (match: { acceleratorId: string }) => match.acceleratorId === "nvidia-l4",
+    const l40s = JSON.parse(qlora.stdout).gpus.matches.find(
+      (match: { acceleratorId: string }) => match.acceleratorId === "nvidia-l40s",
     );
-    expect(l4.gpuCount).toBe(1);
-    expect(l4.perGpu.totalBytes).toBeCloseTo(JSON.parse(train.stdout).memory.perGpu.totalBytes, 0);
+    expect(l40s.gpuCount).toBe(1);
+    expect(l40s.perGpu.totalBytes).toBeCloseTo(
+      JSON.parse(train.stdout).memory.perGpu.totalBytes,
+      0,
+    );
 
     const text = await runCli(["gpus", LLAMA_8B, "--workload", "training", "--top", "3"], { env });
     expect(text.stdout).toContain("fits when   model states / GPUs (fully sharded)");

@@ -66,7 +66,7 @@ describe("vramfit train (in-process)", () => {
     const { stdout } = await train(LLAMA_8B, "--method", "qlora", "--units", "gib");
     expect(stdout).toContain("GiB (2^30)");
     expect(stdout).not.toContain("GB (10^9)");
-    expect(stdout).toMatch(/CUDA context\s+1\.00\s+1,073,741,824/);
+    expect(stdout).toMatch(/CUDA context\s+0\.50\s+536,870,912/);
   });
 
   it("--json prints the estimate in bytes; flags map to options", async () => {
@@ -110,6 +110,124 @@ describe("vramfit train (in-process)", () => {
     expect(estimate.memory.perGpu.logitsBytes).toBe(0);
     expect(estimate.memory.hostBytesPerGpu).toBeGreaterThan(0);
     expect(estimate.model.source.kind).toBe("bundled");
+  });
+
+  it("the new knobs map to options, and the peak's phase and statistics are printed", async () => {
+    const { code, stdout } = await train(
+      LLAMA_8B,
+      "--framework",
+      "torchtune",
+      "--method",
+      "qlora",
+      "--lora-dropout",
+      "0.05",
+      "--compile",
+      "--offload-activations",
+      "--attention",
+      "eager",
+      "--softmax-precision",
+      "bf16",
+      "--dropout",
+      "--loss",
+      "chunked",
+      "--loss-precision",
+      "bf16",
+      "--logits-to-keep",
+      "512",
+      "--grad-accum",
+      "4",
+      "--keep-quantized-inputs",
+      "--json",
+    );
+    expect(code).toBe(0);
+    const estimate = JSON.parse(stdout);
+    expect(estimate.assumptions).toMatchObject({
+      framework: "torchtune",
+      method: "qlora",
+      loraDropout: 0.05,
+      compile: true,
+      offloadActivations: true,
+      gradientCheckpointing: true, // torchtune's default
+      attention: "eager",
+      softmaxPrecision: "bf16",
+      dropout: true,
+      crossEntropy: "chunked",
+      lossPrecision: "bf16",
+      logitsToKeep: 512,
+      gradientAccumulationSteps: 4,
+      keepQuantizedInputs: true,
+      precision: "bf16",
+    });
+    expect(estimate.memory.perGpu.peakAllocatedBytes).toBeLessThan(
+      estimate.memory.perGpu.peakReservedBytes,
+    );
+    expect(estimate.timeline.length).toBeGreaterThanOrEqual(4);
+    const sharded = JSON.parse(
+      (
+        await train(
+          LLAMA_8B,
+          "--gpus",
+          "8",
+          "--zero",
+          "3",
+          "--sharding",
+          "fsdp",
+          "--no-reshard",
+          "--offload-params",
+          "--offload-optimizer",
+          "--optimizer",
+          "paged-adamw-8bit",
+          "--fused-optimizer",
+          "--optimizer-in-backward",
+          "--selective-checkpointing",
+          "--head",
+          "classifier",
+          "--json",
+        )
+      ).stdout,
+    );
+    expect(sharded.assumptions).toMatchObject({
+      shardingEngine: "fsdp",
+      reshardAfterForward: false,
+      offloadParameters: true,
+      optimizer: "paged-adamw-8bit",
+      fusedOptimizer: true,
+      optimizerInBackward: true,
+      selectiveCheckpointing: true,
+      head: "classifier",
+    });
+    expect(sharded.memory.perGpu.logitsBytes).toBe(0);
+
+    const text = (await train(LLAMA_8B, "--method", "lora")).stdout;
+    expect(text).toMatch(/peak\s+backward: the loss's backward/);
+    expect(text).toMatch(
+      /Peak allocated\s+[\d.]+\s+[\d,]+\s+torch\.cuda\.max_memory_allocated\(\)/,
+    );
+    expect(text).toMatch(/Peak reserved\s+[\d.]+\s+[\d,]+\s+torch\.cuda\.max_memory_reserved\(\)/);
+    expect(text).toMatch(/Total per GPU\s+[\d.]+\s+[\d,]+\s+what nvidia-smi shows/);
+    expect(text).toContain("Timeline (allocated on one GPU)");
+  });
+
+  it("an unknown family is a coded warning, printed", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "vramfit-phi-"));
+    // microsoft/phi-1_5's config.json: model_type "phi" is not a family vramfit knows.
+    writeFileSync(
+      join(folder, "config.json"),
+      JSON.stringify({
+        model_type: "phi",
+        hidden_size: 2048,
+        intermediate_size: 8192,
+        num_attention_heads: 32,
+        num_hidden_layers: 24,
+        vocab_size: 51200,
+        max_position_embeddings: 2048,
+      }),
+    );
+    const { code, stdout } = await train(join(folder, "config.json"), "--method", "lora");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/! \[UNKNOWN_FAMILY\] model_type "phi" is not a family vramfit knows/);
+    const json = JSON.parse((await train(join(folder, "config.json"), "--json")).stdout);
+    expect(json.warningCodes).toContain("UNKNOWN_FAMILY");
   });
 
   it("offload prints host memory separately", async () => {
@@ -163,6 +281,20 @@ describe("vramfit train (in-process)", () => {
       "--zero",
       "--gpus",
       "--json",
+      "--framework",
+      "--dropout",
+      "--lora-dropout",
+      "--loss",
+      "--loss-precision",
+      "--logits-to-keep",
+      "--attention",
+      "--selective-checkpointing",
+      "--compile",
+      "--optimizer-in-backward",
+      "--sharding",
+      "--no-reshard",
+      "--offload-params",
+      "--keep-quantized-inputs",
     ]) {
       expect(stdout).toContain(flag);
     }

@@ -91,13 +91,33 @@ describe("every *Bytes figure is a whole, non-negative, safe integer", () => {
         fc.integer({ min: 1, max: 8192 }),
         fc.constantFrom(1, 2, 8),
         fc.constantFrom(0, 1, 2, 3),
-        ({ spec }, method, sequenceLength, gpuCount, zeroStage) => {
+        fc.constantFrom(undefined, "hf", "torchtune", "litgpt", "axolotl", "deepspeed"),
+        fc.constantFrom("adamw", "adamw-8bit", "paged-adamw", "paged-adamw-8bit", "adafactor"),
+        fc.boolean(),
+        ({ spec }, method, sequenceLength, gpuCount, zeroStage, framework, optimizer, more) => {
+          const sharded = gpuCount === 1 ? 0 : zeroStage;
           expectWholeBytes(
             estimateTrainingFromSpec(spec, {
               method,
               sequenceLength,
               gpuCount,
-              zeroStage: gpuCount === 1 ? 0 : zeroStage,
+              zeroStage: sharded,
+              framework,
+              optimizer,
+              // The other knobs, all at once: the timeline, the loss and the placement.
+              ...(more
+                ? {
+                    compile: true,
+                    gradientAccumulationSteps: 2,
+                    crossEntropy: "chunked",
+                    lossPrecision: "bf16",
+                    attention: "eager",
+                    dropout: true,
+                    offloadOptimizer: sharded > 0,
+                    offloadParameters: sharded === 3,
+                    ...(method === "full" ? {} : { loraDropout: 0.1, keepQuantizedInputs: true }),
+                  }
+                : {}),
             }),
           );
         },

@@ -23,10 +23,12 @@ import { renderJson } from "../render/json.js";
 
 const HELP = `Usage: vramfit train <model> [options]
 
-Estimates the GPU memory to train or fine-tune <model>, per GPU: weights, gradients, optimizer
-states and master weights (or a frozen base plus LoRA adapters), activations, the logits at the
-loss, CUDA context and fragmentation. Prints a rank / target trade-off table for LoRA and QLoRA,
-and the LoRA and QLoRA alternatives for full training.
+Estimates the GPU memory to train or fine-tune <model>, per GPU, at the peak of the step: the
+forward pass, the backward pass and the optimizer step are each sized, and the largest moment is
+itemized (weights, gradients, optimizer states and master weights, or a frozen base plus LoRA
+adapters; activations, logits at the loss, gathered weights, optimizer buffers). Prints the peak
+as torch.cuda.max_memory_allocated, max_memory_reserved and what nvidia-smi shows, a rank / target
+trade-off table for LoRA and QLoRA, and the LoRA and QLoRA alternatives for full training.
 
 <model>  a Hub repo id (e.g. meta-llama/Meta-Llama-3-8B), a path to a config.json,
          or a folder holding one.
@@ -37,6 +39,7 @@ ${[TRAINING_FLAGS_HELP, MODEL_FLAGS_HELP, OUTPUT_FLAGS_HELP].filter(Boolean).joi
 Examples:
   vramfit train meta-llama/Meta-Llama-3-8B --method lora --rank 16 --seq 2k
   vramfit train meta-llama/Meta-Llama-3-8B --gpus 8 --zero 3 --grad-checkpointing
+  vramfit train meta-llama/Meta-Llama-3-8B --framework torchtune --method qlora --seq 2k
 `;
 
 const OPTIONS = { ...TRAINING_FLAGS, ...MODEL_FLAGS, ...OUTPUT_FLAGS } as const;
@@ -61,9 +64,11 @@ export const trainCommand: Command = {
       io.stdout(renderJson(estimate));
       return 0;
     }
-    const checkpointed = estimate.assumptions.gradientCheckpointing
-      ? undefined
-      : estimateTrainingFromSpec(estimate.spec, { ...options, gradientCheckpointing: true });
+    const a = estimate.assumptions;
+    const checkpointed =
+      a.gradientCheckpointing || a.selectiveCheckpointing
+        ? undefined
+        : estimateTrainingFromSpec(estimate.spec, { ...options, gradientCheckpointing: true });
     io.stdout(
       renderTrainingEstimate(
         estimate,

@@ -1,4 +1,5 @@
-import { CROSS_ENTROPY } from "../../memory/training/activations.js";
+import { FRAMEWORK_PRESETS } from "../../memory/training/frameworks.js";
+import { CROSS_ENTROPY } from "../../memory/training/loss.js";
 import type { TrainingEstimate } from "../../memory/training/estimate-training.js";
 import { OPTIMIZERS } from "../../memory/training/optimizers.js";
 import { BASE_PRECISIONS, TRAINING_PRECISIONS } from "../../memory/training/precision.js";
@@ -35,7 +36,7 @@ function baseLabel(estimate: TrainingEstimate): string {
     : BASE_PRECISIONS[basePrecision].label;
 }
 
-/** The component rows of the per-GPU table. */
+/** The component rows of the per-GPU table: the parts at the peak, then the allocator's and the driver's view. */
 function componentRows(estimate: TrainingEstimate, unit: MemoryUnit): string[][] {
   const { memory, assumptions: a, bytesPerParameter: perParam, parameters } = estimate;
   const gpu = memory.perGpu;
@@ -62,6 +63,12 @@ function componentRows(estimate: TrainingEstimate, unit: MemoryUnit): string[][]
     perParam.masterWeights === 0
       ? "none: the weights are the master copy"
       : `× ${perElement(perParam.masterWeights)}`;
+  const offloaded = a.offloadOptimizer || a.offloadParameters;
+  const checkpointing = a.gradientCheckpointing
+    ? ", checkpointed"
+    : a.selectiveCheckpointing
+      ? ", selectively checkpointed"
+      : "";
   rows.push(
     row(
       `${what} (${widthLabel(perParam.weights)})`,
@@ -71,35 +78,53 @@ function componentRows(estimate: TrainingEstimate, unit: MemoryUnit): string[][]
     row(
       `Gradients (${widthLabel(perParam.gradients)})`,
       gpu.gradientsBytes,
-      `× ${perElement(perParam.gradients)}`,
+      gpu.gradientsBytes === 0 ? "none alive at the peak" : `× ${perElement(perParam.gradients)}`,
     ),
     row(
       `Optimizer states (${OPTIMIZERS[a.optimizer].label})`,
       gpu.optimizerStatesBytes,
-      a.offloadOptimizer ? "offloaded to host" : `× ${perElement(perParam.optimizerStates)}`,
+      offloaded
+        ? "offloaded to host"
+        : OPTIMIZERS[a.optimizer].paged
+          ? "paged: outside the allocator, below"
+          : `× ${perElement(perParam.optimizerStates)}`,
     ),
     row(
       "Master weights (FP32)",
       gpu.masterWeightsBytes,
-      a.offloadOptimizer && perParam.masterWeights > 0 ? "offloaded to host" : master,
+      offloaded && perParam.masterWeights > 0 ? "offloaded to host" : master,
     ),
     row(
-      `Activations (${a.attention} attention${a.gradientCheckpointing ? ", checkpointed" : ""})`,
+      `Activations (${a.attention} attention${checkpointing})`,
       gpu.activationsBytes,
       `${formatInteger(estimate.activations.tokens)} tokens × ${estimate.spec.numLayers} layers`,
     ),
     row(
-      "Logits at the loss",
+      `Logits at the loss (${CROSS_ENTROPY[a.crossEntropy].label}, ${a.lossPrecision})`,
       gpu.logitsBytes,
-      `${formatInteger(estimate.activations.tokens)} tokens × ${formatInteger(estimate.spec.vocabSize)} vocab × ${CROSS_ENTROPY[a.crossEntropy].bytesPerLogit} B`,
+      a.head === "classifier"
+        ? "classifier head: no vocabulary logits"
+        : `${formatInteger(a.logitsToKeep * a.microBatchSize)} positions × ${formatInteger(estimate.spec.vocabSize)} vocab`,
     ),
     row("Temporary weight copies", gpu.temporaryWeightsBytes, temporaryDetail(estimate)),
-    row("CUDA context", gpu.cudaContextBytes),
     row(
-      `Allocator fragmentation (${+(a.fragmentationFraction * 100).toFixed(2)} %)`,
+      "Optimizer step buffers",
+      gpu.optimizerStepBytes,
+      gpu.optimizerStepBytes > 0 ? "torch's foreach AdamW: one state-sized buffer" : "",
+    ),
+    row("Peak allocated", gpu.peakAllocatedBytes, "torch.cuda.max_memory_allocated()"),
+    row(
+      `Allocator reserve (${+(a.fragmentationFraction * 100).toFixed(2)} %)`,
       gpu.fragmentationBytes,
     ),
-    row("Total per GPU", gpu.totalBytes),
+    row("Peak reserved", gpu.peakReservedBytes, "torch.cuda.max_memory_reserved()"),
+  );
+  if (gpu.pagedBytes > 0) {
+    rows.push(row("Paged optimizer states", gpu.pagedBytes, "CUDA managed memory"));
+  }
+  rows.push(
+    row("CUDA context", gpu.cudaContextBytes),
+    row("Total per GPU", gpu.totalBytes, "what nvidia-smi shows"),
   );
   return rows;
 }
@@ -107,7 +132,13 @@ function componentRows(estimate: TrainingEstimate, unit: MemoryUnit): string[][]
 function temporaryDetail(estimate: TrainingEstimate): string {
   const parts: string[] = [];
   const a = estimate.assumptions;
-  if (a.zeroStage === 3 && a.dataParallel > 1) parts.push("ZeRO-3 gathers 2 layers");
+  if (a.zeroStage === 3 && (a.dataParallel > 1 || a.offloadParameters)) {
+    parts.push(
+      a.shardingEngine === "fsdp"
+        ? `FSDP gathers ${a.reshardAfterForward ? "2 units" : "every unit"}`
+        : "ZeRO-3 gathers the largest layer",
+    );
+  }
   if (
     estimate.method !== "full" &&
     a.basePrecision !== "bf16" &&
@@ -117,6 +148,22 @@ function temporaryDetail(estimate: TrainingEstimate): string {
     parts.push("16-bit copy of the largest dequantized projection");
   }
   return parts.join("; ");
+}
+
+/** The step's moments with their allocated bytes, the peak marked. */
+function renderTimeline(estimate: TrainingEstimate, unit: MemoryUnit): string[] {
+  const peak = estimate.memory.perGpu;
+  const rows = estimate.timeline.map((moment) => [
+    moment.phase,
+    moment.moment,
+    unitValue(moment.allocatedBytes, unit),
+    moment.phase === peak.phase && moment.moment === peak.moment ? "peak" : "",
+  ]);
+  return [
+    "",
+    "  Timeline (allocated on one GPU)",
+    renderTable(["Phase", "Moment", unitHeader(unit), ""], rows, ["left", "left", "right", "left"]),
+  ];
 }
 
 /** The trade-off table: LoRA ranks × targets, or full training against LoRA and QLoRA. */
@@ -186,7 +233,13 @@ export function renderTrainingEstimate(
     `  config       ${describeSource(estimate.model.source)}`,
     `  model        ${spec.architecture ?? spec.modelType ?? "unknown architecture"} · ${spec.numLayers} layers · hidden ${spec.hiddenSize} · ${spec.numAttentionHeads} query heads / ${spec.numKeyValueHeads} KV heads${moe}`,
     `  parameters   ${formatInteger(parameters.total)} total · ${formatInteger(parameters.trainable)} trainable (${share < 1 ? share.toFixed(2) : share.toFixed(1)} %)`,
-    `  parallelism  ${a.gpuCount} ${gpuWord} · tensor parallel ${a.tensorParallel} · data parallel ${a.dataParallel} · ZeRO ${a.zeroStage}${a.offloadOptimizer ? " · optimizer offloaded" : ""}`,
+    `  parallelism  ${a.gpuCount} ${gpuWord} · tensor parallel ${a.tensorParallel} · data parallel ${a.dataParallel} · ZeRO ${a.zeroStage}${a.zeroStage > 0 ? ` (${a.shardingEngine === "fsdp" ? "FSDP" : "DeepSpeed"})` : ""}${a.offloadOptimizer ? " · optimizer offloaded" : ""}${a.offloadParameters ? " · parameters offloaded" : ""}`,
+    ...(a.framework === undefined
+      ? []
+      : [
+          `  framework    ${FRAMEWORK_PRESETS[a.framework].label} (its defaults fill the options left out)`,
+        ]),
+    `  peak         ${memory.perGpu.phase}: ${memory.perGpu.moment}`,
     "",
     renderTable(["Per GPU", unitHeader(unit), "Bytes", ""], componentRows(estimate, unit), [
       "left",
@@ -205,20 +258,27 @@ export function renderTrainingEstimate(
       `  With --grad-checkpointing: ${unitValue(checkpointed.memory.perGpu.totalBytes, unit)} ${unitName} per GPU (${unitValue(saved, unit)} ${unitName} less, about a third more compute).`,
     );
   }
-  if (a.offloadOptimizer) {
+  if (a.offloadOptimizer || a.offloadParameters) {
     lines.push(
-      `  Host (CPU) memory for offloaded optimizer states and master weights: ${unitValue(memory.hostBytesPerGpu, unit)} ${unitName} per GPU, ${unitValue(memory.hostTotalBytes, unit)} ${unitName} in all.`,
+      `  Host (CPU) memory for offloaded ${a.offloadParameters ? "weights, gradients, " : ""}optimizer states and master weights: ${unitValue(memory.hostBytesPerGpu, unit)} ${unitName} per GPU, ${unitValue(memory.hostTotalBytes, unit)} ${unitName} in all.`,
     );
   }
+  lines.push(...renderTimeline(estimate, unit));
   lines.push(...renderTradeOffs(estimate, tradeOffs, unit));
   lines.push(
     "",
     "  Assumptions",
-    `    ${formatInteger(a.sequenceLength)} tokens × micro-batch ${a.microBatchSize} · ${OPTIMIZERS[a.optimizer].label} · ${TRAINING_PRECISIONS[a.precision].label} · ${CROSS_ENTROPY[a.crossEntropy].label}`,
+    `    ${formatInteger(a.sequenceLength)} tokens × micro-batch ${a.microBatchSize} · ${OPTIMIZERS[a.optimizer].label} · ${TRAINING_PRECISIONS[a.precision].label} · ${CROSS_ENTROPY[a.crossEntropy].label} in ${a.lossPrecision}`,
     ...a.notes.map((note) => `    - ${note}`),
   );
   if (estimate.warnings.length > 0) {
-    lines.push("", "  Warnings", ...estimate.warnings.map((warning) => `    ! ${warning}`));
+    lines.push(
+      "",
+      "  Warnings",
+      ...estimate.warnings.map(
+        (warning, index) => `    ! [${estimate.warningCodes[index] ?? "APPROXIMATION"}] ${warning}`,
+      ),
+    );
   }
   return `${lines.join("\n")}\n`;
 }

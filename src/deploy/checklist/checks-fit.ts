@@ -225,6 +225,10 @@ export function trainingOptionsOf(review: DeploymentReview): Parameters<typeof r
     attention: a.attention,
     dropout: a.dropout,
     crossEntropy: a.crossEntropy,
+    lossPrecision: a.lossPrecision,
+    softmaxPrecision: a.softmaxPrecision,
+    compile: a.compile,
+    ...(a.framework === undefined ? {} : { framework: a.framework }),
     cudaContextBytes: a.cudaContextBytes,
     fragmentationFraction: a.fragmentationFraction,
     ...(a.method === "full"

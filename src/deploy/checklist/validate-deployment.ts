@@ -212,6 +212,10 @@ export function validatePlan(
           attention: t.attention,
           dropout: t.dropout,
           crossEntropy: t.crossEntropy,
+          lossPrecision: t.lossPrecision,
+          softmaxPrecision: t.softmaxPrecision,
+          compile: t.compile,
+          ...(t.framework === undefined ? {} : { framework: t.framework }),
           cudaContextBytes: t.cudaContextBytes,
           fragmentationFraction: t.fragmentationFraction,
           ...(t.method === "full"

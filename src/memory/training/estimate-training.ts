@@ -1,58 +1,89 @@
 import type { ModelSource } from "../../model/model-source.js";
 import { checkKnownOptions } from "../../options/option-fields.js";
+import { FALLBACK_FAMILY_NOTE } from "../../model/families.js";
 import type { ModelSpec } from "../../model/model-spec.js";
 import { activeParameters } from "../../model/features/moe.js";
 import type { ParameterBreakdown } from "../../model/parameter-breakdown.js";
 import { countParameters } from "../../model/parameters.js";
 import type { LinearModule, LoraTarget, ParameterTensor } from "../../model/weight-shapes.js";
 import { groupQuantizedBitsPerParameter } from "../precision.js";
-import { activationBytes, logitsBytes } from "./activations.js";
+import { activationBytes, type CheckpointingMode } from "./activations.js";
+import { logitsBytes } from "./loss.js";
 import { adaptedModules, loraParametersPerModule, loraTensors } from "./lora.js";
 import {
   frozenBaseBytes,
-  shardModelStates,
+  largestLayerParameters,
+  placeModelStates,
   trainableStateBytes,
   type FrozenBaseLayout,
+  type ModelStateBytes,
+  type PlacedModelStates,
 } from "./model-states.js";
 import {
+  elementsOf,
   linearModules,
   parameterTensors,
   reconcileTensors,
   tensorParameterCount,
 } from "./modules.js";
-import { trainingOverheadBytes } from "./overhead.js";
+import { OPTIMIZERS } from "./optimizers.js";
+import { gpuMemoryStatistics } from "./overhead.js";
 import { BASE_PRECISIONS, nf4BitsPerParameter, TRAINING_PRECISIONS } from "./precision.js";
+import {
+  peakMoment,
+  timelineMoments,
+  type TimelineMoment,
+  type TrainingPhase,
+} from "./timeline.js";
 import {
   checkTrainingOptions,
   TRAINING_OPTIONS,
   type TrainingAssumptions,
   type TrainingMethod,
   type TrainingOptions,
+  type TrainingWarning,
+  type TrainingWarningCode,
 } from "./training-options.js";
 
-/** Training memory on one GPU, in bytes. `totalBytes` is the sum of the other fields. */
+/**
+ * Training memory on one GPU at the peak of the step, in bytes: the itemized parts at that
+ * moment (they sum to `peakAllocatedBytes`), then the allocator's and the driver's view.
+ * `totalBytes` = `peakAllocatedBytes` + `fragmentationBytes` + `pagedBytes` + `cudaContextBytes`.
+ */
 export interface TrainingMemory {
-  /** Frozen base weights (LoRA / QLoRA) at the base precision; 0 for full training. */
+  /** The phase of the step where memory peaks. */
+  readonly phase: TrainingPhase;
+  /** The moment of that phase, in words ("the loss's backward", "the optimizer step", ...). */
+  readonly moment: string;
+  /** Frozen base weights (LoRA / QLoRA); 0 for full training. */
   readonly frozenWeightsBytes: number;
-  /** Trainable weights as the forward pass reads them (the model for full training, the adapters for LoRA). */
+  /** Trainable weights as the passes read them (the model for full training, the adapters for LoRA). */
   readonly weightsBytes: number;
-  /** Gradients of the trainable weights. */
+  /** Gradients alive at the peak. */
   readonly gradientsBytes: number;
-  /** Optimizer states (0 here when offloaded to host memory). */
+  /** Optimizer states inside PyTorch's allocator (0 when offloaded or paged). */
   readonly optimizerStatesBytes: number;
   /** FP32 master weights of mixed precision (0 here when offloaded). */
   readonly masterWeightsBytes: number;
-  /** Activations kept for the backward pass, plus one layer's recompute with checkpointing. */
+  /** Activations alive at the peak: what the forward pass saved, plus one layer's recompute with checkpointing. */
   readonly activationsBytes: number;
-  /** Logit buffers at the loss. */
+  /** Logit buffers alive at the peak. */
   readonly logitsBytes: number;
-  /** Full-width weight copies alive while a layer runs: ZeRO-3 all-gather buffers, dequantized QLoRA weights. */
+  /** Full-width weight copies alive while a layer runs: ZeRO-3 / FSDP gathers, dequantized QLoRA weights. */
   readonly temporaryWeightsBytes: number;
-  /** CUDA context and library workspaces. */
-  readonly cudaContextBytes: number;
-  /** Allocator fragmentation. */
+  /** Temporaries of the optimizer step (torch's foreach AdamW). */
+  readonly optimizerStepBytes: number;
+  /** `torch.cuda.max_memory_allocated()`: the sum of the parts above. */
+  readonly peakAllocatedBytes: number;
+  /** What the caching allocator reserves beyond the allocated peak. */
   readonly fragmentationBytes: number;
-  /** Sum of the fields above: what one GPU must hold. */
+  /** `torch.cuda.max_memory_reserved()`: allocated peak + fragmentation. */
+  readonly peakReservedBytes: number;
+  /** Paged optimizer states: on the GPU, outside PyTorch's allocator (bitsandbytes `cudaMallocManaged`). */
+  readonly pagedBytes: number;
+  /** CUDA context and library handles, outside PyTorch's allocator. */
+  readonly cudaContextBytes: number;
+  /** What nvidia-smi shows for the process: reserved + paged + CUDA context. What one GPU must hold. */
   readonly totalBytes: number;
 }
 
@@ -122,9 +153,22 @@ export interface TrainingEstimate {
     | undefined;
   /** Bytes per trainable parameter before sharding. */
   readonly bytesPerParameter: BytesPerParameter;
+  /** Model states: what one GPU holds for them, and the whole model's. */
+  readonly modelStates: {
+    /**
+     * One GPU's model states at the optimizer step (weights, gradients, master weights, optimizer
+     * states, paged ones included) plus ZeRO-3's gathered largest layer with its gradients: what
+     * DeepSpeed's `estimate_zero2/3_model_states_mem_needs` count, equal to them for its recipe.
+     */
+    readonly perGpuBytes: number;
+    /** The whole model's GPU-resident states before any sharding (offloaded kinds are 0). */
+    readonly unsharded: ModelStateBytes;
+    /** The sum of `unsharded`. */
+    readonly unshardedBytes: number;
+  };
   /** Memory. */
   readonly memory: {
-    /** One GPU, itemized: the figure that decides the fit. */
+    /** One GPU at the peak of the step, itemized: the figure that decides the fit. */
     readonly perGpu: TrainingMemory;
     /** All GPUs together: per GPU × GPUs. */
     readonly totalBytes: number;
@@ -144,10 +188,19 @@ export interface TrainingEstimate {
     /** One layer's recompute with checkpointing, else 0. */
     readonly recomputeBytes: number;
   };
+  /** Every moment of the step on one GPU (allocated bytes, itemized); `memory.perGpu` is the largest. */
+  readonly timeline: readonly TimelineMoment[];
   /** The options used, with a note for each default applied. */
   readonly assumptions: TrainingAssumptions;
   /** Things the reader should know: guesses in the spec, a sequence past the model's limit. */
   readonly warnings: readonly string[];
+  /**
+   * The code of each warning, in the same order as `warnings` (`warningCodes[i]` belongs to
+   * `warnings[i]`): `UNKNOWN_FAMILY` when the config's family is unknown and its parameters were
+   * counted as a Llama-style decoder, `APPROXIMATION` for other guesses in the spec, and the
+   * option warnings' own codes.
+   */
+  readonly warningCodes: readonly TrainingWarningCode[];
 }
 
 /**
@@ -174,48 +227,97 @@ export function estimateTrainingFromSpec(
   const targets = a.targets ?? [];
   const rank = a.rank ?? 0;
   const adapted = adaptedModules(spec, targets, modules);
-  const trainableTensors =
-    a.method === "full" ? allTensors : loraTensors(spec, rank, targets, adapted);
+  const full = a.method === "full";
+  const trainableTensors = full ? allTensors : loraTensors(spec, rank, targets, adapted);
   const trainable = tensorParameterCount(trainableTensors);
   const recipe = TRAINING_PRECISIONS[a.precision];
+  const optimizer = OPTIMIZERS[a.optimizer];
 
-  const base = a.method === "full" ? undefined : frozenBaseLayout(spec, a);
-  const states = {
+  const base = full ? undefined : frozenBaseLayout(spec, a);
+  const states: ModelStateBytes = {
     frozenWeightsBytes: base === undefined ? 0 : frozenBaseBytes(spec, base, allTensors),
     ...trainableStateBytes(trainableTensors, a.precision, a.optimizer),
   };
-  const sharded = shardModelStates(states, a);
-
-  const bytesPerElement =
-    a.method === "full" ? recipe.activationBytes : a.basePrecision === "fp32" ? 4 : 2;
-  const activations = activationBytes(spec, {
-    ...a,
-    bytesPerElement,
-    loraRank: rank,
-    loraTargets: targets,
-  });
-  const tokens = a.sequenceLength * a.microBatchSize;
-  const logits = logitsBytes(tokens, spec.vocabSize, a.crossEntropy, a.tensorParallel);
-  const temporaryWeightsBytes = temporaryWeights(
-    spec,
+  const placed = placeModelStates(
+    {
+      states,
+      trainableParameters: trainable,
+      frozenParameters: full ? 0 : breakdown.total,
+      frozenGradientBytesPerParameter: !full && a.frozenGradientBuffers ? 2 : 0,
+      pagedOptimizer: optimizer.paged,
+      autocastWeights: a.precision === "amp",
+      autocastFrozenBytes:
+        !full && a.precision === "amp" && a.basePrecision === "fp32"
+          ? 2 * tensorParameterCount(allTensors.filter((tensor) => tensor.linear))
+          : 0,
+      mixedPrecision: recipe.masterWeightBytes > 0,
+    },
     a,
-    base,
-    recipe.weightBytes,
-    allTensors,
-    modules,
   );
 
-  const allocated =
-    sharded.perGpu.frozenWeightsBytes +
-    sharded.perGpu.weightsBytes +
-    sharded.perGpu.gradientsBytes +
-    sharded.perGpu.optimizerStatesBytes +
-    sharded.perGpu.masterWeightsBytes +
-    activations.totalBytes +
-    logits +
-    temporaryWeightsBytes;
-  const overhead = trainingOverheadBytes(allocated, a.cudaContextBytes, a.fragmentationFraction);
-  const perGpuTotal = allocated + overhead.cudaContextBytes + overhead.fragmentationBytes;
+  const bytesPerElement = full
+    ? recipe.activationBytes
+    : a.basePrecision === "fp32" && a.precision !== "amp"
+      ? 4
+      : 2;
+  const autocast = a.precision === "amp";
+  const checkpointing: CheckpointingMode = a.gradientCheckpointing
+    ? "full"
+    : a.selectiveCheckpointing
+      ? "selective"
+      : "none";
+  const activations = activationBytes(spec, {
+    ...a,
+    checkpointing,
+    bytesPerElement,
+    autocast,
+    softmaxBytes:
+      autocast || bytesPerElement === 4 || a.softmaxPrecision === "fp32" ? 4 : bytesPerElement,
+    trainableWeights: full,
+    loraRank: rank,
+    loraTargets: targets,
+    quantizedInputsKept: a.keepQuantizedInputs && base?.quantized === true,
+  });
+  const tokens = a.sequenceLength * a.microBatchSize;
+  const logits = logitsBytes({
+    compiled: a.compile,
+    positions: a.head === "classifier" ? 0 : a.logitsToKeep * a.microBatchSize,
+    vocabSize: spec.vocabSize,
+    crossEntropy: a.crossEntropy,
+    lossPrecision: a.lossPrecision,
+    logitBytes: bytesPerElement,
+    tensorParallel: a.tensorParallel,
+  });
+  const gathers = gatheredWeights(spec, a, base, allTensors);
+  const dequantizedBytes = dequantizedWeights(a, base, modules);
+
+  const largestTrainable = Math.max(
+    0,
+    ...trainableTensors.map((tensor) => elementsOf(tensor.shape)),
+  );
+  const stepBuffer = foreachStepBytes(a, placed, largestTrainable, recipe.optimizerStateBytes);
+  const timeline = timelineMoments({
+    states: placed,
+    storedActivationsBytes: activations.storedBytes,
+    recomputeBytes: activations.recomputeBytes,
+    forwardLogitsBytes: logits.forwardBytes,
+    backwardLogitsBytes: logits.backwardBytes,
+    forwardGatherBytes: gathers.forwardBytes,
+    backwardGatherBytes: gathers.backwardBytes,
+    dequantizedBytes,
+    optimizerStepBytes: stepBuffer,
+    accumulatesGradients: a.gradientAccumulationSteps > 1,
+    optimizerInBackward: a.optimizerInBackward,
+    inBackwardGradientBytes: Math.ceil(
+      (largestTrainable * recipe.gradientBytes) / a.tensorParallel,
+    ),
+  });
+  const { moment, phase, allocatedBytes, ...parts } = peakMoment(timeline);
+  const statistics = gpuMemoryStatistics(allocatedBytes, {
+    fragmentationFraction: a.fragmentationFraction,
+    cudaContextBytes: a.cudaContextBytes,
+    pagedBytes: placed.pagedOptimizerStatesBytes,
+  });
 
   const perParameter = (bytes: number): number => (trainable === 0 ? 0 : bytes / trainable);
   const bytesPerParameter = {
@@ -230,6 +332,8 @@ export function estimateTrainingFromSpec(
         states.masterWeightsBytes,
     ),
   };
+  const unsharded = residentStates(states, a, Math.ceil(largestTrainable * recipe.gradientBytes));
+  const coded = [...specWarnings(spec), ...warnings];
 
   return {
     kind: "training",
@@ -245,37 +349,50 @@ export function estimateTrainingFromSpec(
       total: breakdown.total,
       active: activeParameters(spec, breakdown),
       trainable,
-      frozen: a.method === "full" ? 0 : breakdown.total,
+      frozen: full ? 0 : breakdown.total,
       breakdown,
     },
-    lora:
-      a.method === "full"
-        ? undefined
-        : {
-            rank,
-            targets,
-            modules: adapted.map((module) => ({
-              name: module.name,
-              inFeatures: module.inFeatures,
-              outFeatures: module.outFeatures,
-              instances: module.instances,
-              parameters: module.instances * loraParametersPerModule(module, rank),
-            })),
-          },
+    lora: full
+      ? undefined
+      : {
+          rank,
+          targets,
+          modules: adapted.map((module) => ({
+            name: module.name,
+            inFeatures: module.inFeatures,
+            outFeatures: module.outFeatures,
+            instances: module.instances,
+            parameters: module.instances * loraParametersPerModule(module, rank),
+          })),
+        },
     bytesPerParameter,
+    modelStates: {
+      perGpuBytes:
+        placed.frozenWeightsBytes +
+        placed.weightsBytes +
+        placed.masterWeightsBytes +
+        placed.optimizerStatesBytes +
+        placed.pagedOptimizerStatesBytes +
+        placed.stepGradientsBytes +
+        gathers.backwardBytes,
+      unsharded,
+      unshardedBytes:
+        unsharded.frozenWeightsBytes +
+        unsharded.weightsBytes +
+        unsharded.gradientsBytes +
+        unsharded.optimizerStatesBytes +
+        unsharded.masterWeightsBytes,
+    },
     memory: {
       perGpu: {
-        ...sharded.perGpu,
-        activationsBytes: activations.totalBytes,
-        logitsBytes: logits,
-        temporaryWeightsBytes,
-        cudaContextBytes: overhead.cudaContextBytes,
-        fragmentationBytes: overhead.fragmentationBytes,
-        totalBytes: perGpuTotal,
+        phase,
+        moment,
+        ...parts,
+        ...statistics,
       },
-      totalBytes: perGpuTotal * a.gpuCount,
-      hostBytesPerGpu: sharded.hostBytes,
-      hostTotalBytes: sharded.hostBytes * a.gpuCount,
+      totalBytes: statistics.totalBytes * a.gpuCount,
+      hostBytesPerGpu: placed.hostBytes,
+      hostTotalBytes: placed.hostBytes * a.gpuCount,
     },
     activations: {
       tokens,
@@ -283,9 +400,139 @@ export function estimateTrainingFromSpec(
       storedBytes: activations.storedBytes,
       recomputeBytes: activations.recomputeBytes,
     },
+    timeline,
     assumptions,
-    warnings: [...spec.approximations, ...warnings],
+    warnings: coded.map((warning) => warning.message),
+    warningCodes: coded.map((warning) => warning.code),
   };
+}
+
+/**
+ * The spec's approximations as coded warnings: the Llama-shaped fallback for an unknown family is
+ * `UNKNOWN_FAMILY` (phi-1.5 is then counted with a gated MLP: 1.82 B instead of 1.42 B), every
+ * other guess `APPROXIMATION`.
+ */
+function specWarnings(spec: ModelSpec): TrainingWarning[] {
+  return spec.approximations.map((message) => ({
+    code: message.endsWith(FALLBACK_FAMILY_NOTE) ? "UNKNOWN_FAMILY" : "APPROXIMATION",
+    message,
+  }));
+}
+
+/**
+ * The whole model's states that live on GPUs at the optimizer step: offloaded kinds are 0, and
+ * with the optimizer in backward only one gradient exists at a time.
+ */
+function residentStates(
+  states: ModelStateBytes,
+  a: TrainingAssumptions,
+  largestGradientBytes: number,
+): ModelStateBytes {
+  const offloadStates = a.offloadOptimizer || a.offloadParameters;
+  return {
+    frozenWeightsBytes: a.offloadParameters ? 0 : states.frozenWeightsBytes,
+    weightsBytes: a.offloadParameters ? 0 : states.weightsBytes,
+    gradientsBytes: a.offloadParameters
+      ? 0
+      : a.optimizerInBackward
+        ? largestGradientBytes
+        : states.gradientsBytes,
+    // 8-bit states cost a fraction of a byte per element for their absmax: whole bytes, rounded up.
+    optimizerStatesBytes: offloadStates ? 0 : Math.ceil(states.optimizerStatesBytes),
+    masterWeightsBytes: offloadStates ? 0 : states.masterWeightsBytes,
+  };
+}
+
+/**
+ * The foreach optimizer step's temporary (torch `_multi_tensor_adamw`: `exp_avg_sq_sqrt =
+ * torch._foreach_sqrt(exp_avg_sqs)` allocates one state-sized buffer for every parameter at
+ * once). A fused step, bitsandbytes' kernels, offloaded states and non-Adam optimizers keep none.
+ * With the optimizer in backward only the parameter being stepped has one.
+ */
+function foreachStepBytes(
+  a: TrainingAssumptions,
+  placed: PlacedModelStates,
+  largestTrainableElements: number,
+  stateElementBytes: number,
+): number {
+  const spec = OPTIMIZERS[a.optimizer];
+  const torchAdam = a.optimizer === "adamw";
+  if (a.fusedOptimizer || !torchAdam || spec.paged) return 0;
+  if (a.optimizerInBackward) {
+    return Math.ceil((largestTrainableElements * stateElementBytes) / a.tensorParallel);
+  }
+  return Math.ceil(placed.optimizerStatesBytes / spec.states);
+}
+
+/**
+ * Weights gathered while a layer runs, on one GPU, when ZeRO-3 / FSDP shard them over several ranks:
+ * - DeepSpeed ZeRO-3 gathers module by module: the largest module's 16-bit weights in forward and,
+ *   in backward, its 16-bit gradients too (the estimator's `4 × largest_layer_params`);
+ * - FSDP gathers one unit (a decoder layer; the root unit holds the embeddings and the LM head)
+ *   and prefetches the next (`limit_all_gathers`: "only two consecutive FSDP instances"); in
+ *   backward the running unit's gradients are unsharded too. Without `reshardAfterForward` every
+ *   unit stays gathered from its forward to its backward.
+ */
+function gatheredWeights(
+  spec: ModelSpec,
+  a: TrainingAssumptions,
+  base: (FrozenBaseLayout & { readonly quantized: boolean }) | undefined,
+  allTensors: readonly ParameterTensor[],
+): { readonly forwardBytes: number; readonly backwardBytes: number } {
+  const sharded = a.zeroStage === 3 && (a.dataParallel > 1 || a.offloadParameters);
+  if (!sharded) return { forwardBytes: 0, backwardBytes: 0 };
+  const t = a.tensorParallel;
+  const recipe = TRAINING_PRECISIONS[a.precision];
+  const full = base === undefined;
+  const weightBytes = (tensors: readonly ParameterTensor[]): number =>
+    full
+      ? tensorParameterCount(tensors) * recipe.weightBytes
+      : frozenBaseBytes(spec, base, tensors);
+  const gradientBytes = (tensors: readonly ParameterTensor[]): number =>
+    full
+      ? tensorParameterCount(tensors) * recipe.weightBytes
+      : a.frozenGradientBuffers
+        ? tensorParameterCount(tensors) * 2
+        : 0;
+  if (a.shardingEngine === "deepspeed") {
+    const largest = largestLayerParameters(allTensors);
+    const bytesPerParameter = full ? recipe.weightBytes : base.otherBytesPerParameter;
+    const forwardBytes = Math.ceil((largest * bytesPerParameter) / t);
+    const backwardBytes =
+      forwardBytes + (full ? Math.ceil((largest * recipe.gradientBytes) / t) : 0);
+    return { forwardBytes, backwardBytes };
+  }
+  const layerTensors = allTensors.filter(
+    (tensor) =>
+      tensor.component === "attention" ||
+      tensor.component === "mlp" ||
+      tensor.component === "norms",
+  );
+  const rootTensors = allTensors.filter(
+    (tensor) =>
+      tensor.component === "embedding" ||
+      tensor.component === "positionEmbedding" ||
+      tensor.component === "lmHead",
+  );
+  const layer = weightBytes(layerTensors) / spec.numLayers;
+  const layerGradients = gradientBytes(layerTensors) / spec.numLayers;
+  const root = weightBytes(rootTensors);
+  const everything = layer * spec.numLayers + root;
+  const forward = a.reshardAfterForward ? Math.max(2 * layer, root) : everything;
+  const backward =
+    (a.reshardAfterForward ? Math.max(2 * layer, root + layer) : everything) + layerGradients;
+  return { forwardBytes: Math.ceil(forward / t), backwardBytes: Math.ceil(backward / t) };
+}
+
+/** A quantized base dequantizes each projection to 16-bit for its matmul: the largest one, while it runs. */
+function dequantizedWeights(
+  a: TrainingAssumptions,
+  base: (FrozenBaseLayout & { readonly quantized: boolean }) | undefined,
+  modules: readonly LinearModule[],
+): number {
+  if (base?.quantized !== true) return 0;
+  const largest = Math.max(...modules.map((module) => module.inFeatures * module.outFeatures));
+  return Math.ceil((2 * largest) / a.tensorParallel);
 }
 
 /** How the frozen base stores its weights, from the resolved base precision or the checkpoint's quantization. */
@@ -321,40 +568,4 @@ export function frozenBaseLayout(
     otherBytesPerParameter: precision === "fp32" ? 4 : 2,
     quantized: spec16.quantized,
   };
-}
-
-/**
- * Weight copies that exist only while a layer runs, on one GPU:
- * - ZeRO-3 / FSDP gathers each layer's full weights before using it and prefetches the next: two
- *   decoder layers at the forward precision (DeepSpeed and FSDP both prefetch one layer ahead);
- * - a quantized base dequantizes each projection to 16-bit for its matmul: the largest one.
- */
-function temporaryWeights(
-  spec: ModelSpec,
-  a: TrainingAssumptions,
-  base: (FrozenBaseLayout & { readonly quantized: boolean }) | undefined,
-  trainableWeightBytes: number,
-  allTensors: readonly ParameterTensor[],
-  modules: readonly LinearModule[],
-): number {
-  const t = a.tensorParallel;
-  let bytes = 0;
-  if (a.zeroStage === 3 && a.dataParallel > 1) {
-    const layerTensors = allTensors.filter(
-      (tensor) =>
-        tensor.component === "attention" ||
-        tensor.component === "mlp" ||
-        tensor.component === "norms",
-    );
-    const layerBytes =
-      base === undefined
-        ? tensorParameterCount(layerTensors) * trainableWeightBytes
-        : frozenBaseBytes(spec, base, layerTensors);
-    bytes += (2 * layerBytes) / spec.numLayers / t;
-  }
-  if (base?.quantized === true) {
-    const largest = Math.max(...modules.map((module) => module.inFeatures * module.outFeatures));
-    bytes += (2 * largest) / t;
-  }
-  return Math.ceil(bytes);
 }

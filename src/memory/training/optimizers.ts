@@ -17,6 +17,14 @@ export interface OptimizerSpec {
   readonly states: number;
   /** How each state is stored. */
   readonly layout: OptimizerStateLayout;
+  /**
+   * Whether the states live in CUDA managed memory (bitsandbytes paged optimizers,
+   * `cudaMallocManaged`): outside PyTorch's allocator, so `max_memory_allocated` and
+   * `max_memory_reserved` never see them, while nvidia-smi does.
+   */
+  readonly paged: boolean;
+  /** Bytes of each full-layout state element whatever the precision (bitsandbytes' 32-bit optimizers keep FP32 states); undefined: the precision's width. */
+  readonly stateBytes?: number;
   /** Where the figures come from. */
   readonly source: string;
 }
@@ -28,38 +36,63 @@ export const OPTIMIZER_8BIT_BLOCK_SIZE = 256;
  * The optimizers vramfit can size. AdamW keeps two full states (m, v); 8-bit AdamW keeps them in
  * one byte each plus an FP32 absmax per 256 elements; SGD with momentum keeps one state, plain
  * SGD none; Adafactor (HF transformers defaults, `beta1=None`) keeps no first moment and factors
- * the second moment of every matrix into a row and a column vector.
+ * the second moment of every matrix into a row and a column vector. The paged variants keep the
+ * same states in CUDA managed memory, outside PyTorch's allocator; bitsandbytes' 32-bit
+ * optimizers keep FP32 states even for BF16 parameters (torch's AdamW keeps them in the
+ * parameter's dtype).
  */
 export const OPTIMIZERS = {
   adamw: {
     label: "AdamW",
     states: 2,
     layout: "full",
+    paged: false,
     source: "Loshchilov & Hutter, arXiv 1711.05101; ZeRO arXiv 1910.02054 §3.1 (m and v in FP32)",
   },
   "adamw-8bit": {
     label: "AdamW 8-bit (bitsandbytes)",
     states: 2,
     layout: "8bit",
+    paged: false,
     source:
       "Dettmers et al., 8-bit Optimizers via Block-wise Quantization, arXiv 2110.02861; bitsandbytes optim/optimizer.py Optimizer2State.init_state (uint8 states, FP32 absmax per 256 elements)",
+  },
+  "paged-adamw": {
+    label: "paged AdamW (bitsandbytes, 32-bit states)",
+    states: 2,
+    layout: "full",
+    paged: true,
+    stateBytes: 4,
+    source:
+      "bitsandbytes optim/optimizer.py: get_state_buffer(p, dtype=torch.float32) for 32-bit states, F.get_paged (cudaMallocManaged) for tensors of 1e5 elements or more",
+  },
+  "paged-adamw-8bit": {
+    label: "paged AdamW 8-bit (bitsandbytes)",
+    states: 2,
+    layout: "8bit",
+    paged: true,
+    source:
+      "bitsandbytes optim/optimizer.py: uint8 states and FP32 absmax per 256 elements, paged through cudaMallocManaged",
   },
   sgd: {
     label: "SGD",
     states: 0,
     layout: "full",
+    paged: false,
     source: "torch.optim.SGD with momentum=0 keeps no state",
   },
   "sgd-momentum": {
     label: "SGD with momentum",
     states: 1,
     layout: "full",
+    paged: false,
     source: "torch.optim.SGD momentum_buffer; ml-engineering training/performance/README.md",
   },
   adafactor: {
     label: "Adafactor (factored, no momentum)",
     states: 1,
     layout: "factored",
+    paged: false,
     source: "Shazeer & Stern, Adafactor, arXiv 1804.04235 §3; transformers.optimization.Adafactor",
   },
 } as const satisfies Record<string, OptimizerSpec>;
@@ -88,7 +121,7 @@ export function optimizerStateBytes(
   const elements = shape.reduce((product, size) => product * size, 1);
   switch (spec.layout) {
     case "full":
-      return spec.states * elements * stateBytes;
+      return spec.states * elements * (spec.stateBytes ?? stateBytes);
     case "8bit":
       return spec.states * elements * (1 + 4 / OPTIMIZER_8BIT_BLOCK_SIZE);
     case "factored": {

@@ -21,7 +21,12 @@ import {
   readSlidingWindow,
   readWindowedLayers,
 } from "../features/windowed.js";
-import { FALLBACK_FAMILY, familyFacts, PURE_STATE_SPACE_FAMILIES } from "../families.js";
+import {
+  FALLBACK_FAMILY,
+  FALLBACK_FAMILY_NOTE,
+  familyFacts,
+  PURE_STATE_SPACE_FAMILIES,
+} from "../families.js";
 import type { ExtraParameters, MixtureOfExperts, ModelSpec, TorchDtype } from "../model-spec.js";
 import { CONFIG_ALIASES, createConfigReader, type ConfigReader } from "./config-reader.js";
 import type { LayerPlan } from "./layer-plan.js";
@@ -266,9 +271,7 @@ function refuseUnsizable(reader: ConfigReader, modelType: string | undefined): v
       { hint: "Pass a ModelSpec built by hand, or parameterCount with a known architecture." },
     );
   }
-  reader.approximations.push(
-    `${name}: parameters counted as a Llama-style decoder (gated MLP, RMSNorm) from its standard fields`,
-  );
+  reader.approximations.push(`${name}: ${FALLBACK_FAMILY_NOTE}`);
 }
 
 /**

@@ -234,12 +234,13 @@ describe("training deployments", () => {
   };
   const report = validateDeploymentFromSpec(llama8b, ddp);
 
-  it("8: plain data parallel holds every model state on each GPU: 151.95 GB > 85.90 GB; ZeRO-3 over 2 fits", () => {
-    // (16 × 8,030,261,248 + 11,005,853,696 + 4,202,692,608) × 1.05 + 1 GiB
-    const need = (16 * 8_030_261_248 + 11_005_853_696 + 4_202_692_608) * 1.05 + 1024 ** 3;
+  it("8: plain data parallel holds every model state on each GPU: 194.87 GB > 85.90 GB; ZeRO-3 over 2 fits", () => {
+    // The optimizer step peaks: 16 bytes per parameter of states, DDP's bucket copy of the 16-bit
+    // gradients (2) and torch's foreach buffer (4): 22 × 8,030,261,248, × 1.1 + 512 MiB.
+    const need = 22 * 8_030_261_248 * 1.1 + 512 * 1024 ** 2;
     const fit = report.checks.find((check) => check.id === "fit")!;
     expect(fit.status).toBe("fail");
-    expect(fit.figures.perGpuBytes).toBeCloseTo(need, 0);
+    expect(Math.abs(Number(fit.figures.perGpuBytes) - need)).toBeLessThanOrEqual(1);
     expect(fit.reason).toContain(`${((need - 81_920 * 1024 ** 2) / 1e9).toFixed(2)} GB short`);
     expect(fit.reason).toContain("ZeRO-3 over 2 × A100 SXM4 80GB fits");
   });

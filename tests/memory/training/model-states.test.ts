@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { estimateTrainingFromSpec } from "../../../src/index.js";
+import { estimateTrainingFromSpec, type TrainingOptions } from "../../../src/index.js";
 import {
+  deepSpeedZero2ModelStates,
+  deepSpeedZero3ModelStates,
   frozenBaseBytes,
-  shardModelStates,
+  largestLayerParameters,
+  placeModelStates,
   trainableStateBytes,
   type ModelStateBytes,
 } from "../../../src/memory/training/model-states.js";
@@ -141,7 +144,101 @@ describe("frozen base weights", () => {
   });
 });
 
-describe("ZeRO sharding (ZeRO paper Fig. 1: Ψ = 7.5 B, N_d = 64, K = 12)", () => {
+describe("DeepSpeed's own estimators (deepspeed/runtime/zero, @38327e07), worked by hand", () => {
+  // t5-3b, the example of DeepSpeed's docs/code-docs/source/memory.rst: 2,851 M parameters.
+  const P = 2_851_000_000;
+  const L = 32_900_000;
+
+  it("ZeRO-2 since v0.14.3: 2Ψ + int(18Ψ / gpus) on each GPU, 2Ψ with the optimizer offloaded", () => {
+    expect(
+      deepSpeedZero2ModelStates({ totalParameters: P, gpusPerNode: 8, cpuOffload: false }),
+    ).toEqual({ gpuBytes: 2 * P + Math.trunc((18 * P) / 8), cpuBytes: P * 4 * 8 * 1.5 });
+    // 11.28 GiB: the old 4Ψ + 16Ψ/N that memory.rst still prints gave 15.93.
+    expect((2 * P + (18 * P) / 8) / 2 ** 30).toBeCloseTo(11.28, 2);
+    expect(deepSpeedZero2ModelStates({ totalParameters: P, gpusPerNode: 8 })).toEqual({
+      gpuBytes: 2 * P,
+      cpuBytes: P * Math.max(4 * 8, 16) * 1.5,
+    });
+  });
+
+  it("ZeRO-3: 4·L + int(18Ψ / gpus); 4·L + int(2Ψ / gpus) offloading the optimizer; 4·L offloading both", () => {
+    const none = deepSpeedZero3ModelStates({
+      totalParameters: P,
+      largestLayerParameters: L,
+      gpusPerNode: 8,
+      cpuOffload: false,
+    });
+    expect(none.gpuBytes).toBe(4 * L + Math.trunc((18 * P) / 8));
+    expect(none.cpuBytes).toBe(Math.trunc(L * 4 * 8 * 1.5)); // zero_init: the largest layer, × 1.5 on the CPU only
+    expect(none.largestLayerBytes).toBe(4 * L);
+    const optimizer = deepSpeedZero3ModelStates({
+      totalParameters: P,
+      largestLayerParameters: L,
+      gpusPerNode: 8,
+      cpuOffloadParams: false,
+    });
+    expect(optimizer.gpuBytes).toBe(4 * L + Math.trunc((2 * P) / 8));
+    expect(optimizer.cpuBytes).toBe(Math.trunc(P * 16 * 1.5));
+    const both = deepSpeedZero3ModelStates({
+      totalParameters: P,
+      largestLayerParameters: L,
+      gpusPerNode: 8,
+      zeroInit: false,
+    });
+    expect(both.gpuBytes).toBe(4 * L);
+    expect(both.cpuBytes).toBe(Math.trunc(P * Math.max(4 * 8, 18) * 1.5));
+  });
+
+  it("the largest layer of Llama-3-8B is its embedding (and LM head): 128,256 × 4096", () => {
+    expect(largestLayerParameters(parameterTensors(llama8b))).toBe(128_256 * 4096);
+  });
+});
+
+describe("a training estimate's model states equal DeepSpeed's estimators (Llama-3-8B, mixed AdamW)", () => {
+  const L = 128_256 * 4096;
+  const deepspeed = (options: TrainingOptions) =>
+    estimateTrainingFromSpec(llama8b, { framework: "deepspeed", gpuCount: 8, ...options })
+      .modelStates.perGpuBytes;
+
+  it("ZeRO-2 on 8 GPUs: 2Ψ + int(18Ψ / 8)", () => {
+    expect(deepspeed({ zeroStage: 2 })).toBe(2 * PSI + Math.trunc((18 * PSI) / 8));
+    expect(deepspeed({ zeroStage: 2 })).toBe(
+      deepSpeedZero2ModelStates({ totalParameters: PSI, gpusPerNode: 8, cpuOffload: false })
+        .gpuBytes,
+    );
+  });
+
+  it("ZeRO-2 with the optimizer offloaded: 2Ψ", () => {
+    expect(deepspeed({ zeroStage: 2, offloadOptimizer: true })).toBe(2 * PSI);
+  });
+
+  it("ZeRO-3 on 8 GPUs: 4·L + int(18Ψ / 8)", () => {
+    expect(deepspeed({ zeroStage: 3 })).toBe(4 * L + Math.trunc((18 * PSI) / 8));
+    expect(deepspeed({ zeroStage: 3 })).toBe(
+      deepSpeedZero3ModelStates({
+        totalParameters: PSI,
+        largestLayerParameters: L,
+        gpusPerNode: 8,
+        cpuOffload: false,
+      }).gpuBytes,
+    );
+  });
+
+  it("ZeRO-3 offloading the optimizer: 4·L + int(2Ψ / 8); offloading parameters too: 4·L", () => {
+    expect(deepspeed({ zeroStage: 3, offloadOptimizer: true })).toBe(
+      4 * L + Math.trunc((2 * PSI) / 8),
+    );
+    expect(deepspeed({ zeroStage: 3, offloadOptimizer: true, offloadParameters: true })).toBe(
+      4 * L,
+    );
+  });
+
+  it("ZeRO-1, which has no estimator, keeps the 16-bit gradients whole: 4Ψ + int(16Ψ / 8)", () => {
+    expect(deepspeed({ zeroStage: 1 })).toBe(4 * PSI + Math.trunc((16 * PSI) / 8));
+  });
+});
+
+describe("placing model states (ZeRO paper Fig. 1: Ψ = 7.5 B, N_d = 64, K = 12)", () => {
   const psi = 7.5e9;
   const states: ModelStateBytes = {
     frozenWeightsBytes: 0,
@@ -150,49 +247,72 @@ describe("ZeRO sharding (ZeRO paper Fig. 1: Ψ = 7.5 B, N_d = 64, K = 12)", () =
     optimizerStatesBytes: 8 * psi,
     masterWeightsBytes: 4 * psi,
   };
-  const perGpu = (zeroStage: 0 | 1 | 2 | 3): number => {
-    const { perGpu: gpu } = shardModelStates(states, {
-      tensorParallel: 1,
-      dataParallel: 64,
-      zeroStage,
-      offloadOptimizer: false,
-    });
-    return (
-      gpu.weightsBytes + gpu.gradientsBytes + gpu.optimizerStatesBytes + gpu.masterWeightsBytes
-    );
+  const input = {
+    states,
+    trainableParameters: psi,
+    frozenParameters: 0,
+    frozenGradientBytesPerParameter: 0,
+    pagedOptimizer: false,
+    autocastWeights: false,
+    autocastFrozenBytes: 0,
+    mixedPrecision: true,
   };
+  const parallelism = {
+    tensorParallel: 1,
+    dataParallel: 64,
+    offloadOptimizer: false,
+    offloadParameters: false,
+  } as const;
+  const atStep = (placed: ReturnType<typeof placeModelStates>): number =>
+    placed.frozenWeightsBytes +
+    placed.weightsBytes +
+    placed.masterWeightsBytes +
+    placed.optimizerStatesBytes +
+    placed.stepGradientsBytes;
 
-  it("DDP 120 GB, ZeRO-1 31.4 GB, ZeRO-2 16.6 GB, ZeRO-3 1.9 GB per GPU", () => {
-    expect(perGpu(0) / GB).toBe(120);
-    expect(perGpu(1) / GB).toBeCloseTo(4 * 7.5 + (12 * 7.5) / 64, 10); // 31.4
-    expect(perGpu(2) / GB).toBeCloseTo(2 * 7.5 + (14 * 7.5) / 64, 10); // 16.6
-    expect(perGpu(3) / GB).toBeCloseTo((16 * 7.5) / 64, 10); // 1.9
+  it("FSDP full shard keeps the paper's (2 + 2 + K)Ψ / N = 1.9 GB: FP32 shards, no 16-bit copy", () => {
+    const placed = placeModelStates(input, {
+      ...parallelism,
+      zeroStage: 3,
+      shardingEngine: "fsdp",
+    });
+    expect(placed.weightsBytes).toBe(0);
+    expect(atStep(placed) / GB).toBeCloseTo((16 * 7.5) / 64, 6);
   });
 
-  it("offload moves the sharded optimizer states and master weights to host memory", () => {
-    const sharded = shardModelStates(states, {
-      tensorParallel: 1,
-      dataParallel: 64,
+  it("DDP keeps 16Ψ = 120 GB plus its bucket copy of the gradients (gradient_as_bucket_view=False)", () => {
+    const placed = placeModelStates(input, {
+      ...parallelism,
+      zeroStage: 0,
+      shardingEngine: "deepspeed",
+    });
+    expect(atStep(placed) / GB).toBe(120 + 15);
+  });
+
+  it("offload moves optimizer states and master weights to host memory, and DeepSpeed the gradients", () => {
+    const placed = placeModelStates(input, {
+      ...parallelism,
       zeroStage: 2,
+      shardingEngine: "deepspeed",
       offloadOptimizer: true,
     });
-    expect(sharded.perGpu.optimizerStatesBytes).toBe(0);
-    expect(sharded.perGpu.masterWeightsBytes).toBe(0);
-    expect(sharded.hostBytes).toBe((12 * psi) / 64);
+    expect(placed.optimizerStatesBytes).toBe(0);
+    expect(placed.masterWeightsBytes).toBe(0);
+    expect(placed.backwardGradientsBytes).toBe(0);
+    expect(placed.hostBytes).toBe((12 * psi) / 64);
   });
 
-  it("Llama-3-8B, ZeRO-3 over 8 GPUs: 16.1 GB of model states per GPU (formulas.md §4.1)", () => {
-    const { memory } = estimateTrainingFromSpec(llama8b, { gpuCount: 8, zeroStage: 3 });
-    const gpu = memory.perGpu;
-    const states =
-      gpu.weightsBytes + gpu.gradientsBytes + gpu.optimizerStatesBytes + gpu.masterWeightsBytes;
-    expect(states).toBe((16 * PSI) / 8);
-    expect(states / GB).toBeCloseTo(16.06, 2);
+  it("paged optimizer states stay on the GPU, outside PyTorch's allocator", () => {
+    const placed = placeModelStates(
+      { ...input, pagedOptimizer: true },
+      { ...parallelism, dataParallel: 1, zeroStage: 0, shardingEngine: "deepspeed" },
+    );
+    expect(placed.optimizerStatesBytes).toBe(0);
+    expect(placed.pagedOptimizerStatesBytes).toBe(8 * psi);
   });
 
   it("tensor parallelism divides every model state by t", () => {
-    const tp = estimateTrainingFromSpec(llama8b, { gpuCount: 4, tensorParallel: 4 }).memory.perGpu;
-    expect(tp.weightsBytes).toBe((2 * PSI) / 4);
-    expect(tp.optimizerStatesBytes).toBe((8 * PSI) / 4);
+    const tp = estimateTrainingFromSpec(llama8b, { gpuCount: 4, tensorParallel: 4 });
+    expect(tp.modelStates.perGpuBytes).toBe((16 * PSI) / 4);
   });
 });

@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import {
+  countParameters,
+  estimateTrainingFromSpec,
+  parseModelConfig,
+  type TrainingOptions,
+} from "../../../src/index.js";
+import {
+  corpusConfig,
+  readTrainingCorpus,
+  replayTrainingCorpus,
+  summarizeReplay,
+} from "../../scripts/lib/training-corpus.mjs";
+
+// Measured training runs (fixtures/measurements/training.json): each with the quote, the source
+// URL, the statistic it reports and the settings, translated into vramfit options by hand in its
+// `vramfit` block (or the reason it is not modelled). The same replay prints the table of
+// docs/accuracy.md#training (`npm run accuracy`).
+const root = new URL("../../..", import.meta.url).pathname;
+const corpus = readTrainingCorpus(root);
+const library = { estimateTrainingFromSpec, parseModelConfig };
+const { modelled, notModelled } = replayTrainingCorpus(library, corpus);
+
+describe("the training corpus", () => {
+  it("holds at least 40 runs, the 26 first collected among them, each quoted with its source", () => {
+    expect(corpus.runs.length).toBeGreaterThanOrEqual(40);
+    expect(corpus.runs.filter((run) => run.origin === "fixture")).toHaveLength(26);
+    for (const run of corpus.runs) {
+      expect(run.quote.length, run.id).toBeGreaterThan(0);
+      expect(run.source, run.id).toMatch(/^https:\/\//);
+      expect(run.measures.length, run.id).toBeGreaterThan(0);
+    }
+    expect(new Set(corpus.runs.map((run) => run.id)).size).toBe(corpus.runs.length);
+  });
+
+  it("lists every run: modelled with a statistic and options, or not modelled with a reason", () => {
+    expect(modelled.length + notModelled.length).toBe(corpus.runs.length);
+    for (const run of notModelled) expect(run.reason.length, run.id).toBeGreaterThan(20);
+    for (const run of corpus.runs) {
+      const v = run.vramfit;
+      if (v.notModelled !== undefined) continue;
+      expect(["allocated", "reserved", "device"]).toContain(v.statistic);
+      expect(run.measured_bytes, run.id).toBeGreaterThan(0);
+      expect(corpus.models[v.model], run.id).toBeDefined();
+    }
+  });
+
+  it("counts each model's parameters as published (within 0.5 %), unknown families aside", () => {
+    for (const [id, model] of Object.entries(corpus.models)) {
+      const published = model.published?.parameters;
+      if (published === undefined || published === null) continue;
+      const spec = parseModelConfig(corpusConfig(corpus, id), { subject: id });
+      if (spec.approximations.some((note) => note.includes("not a family vramfit knows"))) continue;
+      expect(Math.abs(countParameters(spec).total / published - 1), id).toBeLessThan(0.005);
+    }
+  });
+
+  it("runs set aside for an unknown family do get the UNKNOWN_FAMILY warning", () => {
+    const unknown = corpus.runs.filter(
+      (run) => run.vramfit.notModelled?.startsWith("UNKNOWN_FAMILY") === true,
+    );
+    expect(unknown.length).toBeGreaterThan(0);
+    for (const model of new Set(unknown.map((run) => run.model))) {
+      const spec = parseModelConfig(corpusConfig(corpus, model), { subject: model });
+      const options: TrainingOptions = { method: "lora" };
+      expect(estimateTrainingFromSpec(spec, options).warningCodes, model).toContain(
+        "UNKNOWN_FAMILY",
+      );
+    }
+  });
+});
+
+describe("replayed against the timeline (the issue's bar)", () => {
+  const summary = summarizeReplay(modelled);
+
+  it("median error at most 10 %", () => {
+    expect(summary.medianError).toBeLessThanOrEqual(0.1);
+  });
+
+  it("at least 80 % of the modelled runs within ±20 %", () => {
+    expect(summary.withinTwentyPercent).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it("no modelled run beyond ±35 %", () => {
+    const outliers = modelled
+      .filter((row) => Math.abs(row.error) > 0.35)
+      .map((row) => `${row.id}: ${(row.error * 100).toFixed(1)} %`);
+    expect(outliers).toEqual([]);
+  });
+
+  it("compares like with like: each statistic with its own figure", () => {
+    for (const row of modelled) {
+      const gpu = row.estimate.memory.perGpu;
+      const figure =
+        row.statistic === "allocated"
+          ? gpu.peakAllocatedBytes
+          : row.statistic === "reserved"
+            ? gpu.peakReservedBytes
+            : gpu.totalBytes;
+      expect(row.predictedBytes, row.id).toBe(figure);
+    }
+  });
+});
