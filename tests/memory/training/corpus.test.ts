@@ -55,7 +55,7 @@ describe("the training corpus", () => {
     }
   });
 
-  it("runs set aside for an unknown family do get the UNKNOWN_FAMILY warning", () => {
+  it("runs set aside for an unknown family (phi) do get the UNKNOWN_FAMILY warning", () => {
     const unknown = corpus.runs.filter(
       (run) => run.vramfit.notModelled?.startsWith("UNKNOWN_FAMILY") === true,
     );
