@@ -18,6 +18,7 @@ import { RANK_FLAGS, rankOptionsFromFlags, topFromFlags } from "../rank-flags.js
 import { firstGivenFlag, parseCommandLine } from "../parse-command-line.js";
 import { UsageError } from "../usage-error.js";
 import { renderJson } from "../render/json.js";
+import { PLOT_FLAGS, plotPathFromFlags, writePlot } from "../plot-flags.js";
 
 const HELP = `Usage: vramfit estimate <model> [options]
 
@@ -30,9 +31,12 @@ Options:
 ${[INFERENCE_FLAGS_HELP, MODEL_FLAGS_HELP, OUTPUT_FLAGS_HELP].filter(Boolean).join("\n")}
   --rank-gpus        also rank GPUs and instances for the estimate (takes the flags of
                      "vramfit gpus", e.g. --workload, --cloud, --top; default top 5)
+  --plot FILE.svg    also write the memory breakdown as an SVG stacked bar (in --units);
+                     an existing file of that name is replaced
 
 Example:
   vramfit estimate meta-llama/Meta-Llama-3-70B --context 4k --batch 8 --weights int4
+  vramfit estimate meta-llama/Meta-Llama-3-70B --context 4k --batch 8 --plot memory.svg
 `;
 
 const OPTIONS = {
@@ -40,6 +44,7 @@ const OPTIONS = {
   ...MODEL_FLAGS,
   ...OUTPUT_FLAGS,
   ...RANK_FLAGS,
+  ...PLOT_FLAGS,
   "rank-gpus": { type: "boolean" },
 } as const;
 
@@ -58,6 +63,7 @@ export const estimateCommand: Command = {
       ...resolveOptionsFromFlags(values, io),
     };
     const unit = unitFromFlags(values);
+    const plot = plotPathFromFlags(values);
     const rankOptions = values["rank-gpus"] === true ? rankOptionsFromFlags(values) : undefined;
     if (rankOptions === undefined) {
       const stray = firstGivenFlag(values, Object.keys(RANK_FLAGS));
@@ -71,6 +77,11 @@ export const estimateCommand: Command = {
     const ranking = rankOptions === undefined ? undefined : await import("./gpus.js");
     const catalog = await ranking?.catalogFromFlag(values.catalog, io);
     const estimate = await estimateInference(resolveModelArgument(model, io), options);
+    if (plot !== null) {
+      const { memoryBreakdownChart, renderChart } = await import("../../charts.js");
+      const svg = renderChart(memoryBreakdownChart(estimate, { unit }));
+      await writePlot(plot, svg, "memory breakdown", io);
+    }
     if (rankOptions === undefined || ranking === undefined || catalog === undefined) {
       io.stdout(
         values.json === true ? renderJson(estimate) : renderInferenceEstimate(estimate, unit),
