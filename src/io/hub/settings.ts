@@ -72,7 +72,10 @@ export async function resolveHubSettings(options: HubOptions = {}): Promise<HubS
       nonEmpty(env.HUGGINGFACE_HUB_CACHE) ??
       (hfHome === undefined ? undefined : `${hfHome}/hub`),
     timeoutMs: timeoutFrom(options.timeoutMs),
-    fetch: options.fetch ?? globalThis.fetch,
+    // Called as a method of the settings, a bare `globalThis.fetch` throws "Illegal invocation" in
+    // browsers (it must be called on the window); the wrapper calls it unbound, and late, so a
+    // test or a polyfill that replaces the global is honoured.
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     signal: options.signal,
   };
 }
