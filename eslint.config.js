@@ -54,7 +54,7 @@ function above(folders) {
 }
 
 export default tseslint.config(
-  { ignores: ["dist/", "coverage/", "node_modules/", "fixtures/"] },
+  { ignores: ["dist/", "coverage/", "node_modules/", "fixtures/", "web/dist/", "test-results/"] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
