@@ -54,7 +54,18 @@ function above(folders) {
 }
 
 export default tseslint.config(
-  { ignores: ["dist/", "coverage/", "node_modules/", "fixtures/", "web/dist/", "test-results/"] },
+  {
+    ignores: [
+      "dist/",
+      "dist-docs/",
+      "web/dist/",
+      "coverage/",
+      "node_modules/",
+      "fixtures/",
+      "tests/docs/.blocks/",
+      "test-results/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

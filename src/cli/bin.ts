@@ -16,4 +16,13 @@ process.exitCode = await run(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   cwd: process.cwd(),
+  readStdin: async (maxBytes) => {
+    let text = "";
+    for await (const chunk of process.stdin) {
+      text += String(chunk);
+      if (text.length > maxBytes)
+        throw new Error(`standard input is larger than ${maxBytes} bytes`);
+    }
+    return text;
+  },
 });

@@ -29,6 +29,9 @@ Estimates the GPU memory to serve <model>: weights + KV cache + framework overhe
 
 Options:
 ${[INFERENCE_FLAGS_HELP, MODEL_FLAGS_HELP, OUTPUT_FLAGS_HELP].filter(Boolean).join("\n")}
+  --from FILE        estimate every model listed in FILE (one repo id or path per line, #
+                     comments; - for standard input), 4 at a time; --json prints JSON Lines
+                     as each finishes; exit 1 when any model failed
   --rank-gpus        also rank GPUs and instances for the estimate (takes the flags of
                      "vramfit gpus", e.g. --workload, --cloud, --top; default top 5)
   --plot FILE.svg    also write the memory breakdown as an SVG stacked bar (in --units);
@@ -46,6 +49,7 @@ const OPTIONS = {
   ...RANK_FLAGS,
   ...PLOT_FLAGS,
   "rank-gpus": { type: "boolean" },
+  from: { type: "string" },
 } as const;
 
 /** `vramfit estimate`: the inference memory estimate. */
@@ -56,14 +60,23 @@ export const estimateCommand: Command = {
     const parsed = parseCommandLine(argv, OPTIONS, HELP, io);
     if (parsed === null) return 0;
     const { values, positionals } = parsed;
-    const model = singleModelArgument(positionals, "estimate");
-
     const options = {
       ...inferenceOptionsFromFlags(values),
       ...resolveOptionsFromFlags(values, io),
     };
     const unit = unitFromFlags(values);
     const plot = plotPathFromFlags(values);
+    if (values.from !== undefined) {
+      if (positionals.length > 0)
+        throw new UsageError("Give models either as <model> or with --from, not both.");
+      if (values["rank-gpus"] === true)
+        throw new UsageError("--rank-gpus ranks one model; run vramfit gpus per model.");
+      if (plot !== null)
+        throw new UsageError("--plot draws one model; run vramfit estimate --plot per model.");
+      const { estimateFromList } = await import("./estimate-many.js");
+      return estimateFromList(values.from, options, { json: values.json === true, unit }, io);
+    }
+    const model = singleModelArgument(positionals, "estimate");
     const rankOptions = values["rank-gpus"] === true ? rankOptionsFromFlags(values) : undefined;
     if (rankOptions === undefined) {
       const stray = firstGivenFlag(values, Object.keys(RANK_FLAGS));
