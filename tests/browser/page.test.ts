@@ -1,7 +1,7 @@
 // The built page (web/dist) driven in headless Chromium as a person would use it, its numbers
 // checked against the library run here in Node and against the CLI's --json.
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { memoryCurveChart } from "../../src/charts.js";
 import {
   ACCELERATORS,
@@ -31,13 +31,22 @@ afterAll(async () => {
   await site.close();
 });
 
+/** Errors the pages opened by the current test reported: thrown, or logged to the console. */
+let errors: string[] = [];
+
+afterEach(() => {
+  expect(errors).toEqual([]);
+  errors = [];
+});
+
 async function open(query: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
-  const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
   await page.goto(`${site.url}/${query}`);
   await page.waitForSelector("#breakdown svg");
-  expect(errors).toEqual([]);
   return page;
 }
 
@@ -147,5 +156,59 @@ describe("the page, with a bundled model", () => {
     expect(await page.locator("#plan .steps li").count()).toBe(5);
     expect(await page.locator("#plan details.file").count()).toBeGreaterThan(0);
     expect(await page.textContent("#plan")).toContain("Quantization matrix");
+  });
+
+  it("works from the keyboard: the skip link, a unit by arrow keys, a table sorted with Enter", async () => {
+    const page = await open(`?gpu=${H100}`);
+    const focused = () =>
+      page.evaluate(() => {
+        const element = document.activeElement;
+        return `${element?.tagName ?? ""}#${element?.id ?? ""} ${element?.textContent?.trim() ?? ""}`;
+      });
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("A# Skip to the results");
+    await page.keyboard.press("Enter");
+    expect(await focused()).toMatch(/^SECTION#results /);
+
+    await page.getByLabel("GB (10⁹)").focus();
+    await page.keyboard.press("ArrowRight");
+    await page.waitForSelector("#breakdown text:text('10.00 GiB')");
+    expect(page.url()).toContain("unit=gib");
+
+    const header = page.locator('#gpu-table th[data-column="max-context"]');
+    await header.locator("button").focus();
+    await page.keyboard.press("Enter");
+    await page.waitForSelector('#gpu-table th[data-column="max-context"][aria-sort="ascending"]');
+    // The table was drawn again; the focus stays on the header, so Enter sorts the other way.
+    expect(await focused()).toBe("BUTTON# Max context");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector('#gpu-table th[data-column="max-context"][aria-sort="descending"]');
+    expect(page.url()).toContain("sort=-max-context");
+    const contexts = (
+      await page
+        .locator("#gpu-table tbody tr")
+        .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-max-context")))
+    )
+      .filter((value) => value !== "")
+      .map(Number);
+    expect(contexts.length).toBeGreaterThan(1);
+    expect(contexts).toEqual([...contexts].sort((a, b) => b - a));
+
+    // Every form control has a name a screen reader can read.
+    const unnamed = await page
+      .locator("#inputs input, #inputs select, #inputs textarea, #inputs button")
+      .evaluateAll((controls) =>
+        controls
+          .filter((control) => {
+            const labelled = (control as HTMLInputElement).labels?.length ?? 0;
+            return (
+              labelled === 0 &&
+              control.getAttribute("aria-label") === null &&
+              control.tagName !== "BUTTON"
+            );
+          })
+          .map((control) => control.id || control.getAttribute("name")),
+      );
+    expect(unnamed).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import { describeError, describeSource, summary } from "./describe.js";
 import { queryFromState, stateFromQuery, type PageState } from "./state.js";
 import { gpuTable, instanceTable } from "./views/gpus.js";
 import { planFor, planSection, type PlanView } from "./views/plan.js";
-import { parseSort } from "./views/table.js";
+import { focusSortButton, parseSort } from "./views/table.js";
 
 let state: PageState = stateFromQuery(location.search);
 let model: ResolvedModel | null = null;
@@ -183,6 +183,7 @@ function render(): void {
       state = { ...state, sort };
       saveUrl();
       render();
+      focusSortButton(byId("gpu-table"), sort);
     }),
   );
   byId("instance-table").replaceChildren(
@@ -190,6 +191,7 @@ function render(): void {
       state = { ...state, isort };
       saveUrl();
       render();
+      focusSortButton(byId("instance-table"), isort);
     }),
   );
   showJson();

@@ -50,7 +50,12 @@ export function sortableTable<Row>(options: {
       const next = active && sort?.descending !== true ? `-${col.id}` : col.id;
       return h(
         "th",
-        { scope: "col", "aria-sort": direction, class: col.numeric === true ? "num" : undefined },
+        {
+          scope: "col",
+          "aria-sort": direction,
+          "data-column": col.id,
+          class: col.numeric === true ? "num" : undefined,
+        },
         h(
           "button",
           {
@@ -88,6 +93,15 @@ export function sortableTable<Row>(options: {
       h("tbody", {}, ...body),
     ),
   );
+}
+
+/**
+ * Puts the keyboard focus back on a column's sort button after the table was drawn again (the
+ * old button is gone), so sorting twice from the keyboard is two presses of Enter.
+ */
+export function focusSortButton(container: HTMLElement, sort: string): void {
+  const column = sort.startsWith("-") ? sort.slice(1) : sort;
+  container.querySelector<HTMLButtonElement>(`th[data-column="${column}"] button`)?.focus();
 }
 
 function sorted<Row>(rows: readonly Row[], column: Column<Row>, sort: Sort): Row[] {
