@@ -112,6 +112,28 @@ describe("the page, with a bundled model", () => {
     expect(shown.instances).toEqual(ranking.instances);
   });
 
+  it("trains: QLoRA with checkpointing shows what `vramfit train|gpus ... --json` prints", async () => {
+    const page = await open(
+      "?model=meta-llama/Meta-Llama-3-8B&mode=train&method=qlora&rank=32&seq=4096&checkpointing=1",
+    );
+    const commands = (await page.textContent("#command"))!.split("\n");
+    expect(commands).toEqual([
+      "vramfit train meta-llama/Meta-Llama-3-8B --method qlora --rank 32 --targets all-linear --seq 4096 --micro-batch 1 --grad-checkpointing --offline",
+      "vramfit gpus meta-llama/Meta-Llama-3-8B --workload training --method qlora --rank 32 --targets all-linear --context 4096 --batch 1 --grad-checkpointing --offline",
+    ]);
+    await page.click(".json summary");
+    const shown = JSON.parse((await page.textContent("#json"))!);
+    const [trainArgs, gpusArgs] = commands.map((line) => [...line.split(" ").slice(1), "--json"]);
+    const { schemaVersion: _a, ...estimate } = JSON.parse((await runCli(trainArgs!)).stdout);
+    const { schemaVersion: _b, ...ranking } = JSON.parse((await runCli(gpusArgs!)).stdout);
+    expect(shown.estimate).toEqual(estimate);
+    expect(shown.gpus).toEqual(ranking.gpus);
+    expect(shown.instances).toEqual(ranking.instances);
+    expect(await page.getAttribute("#breakdown .total", "data-bytes")).toBe(
+      String(estimate.memory.perGpu.totalBytes),
+    );
+  });
+
   it("switches units and keeps exact bytes in the breakdown's tooltips", async () => {
     const page = await open("");
     await page.getByLabel("GiB (2³⁰)").check();
@@ -163,7 +185,7 @@ describe("the page, with a bundled model", () => {
     const focused = () =>
       page.evaluate(() => {
         const element = document.activeElement;
-        return `${element?.tagName ?? ""}#${element?.id ?? ""} ${element?.textContent?.trim() ?? ""}`;
+        return `${element?.tagName ?? ""}#${element?.id ?? ""} ${element?.textContent.trim() ?? ""}`;
       });
     await page.keyboard.press("Tab");
     expect(await focused()).toBe("A# Skip to the results");

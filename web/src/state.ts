@@ -121,6 +121,7 @@ const CHOICES: Partial<Record<keyof PageState, readonly string[]>> = {
   method: ["full", "lora", "qlora"],
   unit: ["gb", "gib"],
   axis: ["context", "batch"],
+  zero: ["0", "1", "2", "3"],
 };
 
 /**
@@ -136,7 +137,7 @@ export function stateFromQuery(search: string): PageState {
     const value = readValue(kind, raw);
     const choices = CHOICES[key];
     if (value === undefined || (choices !== undefined && !choices.includes(raw))) continue;
-    state[key] = key === "zero" && typeof value === "number" ? Math.min(3, value) : value;
+    state[key] = value;
   }
   return state as unknown as PageState;
 }
