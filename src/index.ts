@@ -20,6 +20,7 @@ export type { RankGpusOptions } from "./api/rank-gpus.js";
 export { resolveModel } from "./io/resolve-model.js";
 export type { ResolvedModel } from "./io/resolve-model.js";
 export type { HubOptions } from "./io/hub-options.js";
+export { createHubBackoff, type HubBackoff, type HubProgress } from "./io/hub/progress.js";
 export type { ModelInput } from "./io/model-input.js";
 
 // The same questions, pure and synchronous.

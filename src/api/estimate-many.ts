@@ -11,6 +11,7 @@ import {
   readOption,
   type OptionTable,
 } from "../options/option-fields.js";
+import { createHubBackoff } from "../io/hub/progress.js";
 import { estimateInference } from "./estimate-inference.js";
 
 /** One model's outcome in {@link estimateMany}: its estimate, or the error that stopped it. */
@@ -55,7 +56,9 @@ const MANY_OPTIONS: OptionTable<Pick<EstimateManyOptions, "concurrency" | "onIte
 
 /**
  * Estimates many models with the same options: at most `concurrency` at a time, every model's
- * error collected in its item instead of stopping the others. The result is in input order;
+ * error collected in its item instead of stopping the others. The models share one Hub
+ * backoff: when the Hub rate-limits one of them, all wait (see {@link HubBackoff}); Hub
+ * progress events of every model reach `onProgress`. The result is in input order;
  * `onItem` sees each item as it completes. Errors that are not vramfit's (a bug) still throw.
  *
  * @throws {InvalidOptionError} for options vramfit cannot use, or an unknown option key.
@@ -70,7 +73,11 @@ export async function estimateMany(
   checkKnownOptions(options, [INFERENCE_OPTIONS, HUB_OPTIONS, MANY_OPTIONS], "estimateMany");
   const concurrency = readOption(MANY_OPTIONS, options, "concurrency") ?? 4;
   const onItem = options.onItem;
-  const estimateOptions = optionsOf(options, INFERENCE_OPTIONS, HUB_OPTIONS);
+  const estimateOptions = {
+    ...optionsOf(options, INFERENCE_OPTIONS, HUB_OPTIONS),
+    // One rate limit, one pause: the models share a backoff unless the caller brought one.
+    backoff: options.backoff ?? createHubBackoff(),
+  };
   const items: EstimateManyItem[] = new Array<EstimateManyItem>(models.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -16,6 +16,7 @@ process.exitCode = await run(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   cwd: process.cwd(),
+  stderrIsTerminal: process.stderr.isTTY,
   readStdin: async (maxBytes) => {
     let text = "";
     for await (const chunk of process.stdin) {

@@ -1,4 +1,5 @@
 import type { HubOptions } from "../hub-options.js";
+import type { HubBackoff, HubProgress } from "./progress.js";
 import { InvalidOptionError } from "../../errors.js";
 import {
   defaultFetch,
@@ -39,6 +40,10 @@ export interface HubSettings {
   readonly fetch: typeof fetch;
   /** The caller's cancel signal. */
   readonly signal: AbortSignal | undefined;
+  /** Called at each step of a read (see {@link HubProgress}). */
+  readonly onProgress: ((event: HubProgress) => void) | undefined;
+  /** A rate-limit pause shared with other reads, if any. */
+  readonly backoff: HubBackoff | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -79,6 +84,8 @@ export async function resolveHubSettings(options: HubOptions = {}): Promise<HubS
     timeoutMs: timeoutFrom(options.timeoutMs),
     fetch: options.fetch ?? defaultFetch,
     signal: options.signal,
+    onProgress: options.onProgress,
+    backoff: options.backoff,
   };
 }
 
