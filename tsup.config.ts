@@ -5,7 +5,7 @@ import { defineConfig } from "tsup";
 export default defineConfig([
   {
     // One set of declarations per entry, holding only the types the entry exposes.
-    entry: { index: "src/index.ts", deploy: "src/deploy.ts" },
+    entry: { index: "src/index.ts", deploy: "src/deploy.ts", charts: "src/charts.ts" },
     dts: { only: true },
     format: ["esm"],
     outDir: "dist",

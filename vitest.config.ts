@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
 // Three kinds of test, run together by `npm test`: runtime (unit, golden, CLI),
-// fast-check properties, and type tests; a fourth project checks the packed package.
+// fast-check properties, and type tests; a fourth project checks the packed package, and a
+// fifth drives the built web page in headless Chromium (`npm run test:browser`).
 export default defineConfig({
   // Tests run on Node: `#platform` is the Node platform (package.json "imports").
   resolve: { alias: { "#platform": new URL("src/io/platform/node.ts", import.meta.url).pathname } },
@@ -14,7 +15,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["tests/**/*.test.ts"],
-          exclude: ["tests/props/**", "tests/package/**"],
+          exclude: ["tests/props/**", "tests/package/**", "tests/browser/**"],
         },
       },
       { extends: true, test: { name: "props", include: ["tests/props/**/*.test.ts"] } },
@@ -22,6 +23,17 @@ export default defineConfig({
       {
         extends: true,
         test: { name: "package", include: ["tests/package/**/*.test.ts"], testTimeout: 120_000 },
+      },
+      // The built page (web/dist) in Debian's chromium through playwright-core.
+      {
+        extends: true,
+        test: {
+          name: "browser",
+          include: ["tests/browser/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
       },
       {
         extends: true,

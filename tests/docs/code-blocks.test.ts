@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runBuiltCli } from "../helpers/cli.js";
 
 // Every code block of the README and docs/ runs, so examples cannot drift from the code:
-// - ts/js blocks run as modules ("vramfit" and "vramfit/deploy" point at src/); a statement ending
+// - ts/js blocks run as modules ("vramfit", "vramfit/deploy" and "vramfit/charts" point at src/); a statement ending
 //   in a comment that is a literal (`formatBytes(x); // "168.78 GB"`) asserts that value (a string
 //   ending in "..." asserts how the value starts);
 // - sh blocks run each `vramfit ...` line with the built CLI, offline on the bundled models; when
@@ -75,6 +75,7 @@ function asModule(code: string): string {
   const src = pathToFileURL(join(ROOT, "src")).href;
   const body = code
     .replace(/from "vramfit\/deploy"/g, `from "${src}/deploy.ts"`)
+    .replace(/from "vramfit\/charts"/g, `from "${src}/charts.ts"`)
     .replace(/from "vramfit"/g, `from "${src}/index.ts"`)
     .split("\n")
     .map((line) => {

@@ -130,6 +130,7 @@ export class FakeHub {
     res: ServerResponse,
   ): Promise<void> {
     const url = new URL(req.url ?? "/", "http://fake");
+    if (cors(req, res)) return;
     const request: RecordedRequest = {
       server,
       method: req.method ?? "GET",
@@ -320,6 +321,33 @@ export class FakeHub {
     }
     serveFile(res, request, file, sha, fault);
   }
+}
+
+/**
+ * CORS, as the Hub sends it, so a page on another origin can read the answers: the origin
+ * allowed, and the headers the Hub client reads exposed (the Hub's list, shared/reference/hub-api.md
+ * §2, plus Retry-After and RateLimit, which pace retries). Answers a preflight (a browser asks
+ * before sending Authorization or Range) and returns true; node clients send no Origin and see
+ * no change.
+ */
+function cors(req: IncomingMessage, res: ServerResponse): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return false;
+  res.setHeader("Access-Control-Allow-Origin", origin);
+  res.setHeader("Vary", "Origin");
+  res.setHeader(
+    "Access-Control-Expose-Headers",
+    "X-Repo-Commit,X-Request-Id,X-Error-Code,X-Error-Message,X-Total-Count,ETag,Link,Accept-Ranges,Content-Range,X-Linked-Size,X-Linked-ETag,Retry-After,RateLimit,RateLimit-Policy",
+  );
+  if (req.method !== "OPTIONS") return false;
+  res.writeHead(204, {
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers":
+      req.headers["access-control-request-headers"] ?? "authorization, range",
+    "Access-Control-Max-Age": "600",
+  });
+  res.end();
+  return true;
 }
 
 function serveFile(

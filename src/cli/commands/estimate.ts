@@ -18,6 +18,7 @@ import { RANK_FLAGS, rankOptionsFromFlags, topFromFlags } from "../rank-flags.js
 import { firstGivenFlag, parseCommandLine } from "../parse-command-line.js";
 import { UsageError } from "../usage-error.js";
 import { renderJson } from "../render/json.js";
+import { PLOT_FLAGS, plotPathFromFlags, writePlot } from "../plot-flags.js";
 
 const HELP = `Usage: vramfit estimate <model> [options]
 
@@ -33,9 +34,12 @@ ${[INFERENCE_FLAGS_HELP, MODEL_FLAGS_HELP, OUTPUT_FLAGS_HELP].filter(Boolean).jo
                      as each finishes; exit 1 when any model failed
   --rank-gpus        also rank GPUs and instances for the estimate (takes the flags of
                      "vramfit gpus", e.g. --workload, --cloud, --top; default top 5)
+  --plot FILE.svg    also write the memory breakdown as an SVG stacked bar (in --units);
+                     an existing file of that name is replaced
 
 Example:
   vramfit estimate meta-llama/Meta-Llama-3-70B --context 4k --batch 8 --weights int4
+  vramfit estimate meta-llama/Meta-Llama-3-70B --context 4k --batch 8 --plot memory.svg
 `;
 
 const OPTIONS = {
@@ -43,6 +47,7 @@ const OPTIONS = {
   ...MODEL_FLAGS,
   ...OUTPUT_FLAGS,
   ...RANK_FLAGS,
+  ...PLOT_FLAGS,
   "rank-gpus": { type: "boolean" },
   from: { type: "string" },
 } as const;
@@ -60,11 +65,14 @@ export const estimateCommand: Command = {
       ...resolveOptionsFromFlags(values, io),
     };
     const unit = unitFromFlags(values);
+    const plot = plotPathFromFlags(values);
     if (values.from !== undefined) {
       if (positionals.length > 0)
         throw new UsageError("Give models either as <model> or with --from, not both.");
       if (values["rank-gpus"] === true)
         throw new UsageError("--rank-gpus ranks one model; run vramfit gpus per model.");
+      if (plot !== null)
+        throw new UsageError("--plot draws one model; run vramfit estimate --plot per model.");
       const { estimateFromList } = await import("./estimate-many.js");
       return estimateFromList(values.from, options, { json: values.json === true, unit }, io);
     }
@@ -82,6 +90,11 @@ export const estimateCommand: Command = {
     const ranking = rankOptions === undefined ? undefined : await import("./gpus.js");
     const catalog = await ranking?.catalogFromFlag(values.catalog, io);
     const estimate = await estimateInference(resolveModelArgument(model, io), options);
+    if (plot !== null) {
+      const { memoryBreakdownChart, renderChart } = await import("../../charts.js");
+      const svg = renderChart(memoryBreakdownChart(estimate, { unit }));
+      await writePlot(plot, svg, "memory breakdown", io);
+    }
     if (rankOptions === undefined || ranking === undefined || catalog === undefined) {
       io.stdout(
         values.json === true ? renderJson(estimate) : renderInferenceEstimate(estimate, unit),

@@ -43,6 +43,11 @@ import { TRAINING_FLAGS, trainingOptionsFromFlags } from "../training-flags.js";
 import { UsageError } from "../usage-error.js";
 import { resolveModelArgument } from "./model-argument.js";
 import { renderJson } from "../render/json.js";
+import { didYouMean } from "../../options/did-you-mean.js";
+import type { InferenceEstimate } from "../../memory/estimate-inference.js";
+import type { AcceleratorSpec } from "../../hardware/accelerator.js";
+import { parseChoice } from "../args.js";
+import { PLOT_FLAGS, plotPathFromFlags, writePlot } from "../plot-flags.js";
 
 /** The training flags `gpus --workload training` takes; the ranking picks GPUs and sharding itself. */
 const TRAINING_RANK_FLAGS = {
@@ -76,6 +81,13 @@ instead (model states fully sharded over the GPUs it picks, activations per GPU)
 Options:
 ${[INFERENCE_FLAGS_HELP, RANK_FLAGS_HELP, MODEL_FLAGS_HELP, OUTPUT_FLAGS_HELP].filter(Boolean).join("\n")}
 
+Chart (serving):
+  --plot FILE.svg    also write memory vs context as an SVG line chart: the usable memory of
+                     1, 2, 4 and 8 cards (--gpu-util, --runtime-overhead) as horizontal lines,
+                     the longest context each holds marked; an existing file is replaced
+  --plot-gpu ID      the cards of the chart (default: the best match that fits)
+  --plot-axis A      context | batch: what the chart varies (default context)
+
 With --workload training (--context is the sequence length, --batch the micro-batch per GPU):
 ${TRAINING_RANK_FLAGS_HELP}
 
@@ -83,6 +95,7 @@ Examples:
   vramfit gpus meta-llama/Meta-Llama-3-70B --context 4k --batch 8
   vramfit gpus meta-llama/Meta-Llama-3-70B --weights int4 --workload batch --cloud aws --spot
   vramfit gpus meta-llama/Meta-Llama-3-8B --workload training --method qlora --context 2k
+  vramfit gpus meta-llama/Meta-Llama-3-70B --context 4k --batch 8 --plot context.svg
 `;
 
 const OPTIONS = {
@@ -91,6 +104,9 @@ const OPTIONS = {
   ...TRAINING_RANK_FLAGS,
   ...MODEL_FLAGS,
   ...OUTPUT_FLAGS,
+  ...PLOT_FLAGS,
+  "plot-gpu": { type: "string" },
+  "plot-axis": { type: "string" },
 } as const;
 
 /** `vramfit gpus`: ranked GPU and instance matches. */
@@ -104,31 +120,111 @@ export const gpusCommand: Command = {
     const model = singleModelArgument(positionals, "gpus");
 
     const rankOptions = rankOptionsFromFlags(values);
+    const plot = plotFromFlags(values, rankOptions.workload === "training");
     const catalog = await catalogFromFlag(values.catalog, io);
-    const estimate =
-      rankOptions.workload === "training"
-        ? await trainingEstimates(resolveModelArgument(model, io), values, io)
-        : await inferenceEstimate(resolveModelArgument(model, io), values, io);
-    io.stdout(
-      renderRanking(estimate, rankOptions, catalog, {
-        json: values.json === true,
-        unit: unitFromFlags(values),
-        top: values.top === undefined ? null : topFromFlags(values),
-        details: 3,
-      }),
-    );
+    if (plot?.gpu !== undefined) plotAccelerator(catalog, plot.gpu);
+    const unit = unitFromFlags(values);
+    if (rankOptions.workload === "training") {
+      const estimates = await trainingEstimates(resolveModelArgument(model, io), values, io);
+      io.stdout(renderRanking(estimates, rankOptions, catalog, outputOf(values, unit)));
+      return 0;
+    }
+    const estimate = await inferenceEstimate(resolveModelArgument(model, io), values, io);
+    io.stdout(renderRanking(estimate, rankOptions, catalog, outputOf(values, unit)));
+    if (plot !== null) {
+      const svg = await contextChart(estimate, rankOptions, catalog, { ...plot, unit });
+      await writePlot(plot.path, svg, `memory vs ${plot.axis}`, io);
+    }
     return 0;
   },
 };
 
 type GpusFlagValues = ParsedCommandLine<typeof OPTIONS>["values"];
 
+function outputOf(values: GpusFlagValues, unit: MemoryUnit) {
+  return {
+    json: values.json === true,
+    unit,
+    top: values.top === undefined ? null : topFromFlags(values),
+    details: 3,
+  };
+}
+
+/** What `--plot` asks for. */
+interface PlotRequest {
+  readonly path: string;
+  readonly gpu: string | undefined;
+  readonly axis: "context" | "batch";
+}
+
+/** The `--plot` flags, checked before anything is computed. @throws {UsageError} for a misuse. */
+function plotFromFlags(values: GpusFlagValues, training: boolean): PlotRequest | null {
+  const path = plotPathFromFlags(values);
+  if (path === null) {
+    const stray = firstGivenFlag(values, ["plot-gpu", "plot-axis"]);
+    if (stray !== undefined) throw new UsageError(`--${stray} goes with --plot.`);
+    return null;
+  }
+  if (training) {
+    throw new UsageError(
+      "--plot draws serving memory against context; --workload training has no such chart.",
+    );
+  }
+  const axis = values["plot-axis"];
+  return {
+    path,
+    gpu: values["plot-gpu"],
+    axis: axis === undefined ? "context" : parseChoice("--plot-axis", axis, ["context", "batch"]),
+  };
+}
+
+/**
+ * The memory-vs-context (or batch) chart of `--plot`, on the cards `--plot-gpu` names or else
+ * the ranking's best match that fits, with the ranking's utilization and per-GPU reserve.
+ *
+ * @throws {UsageError} for a `--plot-gpu` the catalog does not have.
+ */
+async function contextChart(
+  estimate: InferenceEstimate,
+  options: RankOptions,
+  catalog: GpuCatalog,
+  plot: PlotRequest & { readonly unit: MemoryUnit },
+): Promise<string> {
+  const id =
+    plot.gpu ??
+    rank(estimate, options, catalog).gpus.matches.find((match) => match.fits)?.acceleratorId ??
+    Object.keys(catalog.accelerators)[0] ??
+    "";
+  const accelerator = plotAccelerator(catalog, id);
+  const { memoryCurveChart, renderChart } = await import("../../charts.js");
+  return renderChart(
+    memoryCurveChart(estimate, {
+      accelerator,
+      axis: plot.axis,
+      gpuMemoryUtilization: options.gpuMemoryUtilization,
+      runtimeOverheadBytesPerGpu: options.runtimeOverheadBytesPerGpu,
+      unit: plot.unit,
+    }),
+  );
+}
+
+/** The catalog's accelerator `--plot-gpu` names. @throws {UsageError} when there is none. */
+function plotAccelerator(catalog: GpuCatalog, id: string): AcceleratorSpec {
+  const accelerator = catalog.accelerators[id];
+  if (accelerator === undefined) {
+    throw new UsageError(`--plot-gpu: no accelerator "${id}" in the catalog.`, {
+      hint: didYouMean(id, Object.keys(catalog.accelerators)),
+    });
+  }
+  return accelerator;
+}
+
 /** The serving estimate to rank; training flags are refused here, since they would be ignored. */
 async function inferenceEstimate(
   model: string,
   values: GpusFlagValues,
   io: CliIo,
-): Promise<RankableEstimate> {
+): Promise<InferenceEstimate> {
   const stray = firstGivenFlag(values, Object.keys(TRAINING_RANK_FLAGS));
   if (stray !== undefined) {
     throw new UsageError(`--${stray} goes with --workload training.`);

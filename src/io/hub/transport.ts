@@ -104,6 +104,19 @@ export function createTransport(
         redirect: "manual",
         signal,
       });
+      if (response.type === "opaqueredirect") {
+        // A browser hides where a redirect goes (no status, no Location), so it cannot be followed
+        // by hand. Let the browser follow it: on a hop to another origin it drops the
+        // Authorization header itself (Fetch standard, HTTP-redirect fetch), as the hand-followed
+        // path below does, so the token still reaches the Hub endpoint only.
+        const followed = await settings.fetch(current, {
+          method: request.method,
+          headers,
+          redirect: "follow",
+          signal,
+        });
+        return { response: followed, url: followed.url || current };
+      }
       const location = response.headers.get("location");
       if (response.status < 300 || response.status > 399 || location === null) {
         return { response, url: current };

@@ -138,3 +138,24 @@ describe("resolveHubSettings: option > env > token file > default", () => {
     }
   });
 });
+
+describe("the browser platform's default fetch", () => {
+  it("calls the global fetch unbound, as browsers require (a method call throws Illegal invocation there)", async () => {
+    const { defaultFetch } = await import("../../../src/io/platform/browser.js");
+    const original = globalThis.fetch;
+    const receivers: unknown[] = [];
+    // A browser's fetch refuses any receiver but the window (or none).
+    globalThis.fetch = function (this: unknown) {
+      receivers.push(this);
+      return Promise.resolve(new Response("ok"));
+    };
+    try {
+      const settings = { fetch: defaultFetch };
+      await settings.fetch("http://127.0.0.1/");
+      expect(receivers).toHaveLength(1);
+      expect(receivers[0] === undefined || receivers[0] === globalThis).toBe(true);
+    } finally {
+      globalThis.fetch = original;
+    }
+  });
+});
