@@ -32,6 +32,11 @@ export { rankGpusForEstimate } from "./hardware/rank-gpus.js";
 export type { GpuMatch, GpuRanking } from "./hardware/rank-gpus.js";
 export { rankInstancesForEstimate } from "./hardware/rank-instances.js";
 export type { InstanceMatch, InstanceRanking } from "./hardware/rank-instances.js";
+export { fitOnGpuFromSpec } from "./hardware/fit-on-gpu.js";
+export type { FitAssumptions, GpuFit } from "./hardware/fit-on-gpu.js";
+export type { FitOptions } from "./hardware/fit-options.js";
+export type { EngineOptions } from "./memory/serving/engine-options.js";
+export type { BudgetTerm, ServingBudget } from "./memory/serving/serving-types.js";
 
 // The model: config.json -> ModelSpec, and the parameter count.
 export { parseModelConfig } from "./model/config/parse.js";

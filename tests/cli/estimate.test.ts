@@ -233,7 +233,7 @@ describe("vramfit estimate: the accounting beyond dense decoders", () => {
   it.each([
     [
       ["estimate", LLAMA_70B, "--engine", "tgi"],
-      /--engine expects one of vllm, llamacpp, transformers/,
+      /--engine expects one of vllm, sglang, llamacpp, transformers/,
     ],
     [["estimate", LLAMA_70B, "--images", "many"], /--images expects a positive whole number/],
     [["estimate", LLAMA_70B, "--image-size", "big"], /--image-size expects WIDTHxHEIGHT/],
