@@ -69,7 +69,7 @@ describe("vramfit fit (in-process)", () => {
       "--offline",
     ]);
     expect(code).toBe(2);
-    expect(stderr).toContain('Invalid option gpu: no accelerator "nvidia-h100" in the catalog');
+    expect(stderr).toContain('error: Invalid --gpu: no accelerator "nvidia-h100" in the catalog');
     expect(stderr).toContain(
       "hint: Close matches: nvidia-h100-pcie, nvidia-h100-sxm, nvidia-h100-nvl.",
     );

@@ -14,6 +14,7 @@ import {
 import { singleModelArgument } from "../model-command-line.js";
 import { parseCommandLine } from "../parse-command-line.js";
 import { renderFit } from "../render/fit.js";
+import { renderJson } from "../render/json.js";
 import { UsageError } from "../usage-error.js";
 import { readCatalogFile } from "../../io/files/read-catalog-file.js";
 import { resolve } from "node:path";
@@ -133,11 +134,7 @@ export const fitCommand: Command = {
           : await readCatalogFile(resolve(io.cwd, values.catalog)),
       ...resolveOptionsFromFlags(values, io),
     });
-    io.stdout(
-      values.json === true
-        ? `${JSON.stringify(fit, null, 2)}\n`
-        : renderFit(fit, unitFromFlags(values)),
-    );
+    io.stdout(values.json === true ? renderJson(fit) : renderFit(fit, unitFromFlags(values)));
     return fit.fits ? 0 : 1;
   },
 };
