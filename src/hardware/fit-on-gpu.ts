@@ -266,8 +266,20 @@ export function fitWithCatalog(spec: ModelSpec, options: FitOptions, catalog: Gp
       ...estimate.warnings,
       ...fitWarnings(figures, assumptions, accelerator),
       ...maxNumSeqsHint(requirement, accelerator, figures, options, assumptions),
+      ...longerStarts(figures.fits, maxContextLength, assumptions),
     ],
   };
+}
+
+/**
+ * vLLM V0 profiles a whole `max_model_len` prompt up to 32K tokens and a chunk above, so a longer
+ * `max_model_len` can start where this one does not (vllm#10517: 29K refused, 35K starts).
+ */
+function longerStarts(fits: boolean, maxContextLength: number, a: FitAssumptions): string[] {
+  if (fits || maxContextLength <= a.contextLength) return [];
+  return [
+    `a longer max_model_len (up to ${maxContextLength.toLocaleString("en-US")}) fits where ${a.contextLength.toLocaleString("en-US")} does not: vLLM ${a.engineVersion} turns chunked prefill on above 32K tokens, so its profile run forwards a chunk, not the whole prompt (vllm#10517); --max-num-batched-tokens does the same at this length`,
+  ];
 }
 
 /**

@@ -40,6 +40,8 @@ describe("vramfit fit (in-process)", () => {
       expect(stdout).toContain(term);
     }
     expect(stdout).toContain("https://github.com/vllm-project/vllm/issues/10517");
+    // vllm#10517 itself: 35,000 tokens started where 29,000 did not (chunked prefill above 32K).
+    expect(stdout).toMatch(/a longer max_model_len \(up to [\d,]+\) fits where 29,000 does not/);
   });
 
   it("exits 0 at 20,000 tokens; --json is the GpuFit with whole bytes", async () => {
