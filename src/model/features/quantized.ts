@@ -56,7 +56,7 @@ export function readCheckpointQuantization(
     groupSize,
     label,
     bitsPerQuantizedParameter,
-    scope: kept.some((module) => /self_attn/.test(module)) ? "experts" : "linear",
+    scope: kept.some(keepsAttentionInEveryLayer) ? "experts" : "linear",
     modulesNotQuantized: kept,
   });
 
@@ -187,9 +187,23 @@ export function quantizedParameterCount(
   parameters: ParameterBreakdown,
   quantization: CheckpointQuantization,
 ): number {
-  return quantization.scope === "experts"
+  if (quantization.scope !== "experts") {
+    return parameters.attention + parameters.mlp + parameters.stateSpace;
+  }
+  // Attention kept in 16-bit: an MoE quantizes its routed experts; a dense model its MLPs.
+  return parameters.routedExperts > 0
     ? parameters.routedExperts
-    : parameters.attention + parameters.mlp + parameters.stateSpace;
+    : parameters.mlp + parameters.stateSpace;
+}
+
+/**
+ * Whether a `modules_to_not_convert` / `ignore` entry keeps the attention of every layer in
+ * 16-bit (`model.layers.*.self_attn`, `self_attn`, `re:.*self_attn.*`), as gpt-oss does. An
+ * entry naming one layer (`model.layers.0.self_attn`) keeps only that layer: the model stays
+ * quantized on its linear layers, that layer's attention approximated at the quantized width.
+ */
+function keepsAttentionInEveryLayer(module: string): boolean {
+  return /self_attn/.test(module) && !/\.\d+\./.test(module);
 }
 
 /** Stored bits per quantized parameter, scales and zero points included when the method has them. */
