@@ -65,6 +65,14 @@ export interface CurveChartSettings {
   readonly id: string | undefined;
 }
 
+/**
+ * The chart's flat reserve per card for everything that is neither weights nor KV cache
+ * (1.5 GiB, vLLM profiling logs show 0.4–1.9 GiB on one card). A picture of the trend: the
+ * engine's own start-up budget for one configuration is `fitOnGpu` / `vramfit fit`
+ * (docs/methodology.md, "Serving fit").
+ */
+export const CHART_RESERVE_BYTES_PER_GPU = 1_610_612_736;
+
 /** Batches searched at most on the batch axis: 16 × vLLM's default `max_num_seqs` (256). */
 export const DEFAULT_MAX_BATCH = 4096;
 
@@ -78,8 +86,8 @@ export const CURVE_CHART_OPTIONS: OptionTable<CurveChartOptions> = {
     default: DEFAULT_RANK_OPTIONS.gpuMemoryUtilization,
   },
   runtimeOverheadBytesPerGpu: {
-    field: RANK_OPTIONS.runtimeOverheadBytesPerGpu.field,
-    default: DEFAULT_RANK_OPTIONS.runtimeOverheadBytesPerGpu,
+    field: integerField(0),
+    default: CHART_RESERVE_BYTES_PER_GPU,
   },
   maxX: { field: integerField(2) },
   samples: { field: integerField(2, 10_000), default: 48 },
@@ -105,8 +113,7 @@ export function resolveCurveChartOptions(options: CurveChartOptions): CurveChart
     axis: read("axis") ?? "context",
     gpuCounts: [...new Set(read("gpuCounts") ?? [1, 2, 4, 8])].sort((a, b) => a - b),
     gpuMemoryUtilization: read("gpuMemoryUtilization") ?? DEFAULT_RANK_OPTIONS.gpuMemoryUtilization,
-    runtimeOverheadBytesPerGpu:
-      read("runtimeOverheadBytesPerGpu") ?? DEFAULT_RANK_OPTIONS.runtimeOverheadBytesPerGpu,
+    runtimeOverheadBytesPerGpu: read("runtimeOverheadBytesPerGpu") ?? CHART_RESERVE_BYTES_PER_GPU,
     maxX: read("maxX"),
     samples: read("samples") ?? 48,
     unit: read("unit") ?? "gb",

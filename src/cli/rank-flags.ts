@@ -1,6 +1,5 @@
 import type { RankOptions } from "../hardware/rank-options.js";
 import { WORKLOAD_IDS } from "../hardware/workloads.js";
-import { gibToBytes } from "../units.js";
 import { parseChoice, parseCount, parseFraction } from "./args.js";
 import { UsageError } from "./usage-error.js";
 
@@ -16,7 +15,9 @@ export const RANK_FLAGS = {
   top: { type: "string" },
   catalog: { type: "string" },
   "gpu-util": { type: "string" },
-  "runtime-overhead": { type: "string" },
+  "engine-version": { type: "string" },
+  "max-num-seqs": { type: "string" },
+  "enforce-eager": { type: "boolean" },
   prompt: { type: "string" },
   mfu: { type: "string" },
   mbu: { type: "string" },
@@ -34,8 +35,10 @@ export const RANK_FLAGS_HELP = `  --workload W       ${WORKLOAD_IDS.join(" | ")}
   --catalog FILE     your accelerators and instances (JSON), added to the built-in catalog
                      ({"mode": "replace"} in the file ranks over yours only)
   --gpu-util F       fraction of GPU memory the engine may use (default 0.92, vLLM's flag)
-  --runtime-overhead GIB  per-GPU reserve for CUDA context and activations (default 1.5 GiB);
-                     the fit uses it instead of --overhead
+  --engine-version V serving-engine release whose memory rules size each GPU (default latest:
+                     vLLM ≥ 0.21, SGLang ≥ 0.5.4); the fit uses the engine's budget, not --overhead
+  --max-num-seqs N   vLLM's max_num_seqs (default: vLLM's for each GPU)
+  --enforce-eager    no CUDA graphs (vLLM --enforce-eager)
   --prompt N         prompt tokens for the TTFT (default: context less up to 256 output tokens)
   --mfu F            prefill share of the dense tensor rate (default 0.5)
   --mbu F            decode share of the memory bandwidth (default 0.7)`;
@@ -55,7 +58,9 @@ export interface RankFlagValues {
   readonly top?: string | undefined;
   readonly catalog?: string | undefined;
   readonly "gpu-util"?: string | undefined;
-  readonly "runtime-overhead"?: string | undefined;
+  readonly "engine-version"?: string | undefined;
+  readonly "max-num-seqs"?: string | undefined;
+  readonly "enforce-eager"?: boolean | undefined;
   readonly prompt?: string | undefined;
   readonly mfu?: string | undefined;
   readonly mbu?: string | undefined;
@@ -77,10 +82,12 @@ export function rankOptionsFromFlags(values: RankFlagValues): RankOptions {
       values["gpu-util"] === undefined
         ? undefined
         : positiveFraction("--gpu-util", values["gpu-util"]),
-    runtimeOverheadBytesPerGpu:
-      values["runtime-overhead"] === undefined
+    engineVersion: values["engine-version"],
+    maxNumSeqs:
+      values["max-num-seqs"] === undefined
         ? undefined
-        : gibToBytes(nonNegativeNumber("--runtime-overhead", values["runtime-overhead"])),
+        : parseCount("--max-num-seqs", values["max-num-seqs"]),
+    enforceEager: values["enforce-eager"],
     promptTokens:
       values.prompt === undefined
         ? undefined
@@ -111,14 +118,6 @@ function optionalNumber(flag: string, value: string | undefined): number | undef
   const number = Number(value.trim());
   if (value.trim() === "" || !Number.isFinite(number) || number <= 0) {
     throw new UsageError(`${flag} expects a positive number, got "${value}".`);
-  }
-  return number;
-}
-
-function nonNegativeNumber(flag: string, value: string): number {
-  const number = Number(value.trim());
-  if (value.trim() === "" || !Number.isFinite(number) || number < 0) {
-    throw new UsageError(`${flag} expects a number of GiB, 0 or more, got "${value}".`);
   }
   return number;
 }

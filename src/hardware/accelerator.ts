@@ -43,6 +43,18 @@ export interface AcceleratorSpec {
   readonly memoryBytes: number;
   /** Where `memoryBytes` comes from. */
   readonly memorySource: MemorySource;
+  /** The vendor's marketed size, in its "GB" (the figure on the box, not a byte count). */
+  readonly marketedMemoryGB: number;
+  /**
+   * Total memory `torch.cuda.mem_get_info` reports (cudaMemGetInfo): what vLLM's
+   * `gpu_memory_utilization` is a fraction of and what SGLang's free memory starts from. Below
+   * `memoryBytes` by what the driver keeps (428–718 MiB on the GPUs where both were logged).
+   */
+  readonly cudaMemoryBytes: number;
+  /** Whether `cudaMemoryBytes` was read from an engine's log (`true`) or derived from `memoryBytes`. */
+  readonly cudaMemoryMeasured: boolean;
+  /** Where `cudaMemoryBytes` comes from: the log line's URL, or how it was derived. */
+  readonly cudaMemorySource: string;
   /** Memory bandwidth in bytes per second (decimal: 3.35 TB/s = 3.35e12). */
   readonly memoryBandwidthBytesPerSecond: number | null;
   /** Dense BF16 tensor throughput (FP32 accumulate on GeForce cards, as PyTorch GEMMs use). */

@@ -1,12 +1,14 @@
-import { gbToBytes, mibToBytes } from "../units.js";
+import { gbToBytes, gibToBytes, mibToBytes } from "../units.js";
 import type { AcceleratorSpec } from "./accelerator.js";
 
 /*
- * The built-in accelerator catalog. Figures come from the team's research file
- * (reference/gpus.md and gpus.json, compiled 2026-11-28, every row sourced there) and, for
- * `memoryBytes`, from real `nvidia-smi` / `rocm-smi` / `hl-smi` output in public repositories.
- * Rates are dense (no sparsity). "Derived" figures (SM count × clock, or a published sparse
- * figure halved) are said so in `notes`.
+ * The built-in accelerator catalog, compiled 2026-11-28. Every row lists the public pages and
+ * repository files (at a commit) its figures come from. Memory comes three ways, kept apart:
+ * the vendor's marketed GB; `memoryBytes`, what nvidia-smi / rocm-smi / hl-smi reports in public
+ * logs; and `cudaMemoryBytes`, what torch.cuda.mem_get_info reports, which is what vLLM's
+ * `gpu_memory_utilization` is a fraction of (from a vLLM start-up log where one was found,
+ * else derived). Rates are dense (no sparsity). "Derived" figures (SM count × clock, or a
+ * published sparse figure halved) are said so in `notes`.
  */
 
 const RETRIEVED = "2026-11-28";
@@ -16,14 +18,25 @@ const T = 1e12;
 /** Decimal giga (10^9): GB/s of links. */
 const G = 1e9;
 
-const REF = "vramfit team research reference/gpus.json (compiled 2026-11-28)";
+/**
+ * What the driver keeps for itself: nvidia-smi's total less torch.cuda.mem_get_info's total,
+ * where a public log shows both: RTX 3090 430, A10 428, H100 438, A100 40GB 512, H200 606, L40S
+ * 613–691, B200 718 MiB (docs/methodology.md#gpu-memory). Rows without a logged total use the median.
+ */
+export const DRIVER_RESERVE_BYTES = mibToBytes(512);
+
+/** A total a log printed in GiB with two decimals, as whole bytes. */
+function loggedGiB(gib: number): number {
+  return Math.round(gibToBytes(gib));
+}
+
 const ML_ENG =
-  "github.com/stas00/ml-engineering compute/accelerator/README.md @744d01e1 (dense TFLOPS table)";
+  "https://github.com/stas00/ml-engineering/blob/744d01e1/compute/accelerator/README.md (dense TFLOPS table)";
 const ML_ENG_NET =
-  "github.com/stas00/ml-engineering network/README.md @744d01e1 (intra-node bandwidth)";
+  "https://github.com/stas00/ml-engineering/blob/744d01e1/network/README.md (intra-node bandwidth)";
 const SMI = "nvidia-smi memory.total in public logs (github.com code search, 2026-11-28)";
 const VLLM_FP8 =
-  "vLLM docs features/quantization/fp8 (W8A8 on Ada/Hopper; Ampere runs FP8 weight-only via Marlin) and marlin_utils_fp8.is_fp8_marlin_supported (capability ≥ 8.0)";
+  "https://docs.vllm.ai/en/latest/features/quantization/fp8.html (W8A8 on Ada/Hopper; Ampere runs FP8 weight-only via Marlin) and vllm marlin_utils_fp8.is_fp8_marlin_supported (capability ≥ 8.0)";
 
 /** The 32 built-in accelerators, keyed by a stable id (`vendor-model-variant`). */
 export const ACCELERATORS = {
@@ -35,6 +48,11 @@ export const ACCELERATORS = {
     computeCapability: 7.5,
     memoryBytes: mibToBytes(15_360),
     memorySource: "driver",
+    marketedMemoryGB: 16,
+    cudaMemoryBytes: mibToBytes(15_360) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the nvidia-smi total less 512 MiB, the median gap between nvidia-smi and torch.cuda.mem_get_info on seven GPUs (428–718 MiB)",
     memoryBandwidthBytesPerSecond: 0.32 * T,
     bf16DenseFlopsPerSecond: null,
     fp16DenseFlopsPerSecond: 65 * T,
@@ -47,7 +65,14 @@ export const ACCELERATORS = {
     interconnect: "PCIe Gen3 x16",
     tensorParallelLink: "pcie",
     interconnectBytesPerSecond: null,
-    sources: [REF, SMI, VLLM_FP8],
+    sources: [
+      "https://sysrqmts.com/en/gpus/nvidia/tesla/t4 (TechPowerUp-style spec page: 320 GB/s, 70 W, PCIe 3.0 x16, CUDA 7.5)",
+      "https://geektopia.es/es/technology/2018/09/13/noticias/nvidia-presenta-la-nueva-tesla-t4-basada-en-turing-orientada-a-inteligencia-artificial.html (65 TFLOPS FP16, 130 TOPS INT8, 260 TOPS INT4)",
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+      "https://github.com/skypilot-org/skypilot-catalog/blob/001367d2/catalogs/v7/aws/vms.csv (GpuInfo = EC2-reported MiB per GPU)",
+      SMI,
+      VLLM_FP8,
+    ],
     retrieved: RETRIEVED,
     notes:
       "nvidia-smi reports 15,360 MiB (EC2 lists 16,384). No BF16 and no FP8 tensor cores: BF16 models run as FP16.",
@@ -60,6 +85,11 @@ export const ACCELERATORS = {
     computeCapability: 7.0,
     memoryBytes: mibToBytes(16_384),
     memorySource: "driver",
+    marketedMemoryGB: 16,
+    cudaMemoryBytes: mibToBytes(16_384) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the nvidia-smi total less 512 MiB, the median gap between nvidia-smi and torch.cuda.mem_get_info on seven GPUs (428–718 MiB)",
     memoryBandwidthBytesPerSecond: 0.9 * T,
     bf16DenseFlopsPerSecond: null,
     fp16DenseFlopsPerSecond: 125 * T,
@@ -72,7 +102,15 @@ export const ACCELERATORS = {
     interconnect: "NVLink 2",
     tensorParallelLink: "nvlink",
     interconnectBytesPerSecond: 150 * G,
-    sources: [REF, SMI, ML_ENG_NET, VLLM_FP8],
+    sources: [
+      "https://github.com/cli99/llm-analysis/blob/b60b392f/llm_analysis/gpu_configs/v100-sxm-32gb.json",
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/network/README.md (intra-node interconnect tables (NVLink/XGMI/PCIe))",
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+      "https://github.com/skypilot-org/skypilot-catalog/blob/001367d2/catalogs/v7/aws/vms.csv (GpuInfo = EC2-reported MiB per GPU)",
+      SMI,
+      ML_ENG_NET,
+      VLLM_FP8,
+    ],
     retrieved: RETRIEVED,
     notes: "No BF16, FP8 or INT8 tensor cores. nvidia-smi reports 16,384 MiB.",
   },
@@ -84,6 +122,11 @@ export const ACCELERATORS = {
     computeCapability: 7.0,
     memoryBytes: mibToBytes(32_768),
     memorySource: "driver",
+    marketedMemoryGB: 32,
+    cudaMemoryBytes: mibToBytes(32_768) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the nvidia-smi total less 512 MiB, the median gap between nvidia-smi and torch.cuda.mem_get_info on seven GPUs (428–718 MiB)",
     memoryBandwidthBytesPerSecond: 0.9 * T,
     bf16DenseFlopsPerSecond: null,
     fp16DenseFlopsPerSecond: 125 * T,
@@ -96,7 +139,15 @@ export const ACCELERATORS = {
     interconnect: "NVLink 2",
     tensorParallelLink: "nvlink",
     interconnectBytesPerSecond: 150 * G,
-    sources: [REF, SMI, ML_ENG_NET, VLLM_FP8],
+    sources: [
+      "https://github.com/cli99/llm-analysis/blob/b60b392f/llm_analysis/gpu_configs/v100-sxm-32gb.json",
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/network/README.md (intra-node interconnect tables (NVLink/XGMI/PCIe))",
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+      "https://github.com/skypilot-org/skypilot-catalog/blob/001367d2/catalogs/v7/aws/vms.csv (GpuInfo = EC2-reported MiB per GPU)",
+      SMI,
+      ML_ENG_NET,
+      VLLM_FP8,
+    ],
     retrieved: RETRIEVED,
     notes: "No BF16, FP8 or INT8 tensor cores. nvidia-smi reports 32,768 MiB.",
   },
@@ -108,6 +159,11 @@ export const ACCELERATORS = {
     computeCapability: 8.6,
     memoryBytes: mibToBytes(23_028),
     memorySource: "driver",
+    marketedMemoryGB: 24,
+    cudaMemoryBytes: loggedGiB(22.07),
+    cudaMemoryMeasured: true,
+    cudaMemorySource:
+      "logged: vLLM total_gpu_memory (22.07GiB) on an OCI 24 GB A10 shape, https://github.com/oracle-samples/oci-data-science-ai-samples/blob/main/ai-quick-actions/troubleshooting-tips.md",
     memoryBandwidthBytesPerSecond: 0.6 * T,
     bf16DenseFlopsPerSecond: 125 * T,
     fp16DenseFlopsPerSecond: 125 * T,
@@ -120,7 +176,14 @@ export const ACCELERATORS = {
     interconnect: "PCIe Gen4 x16",
     tensorParallelLink: "pcie",
     interconnectBytesPerSecond: 31 * G,
-    sources: [REF, SMI, ML_ENG_NET, VLLM_FP8],
+    sources: [
+      "https://sysrqmts.com/ru/gpus/compare/nvidia-a10-pcie-vs-nvidia-quadro-rtx-4000 (A10: 72 SM, 1695 MHz boost, 600.2 GB/s, PCIe 4.0 x16)",
+      "https://www.baseten.co/blog/nvidia-a10-vs-a10g-for-ml-model-inference/ (A10 & A10G: 24 GB GDDR6, 600 GB/s; A10G lower tensor compute)",
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+      SMI,
+      ML_ENG_NET,
+      VLLM_FP8,
+    ],
     retrieved: RETRIEVED,
     notes:
       "Tensor rates derived: 72 SM × 4 TC × 128 FMA × 2 × 1.695 GHz = 125 TFLOPS. nvidia-smi reports 23,028 MiB.",
@@ -133,6 +196,11 @@ export const ACCELERATORS = {
     computeCapability: 8.6,
     memoryBytes: mibToBytes(23_028),
     memorySource: "driver",
+    marketedMemoryGB: 24,
+    cudaMemoryBytes: mibToBytes(23_028) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the nvidia-smi total less 512 MiB, the median gap between nvidia-smi and torch.cuda.mem_get_info on seven GPUs (428–718 MiB)",
     memoryBandwidthBytesPerSecond: 0.6 * T,
     bf16DenseFlopsPerSecond: 70 * T,
     fp16DenseFlopsPerSecond: 70 * T,
@@ -145,7 +213,15 @@ export const ACCELERATORS = {
     interconnect: "PCIe Gen4 x16",
     tensorParallelLink: "pcie",
     interconnectBytesPerSecond: 31 * G,
-    sources: [REF, SMI, ML_ENG_NET, VLLM_FP8],
+    sources: [
+      "https://github.com/cli99/llm-analysis/blob/54b51aab/llm_analysis/gpu_configs/a10g-pcie-24gb.json",
+      "https://www.baseten.co/blog/nvidia-a10-vs-a10g-for-ml-model-inference/ (A10 & A10G: 24 GB GDDR6, 600 GB/s; A10G lower tensor compute)",
+      "https://github.com/skypilot-org/skypilot-catalog/blob/001367d2/catalogs/v7/aws/vms.csv (GpuInfo = EC2-reported MiB per GPU)",
+      "https://huggingface.co/RajBhope/gpu-runtime-predictor/blob/main/gpu_catalog.json (secondary: A10G 150 W, 600 GB/s)",
+      SMI,
+      ML_ENG_NET,
+      VLLM_FP8,
+    ],
     retrieved: RETRIEVED,
     notes:
       "AWS g5 only; NVIDIA publishes no datasheet. Tensor rates are llm-analysis config values (unverified, about half of A10). nvidia-smi reports 23,028 MiB (EC2 lists 22,888).",
@@ -158,6 +234,11 @@ export const ACCELERATORS = {
     computeCapability: 8.9,
     memoryBytes: mibToBytes(23_034),
     memorySource: "driver",
+    marketedMemoryGB: 24,
+    cudaMemoryBytes: mibToBytes(23_034) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the nvidia-smi total less 512 MiB, the median gap between nvidia-smi and torch.cuda.mem_get_info on seven GPUs (428–718 MiB)",
     memoryBandwidthBytesPerSecond: 0.3 * T,
     bf16DenseFlopsPerSecond: 121 * T,
     fp16DenseFlopsPerSecond: 121 * T,
@@ -170,7 +251,15 @@ export const ACCELERATORS = {
     interconnect: "PCIe Gen4 x16",
     tensorParallelLink: "pcie",
     interconnectBytesPerSecond: 31 * G,
-    sources: [REF, SMI, ML_ENG_NET],
+    sources: [
+      "https://store.sourcecode.com/en-us/bg-bucket-compare/125/9820 (L4: 24 GB, 300 GB/s, INT8 485 TOPS w/ sparsity)",
+      "https://grokipedia.com/page/NVIDIA_L4_vs_L40S (L4: 72 W, 242 TFLOPS FP16 sparse, 485 FP8/INT8 sparse)",
+      "https://hmc-tech.com/gpu/nvidia-l4-vs-nvidia-l40 (L4/L40 computed tensor rates incl. INT4)",
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+      "https://github.com/skypilot-org/skypilot-catalog/blob/001367d2/catalogs/v7/aws/vms.csv (GpuInfo = EC2-reported MiB per GPU)",
+      SMI,
+      ML_ENG_NET,
+    ],
     retrieved: RETRIEVED,
     notes:
       "Dense rates = NVIDIA's sparse figures ÷ 2 (derived). nvidia-smi reports 23,034 MiB (EC2 lists 22,888).",
@@ -183,6 +272,11 @@ export const ACCELERATORS = {
     computeCapability: 8.9,
     memoryBytes: mibToBytes(46_068),
     memorySource: "driver",
+    marketedMemoryGB: 48,
+    cudaMemoryBytes: mibToBytes(46_068) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the nvidia-smi total less 512 MiB, the median gap between nvidia-smi and torch.cuda.mem_get_info on seven GPUs (428–718 MiB)",
     memoryBandwidthBytesPerSecond: 0.864 * T,
     bf16DenseFlopsPerSecond: 181.05 * T,
     fp16DenseFlopsPerSecond: 181.05 * T,
@@ -195,7 +289,12 @@ export const ACCELERATORS = {
     interconnect: "PCIe Gen4 x16 (no NVLink)",
     tensorParallelLink: "pcie",
     interconnectBytesPerSecond: 31 * G,
-    sources: [REF, SMI, ML_ENG_NET],
+    sources: [
+      "https://www.mullet.se/product.html?product_id=355414 (reproduces NVIDIA L40/L40S datasheet table, '*' = with sparsity)",
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+      SMI,
+      ML_ENG_NET,
+    ],
     retrieved: RETRIEVED,
     notes: "nvidia-smi reports 46,068 MiB.",
   },
@@ -207,6 +306,11 @@ export const ACCELERATORS = {
     computeCapability: 8.9,
     memoryBytes: mibToBytes(46_068),
     memorySource: "driver",
+    marketedMemoryGB: 48,
+    cudaMemoryBytes: loggedGiB(44.31),
+    cudaMemoryMeasured: true,
+    cudaMemorySource:
+      "logged: vLLM total_gpu_memory (44.31GiB) on an L40S, https://github.com/vllm-project/vllm/issues/15196",
     memoryBandwidthBytesPerSecond: 0.864 * T,
     bf16DenseFlopsPerSecond: 362.05 * T,
     fp16DenseFlopsPerSecond: 362.05 * T,
@@ -219,7 +323,15 @@ export const ACCELERATORS = {
     interconnect: "PCIe Gen4 x16 (no NVLink)",
     tensorParallelLink: "pcie",
     interconnectBytesPerSecond: 31 * G,
-    sources: [REF, SMI, ML_ENG, ML_ENG_NET],
+    sources: [
+      "https://www.mullet.se/product.html?product_id=355414 (reproduces NVIDIA L40/L40S datasheet table, '*' = with sparsity)",
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/compute/accelerator/README.md (dense TFLOPS table, memory table)",
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+      "https://github.com/skypilot-org/skypilot-catalog/blob/001367d2/catalogs/v7/aws/vms.csv (GpuInfo = EC2-reported MiB per GPU)",
+      SMI,
+      ML_ENG,
+      ML_ENG_NET,
+    ],
     retrieved: RETRIEVED,
     notes: "nvidia-smi reports 46,068 MiB (EC2 lists 45,776).",
   },
@@ -231,6 +343,11 @@ export const ACCELERATORS = {
     computeCapability: 8.0,
     memoryBytes: mibToBytes(40_960),
     memorySource: "driver",
+    marketedMemoryGB: 40,
+    cudaMemoryBytes: loggedGiB(39.5),
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: assumed equal to the A100 40GB SXM4 row (same 40,960 MiB HBM2); vLLM total_gpu_memory (39.50GiB) on an A100 40GB, https://github.com/vllm-project/vllm/issues/12330",
     memoryBandwidthBytesPerSecond: 1.555 * T,
     bf16DenseFlopsPerSecond: 312 * T,
     fp16DenseFlopsPerSecond: 312 * T,
@@ -243,7 +360,17 @@ export const ACCELERATORS = {
     interconnect: "PCIe Gen4 x16 (optional 2-GPU NVLink bridge)",
     tensorParallelLink: "pcie",
     interconnectBytesPerSecond: 31 * G,
-    sources: [REF, ML_ENG, SMI, VLLM_FP8],
+    sources: [
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/compute/accelerator/README.md (dense TFLOPS table, memory table)",
+      "https://glennklockwood.com/garden/processors/A100 (A100 SXM4 40/80: 1.555/2.039 TB/s, 400 W, NVLink 300+300 GB/s; TFLOPS table from NVIDIA A100 datasheet)",
+      "https://www.thundercompute.com/blog/nvidia-a100-specs-full-guide (A100 PCIe 40/80 & SXM 40/80: 1555/1935/1555/2039 GB/s; TDP 250/300/400 W)",
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/network/README.md (intra-node interconnect tables (NVLink/XGMI/PCIe))",
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+      "https://github.com/skypilot-org/skypilot-catalog/blob/001367d2/catalogs/v7/aws/vms.csv (GpuInfo = EC2-reported MiB per GPU)",
+      ML_ENG,
+      SMI,
+      VLLM_FP8,
+    ],
     retrieved: RETRIEVED,
     notes: "Memory: the 40,960 MiB nvidia-smi reports for the SXM4 40GB part (same 40 GiB HBM2).",
   },
@@ -255,6 +382,11 @@ export const ACCELERATORS = {
     computeCapability: 8.0,
     memoryBytes: mibToBytes(40_960),
     memorySource: "driver",
+    marketedMemoryGB: 40,
+    cudaMemoryBytes: loggedGiB(39.5),
+    cudaMemoryMeasured: true,
+    cudaMemorySource:
+      "logged: vLLM total_gpu_memory (39.50GiB) on an A100 40GB, https://github.com/vllm-project/vllm/issues/12330",
     memoryBandwidthBytesPerSecond: 1.555 * T,
     bf16DenseFlopsPerSecond: 312 * T,
     fp16DenseFlopsPerSecond: 312 * T,
@@ -267,7 +399,18 @@ export const ACCELERATORS = {
     interconnect: "NVLink 3",
     tensorParallelLink: "nvlink",
     interconnectBytesPerSecond: 300 * G,
-    sources: [REF, ML_ENG, ML_ENG_NET, SMI, VLLM_FP8],
+    sources: [
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/compute/accelerator/README.md (dense TFLOPS table, memory table)",
+      "https://glennklockwood.com/garden/processors/A100 (A100 SXM4 40/80: 1.555/2.039 TB/s, 400 W, NVLink 300+300 GB/s; TFLOPS table from NVIDIA A100 datasheet)",
+      "https://www.thundercompute.com/blog/nvidia-a100-specs-full-guide (A100 PCIe 40/80 & SXM 40/80: 1555/1935/1555/2039 GB/s; TDP 250/300/400 W)",
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/network/README.md (intra-node interconnect tables (NVLink/XGMI/PCIe))",
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+      "https://github.com/skypilot-org/skypilot-catalog/blob/001367d2/catalogs/v7/aws/vms.csv (GpuInfo = EC2-reported MiB per GPU)",
+      ML_ENG,
+      ML_ENG_NET,
+      SMI,
+      VLLM_FP8,
+    ],
     retrieved: RETRIEVED,
     notes: "nvidia-smi reports 40,960 MiB.",
   },
@@ -279,6 +422,11 @@ export const ACCELERATORS = {
     computeCapability: 8.0,
     memoryBytes: mibToBytes(81_920),
     memorySource: "driver",
+    marketedMemoryGB: 80,
+    cudaMemoryBytes: mibToBytes(81_920) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the nvidia-smi total less 512 MiB, the median gap between nvidia-smi and torch.cuda.mem_get_info on seven GPUs (428–718 MiB)",
     memoryBandwidthBytesPerSecond: 1.935 * T,
     bf16DenseFlopsPerSecond: 312 * T,
     fp16DenseFlopsPerSecond: 312 * T,
@@ -292,7 +440,12 @@ export const ACCELERATORS = {
     tensorParallelLink: "pcie",
     interconnectBytesPerSecond: 31 * G,
     sources: [
-      REF,
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/compute/accelerator/README.md (dense TFLOPS table, memory table)",
+      "https://glennklockwood.com/garden/processors/A100 (A100 SXM4 40/80: 1.555/2.039 TB/s, 400 W, NVLink 300+300 GB/s; TFLOPS table from NVIDIA A100 datasheet)",
+      "https://www.thundercompute.com/blog/nvidia-a100-specs-full-guide (A100 PCIe 40/80 & SXM 40/80: 1555/1935/1555/2039 GB/s; TDP 250/300/400 W)",
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/network/README.md (intra-node interconnect tables (NVLink/XGMI/PCIe))",
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+      "https://github.com/skypilot-org/skypilot-catalog/blob/001367d2/catalogs/v7/aws/vms.csv (GpuInfo = EC2-reported MiB per GPU)",
       ML_ENG,
       "github.com/vllm-project/vllm/issues/3484 (nvidia-smi: A100 80GB PCIe 81920MiB)",
       VLLM_FP8,
@@ -308,6 +461,11 @@ export const ACCELERATORS = {
     computeCapability: 8.0,
     memoryBytes: mibToBytes(81_920),
     memorySource: "driver",
+    marketedMemoryGB: 80,
+    cudaMemoryBytes: mibToBytes(81_920) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the nvidia-smi total less 512 MiB, the median gap between nvidia-smi and torch.cuda.mem_get_info on seven GPUs (428–718 MiB)",
     memoryBandwidthBytesPerSecond: 2.039 * T,
     bf16DenseFlopsPerSecond: 312 * T,
     fp16DenseFlopsPerSecond: 312 * T,
@@ -320,7 +478,18 @@ export const ACCELERATORS = {
     interconnect: "NVLink 3",
     tensorParallelLink: "nvlink",
     interconnectBytesPerSecond: 300 * G,
-    sources: [REF, ML_ENG, ML_ENG_NET, SMI, VLLM_FP8],
+    sources: [
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/compute/accelerator/README.md (dense TFLOPS table, memory table)",
+      "https://glennklockwood.com/garden/processors/A100 (A100 SXM4 40/80: 1.555/2.039 TB/s, 400 W, NVLink 300+300 GB/s; TFLOPS table from NVIDIA A100 datasheet)",
+      "https://www.thundercompute.com/blog/nvidia-a100-specs-full-guide (A100 PCIe 40/80 & SXM 40/80: 1555/1935/1555/2039 GB/s; TDP 250/300/400 W)",
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/network/README.md (intra-node interconnect tables (NVLink/XGMI/PCIe))",
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+      "https://github.com/skypilot-org/skypilot-catalog/blob/001367d2/catalogs/v7/aws/vms.csv (GpuInfo = EC2-reported MiB per GPU)",
+      ML_ENG,
+      ML_ENG_NET,
+      SMI,
+      VLLM_FP8,
+    ],
     retrieved: RETRIEVED,
     notes: "nvidia-smi reports 81,920 MiB.",
   },
@@ -332,6 +501,11 @@ export const ACCELERATORS = {
     computeCapability: 9.0,
     memoryBytes: mibToBytes(81_559),
     memorySource: "driver",
+    marketedMemoryGB: 80,
+    cudaMemoryBytes: loggedGiB(79.22),
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: assumed equal to the H100 SXM row (same 81,559 MiB nvidia-smi total); vLLM total_gpu_memory (79.22GiB) on an H100-80G, https://github.com/vllm-project/vllm/pull/12126 and https://github.com/vllm-project/vllm/pull/10511",
     memoryBandwidthBytesPerSecond: 2.0 * T,
     bf16DenseFlopsPerSecond: 756 * T,
     fp16DenseFlopsPerSecond: 756 * T,
@@ -344,7 +518,13 @@ export const ACCELERATORS = {
     interconnect: "PCIe Gen5 x16 (optional NVLink bridge)",
     tensorParallelLink: "pcie",
     interconnectBytesPerSecond: 63 * G,
-    sources: [REF, SMI, ML_ENG_NET],
+    sources: [
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/compute/accelerator/README.md (dense TFLOPS table, memory table)",
+      "https://manuals.plus/m/56b0c3ef7d0a1c470c0af8f05a0bd1f29a778007472ba941201fbbb185c9bccd (NVIDIA H100 PCIe product brief PB-11133-001_v02: max TDP 350 W, >2,000 GB/s)",
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+      SMI,
+      ML_ENG_NET,
+    ],
     retrieved: RETRIEVED,
     notes: "nvidia-smi reports 81,559 MiB. Bandwidth: the product brief's '>2,000 GB/s'.",
   },
@@ -356,6 +536,11 @@ export const ACCELERATORS = {
     computeCapability: 9.0,
     memoryBytes: mibToBytes(81_559),
     memorySource: "driver",
+    marketedMemoryGB: 80,
+    cudaMemoryBytes: loggedGiB(79.22),
+    cudaMemoryMeasured: true,
+    cudaMemorySource:
+      "logged: vLLM total_gpu_memory (79.22GiB) on an H100-80G, https://github.com/vllm-project/vllm/pull/12126 and https://github.com/vllm-project/vllm/pull/10511",
     memoryBandwidthBytesPerSecond: 3.35 * T,
     bf16DenseFlopsPerSecond: 989 * T,
     fp16DenseFlopsPerSecond: 989 * T,
@@ -368,7 +553,15 @@ export const ACCELERATORS = {
     interconnect: "NVLink 4 (18 links)",
     tensorParallelLink: "nvlink",
     interconnectBytesPerSecond: 450 * G,
-    sources: [REF, ML_ENG, ML_ENG_NET, SMI],
+    sources: [
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/compute/accelerator/README.md (dense TFLOPS table, memory table)",
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/network/README.md (intra-node interconnect tables (NVLink/XGMI/PCIe))",
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+      "https://github.com/skypilot-org/skypilot-catalog/blob/001367d2/catalogs/v7/aws/vms.csv (GpuInfo = EC2-reported MiB per GPU)",
+      ML_ENG,
+      ML_ENG_NET,
+      SMI,
+    ],
     retrieved: RETRIEVED,
     notes:
       "nvidia-smi reports 81,559 MiB ('NVIDIA H100 80GB HBM3'); EC2 lists 81,920. NVIDIA's 1,979 BF16 headline is with sparsity.",
@@ -381,6 +574,11 @@ export const ACCELERATORS = {
     computeCapability: 9.0,
     memoryBytes: mibToBytes(95_830),
     memorySource: "driver",
+    marketedMemoryGB: 94,
+    cudaMemoryBytes: mibToBytes(95_830) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the nvidia-smi total less 512 MiB, the median gap between nvidia-smi and torch.cuda.mem_get_info on seven GPUs (428–718 MiB)",
     memoryBandwidthBytesPerSecond: 3.9 * T,
     bf16DenseFlopsPerSecond: null,
     fp16DenseFlopsPerSecond: null,
@@ -393,7 +591,11 @@ export const ACCELERATORS = {
     interconnect: "NVLink bridge (pairs)",
     tensorParallelLink: "nvlink",
     interconnectBytesPerSecond: 300 * G,
-    sources: [REF, SMI],
+    sources: [
+      "https://www.aiminingco.com/gpu/h100-nvl/specs (H100 NVL: 94 GB HBM3, 3.9 TB/s, ~400 W, NVLink bridge 600 GB/s)",
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/compute/accelerator/README.md (dense TFLOPS table, memory table)",
+      SMI,
+    ],
     retrieved: RETRIEVED,
     notes:
       "nvidia-smi reports 95,830 MiB. Per-GPU tensor rates not sourced (recalled ≈835 BF16 / 1,671 FP8 dense), so left unknown.",
@@ -406,6 +608,11 @@ export const ACCELERATORS = {
     computeCapability: 9.0,
     memoryBytes: mibToBytes(143_771),
     memorySource: "driver",
+    marketedMemoryGB: 141,
+    cudaMemoryBytes: mibToBytes(143_771) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the nvidia-smi total less 512 MiB, the median gap between nvidia-smi and torch.cuda.mem_get_info on seven GPUs (428–718 MiB)",
     memoryBandwidthBytesPerSecond: 4.8 * T,
     bf16DenseFlopsPerSecond: 989 * T,
     fp16DenseFlopsPerSecond: 989 * T,
@@ -418,7 +625,15 @@ export const ACCELERATORS = {
     interconnect: "NVLink 4",
     tensorParallelLink: "nvlink",
     interconnectBytesPerSecond: 450 * G,
-    sources: [REF, ML_ENG, ML_ENG_NET, SMI],
+    sources: [
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/compute/accelerator/README.md (dense TFLOPS table, memory table)",
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/network/README.md (intra-node interconnect tables (NVLink/XGMI/PCIe))",
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+      "https://github.com/skypilot-org/skypilot-catalog/blob/001367d2/catalogs/v7/aws/vms.csv (GpuInfo = EC2-reported MiB per GPU)",
+      ML_ENG,
+      ML_ENG_NET,
+      SMI,
+    ],
     retrieved: RETRIEVED,
     notes: "nvidia-smi reports 143,771 MiB (EC2 lists 144,384 = 141 GiB).",
   },
@@ -430,6 +645,11 @@ export const ACCELERATORS = {
     computeCapability: 9.0,
     memoryBytes: gbToBytes(141),
     memorySource: "marketed",
+    marketedMemoryGB: 141,
+    cudaMemoryBytes: gbToBytes(141) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the marketed GB (10^9 bytes) less 512 MiB, the median driver reserve; no reported figure found",
     memoryBandwidthBytesPerSecond: 4.8 * T,
     bf16DenseFlopsPerSecond: null,
     fp16DenseFlopsPerSecond: null,
@@ -442,7 +662,11 @@ export const ACCELERATORS = {
     interconnect: "2- or 4-way NVLink bridge",
     tensorParallelLink: "nvlink",
     interconnectBytesPerSecond: null,
-    sources: [REF],
+    sources: [
+      "https://www.saulelectric.com/nvidia-h200.html (H200 PCIe/NVL 600 W — low-reliability reseller page)",
+      "https://uvation.com/articles/category/datacenter (H200 NVL: 2-/4-way NVLink bridge domain)",
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/compute/accelerator/README.md (dense TFLOPS table, memory table)",
+    ],
     retrieved: RETRIEVED,
     notes:
       "No reported memory figure found: 141 GB read as 10^9 bytes. NVL tensor rates not sourced.",
@@ -455,6 +679,11 @@ export const ACCELERATORS = {
     computeCapability: 9.0,
     memoryBytes: mibToBytes(97_871),
     memorySource: "driver",
+    marketedMemoryGB: 96,
+    cudaMemoryBytes: mibToBytes(97_871) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the nvidia-smi total less 512 MiB, the median gap between nvidia-smi and torch.cuda.mem_get_info on seven GPUs (428–718 MiB)",
     memoryBandwidthBytesPerSecond: 4.0 * T,
     bf16DenseFlopsPerSecond: 989 * T,
     fp16DenseFlopsPerSecond: 989 * T,
@@ -467,7 +696,12 @@ export const ACCELERATORS = {
     interconnect: "NVLink-C2C to Grace + NVLink 4",
     tensorParallelLink: "nvlink",
     interconnectBytesPerSecond: 450 * G,
-    sources: [REF, ML_ENG, SMI],
+    sources: [
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/compute/accelerator/README.md (dense TFLOPS table, memory table)",
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/network/README.md (intra-node interconnect tables (NVLink/XGMI/PCIe))",
+      ML_ENG,
+      SMI,
+    ],
     retrieved: RETRIEVED,
     notes:
       "The 96 GB HBM3 version: nvidia-smi reports 97,871 MiB ('NVIDIA GH200 480GB'). The 141/144 GB HBM3e version is not listed.",
@@ -480,6 +714,11 @@ export const ACCELERATORS = {
     computeCapability: 10.0,
     memoryBytes: mibToBytes(183_359),
     memorySource: "driver",
+    marketedMemoryGB: 180,
+    cudaMemoryBytes: loggedGiB(178.36),
+    cudaMemoryMeasured: true,
+    cudaMemorySource:
+      'logged: vLLM "Free memory on device (177.66/178.36 GiB)" on a B200, https://github.com/vllm-project/vllm/pull/21489',
     memoryBandwidthBytesPerSecond: 8.0 * T,
     bf16DenseFlopsPerSecond: 2250 * T,
     fp16DenseFlopsPerSecond: 2250 * T,
@@ -492,7 +731,15 @@ export const ACCELERATORS = {
     interconnect: "NVLink 5 (18 links)",
     tensorParallelLink: "nvlink",
     interconnectBytesPerSecond: 900 * G,
-    sources: [REF, ML_ENG, ML_ENG_NET, SMI],
+    sources: [
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/compute/accelerator/README.md (dense TFLOPS table, memory table)",
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/network/README.md (intra-node interconnect tables (NVLink/XGMI/PCIe))",
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+      "https://github.com/skypilot-org/skypilot-catalog/blob/017e2502/catalogs/v7/gcp/vms.csv",
+      ML_ENG,
+      ML_ENG_NET,
+      SMI,
+    ],
     retrieved: RETRIEVED,
     notes: "Marketed 192 GB; nvidia-smi reports 183,359 MiB (GCP lists 184,320).",
   },
@@ -504,6 +751,11 @@ export const ACCELERATORS = {
     computeCapability: 10.0,
     memoryBytes: gbToBytes(288),
     memorySource: "marketed",
+    marketedMemoryGB: 288,
+    cudaMemoryBytes: gbToBytes(288) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the marketed GB (10^9 bytes) less 512 MiB, the median driver reserve; no reported figure found",
     memoryBandwidthBytesPerSecond: 8.0 * T,
     bf16DenseFlopsPerSecond: 2250 * T,
     fp16DenseFlopsPerSecond: 2250 * T,
@@ -516,7 +768,13 @@ export const ACCELERATORS = {
     interconnect: "NVLink 5",
     tensorParallelLink: "nvlink",
     interconnectBytesPerSecond: 900 * G,
-    sources: [REF, ML_ENG, ML_ENG_NET],
+    sources: [
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/compute/accelerator/README.md (dense TFLOPS table, memory table)",
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/network/README.md (intra-node interconnect tables (NVLink/XGMI/PCIe))",
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+      ML_ENG,
+      ML_ENG_NET,
+    ],
     retrieved: RETRIEVED,
     notes: "No reported memory figure found: 288 GB read as 10^9 bytes. INT8 figure unverified.",
   },
@@ -528,6 +786,11 @@ export const ACCELERATORS = {
     computeCapability: 8.6,
     memoryBytes: mibToBytes(24_576),
     memorySource: "driver",
+    marketedMemoryGB: 24,
+    cudaMemoryBytes: loggedGiB(23.58),
+    cudaMemoryMeasured: true,
+    cudaMemorySource:
+      "logged: vLLM total_gpu_memory=23.58GiB on one RTX 3090, https://github.com/vllm-project/vllm/issues/10517",
     memoryBandwidthBytesPerSecond: 0.936 * T,
     bf16DenseFlopsPerSecond: 71 * T,
     fp16DenseFlopsPerSecond: 71 * T,
@@ -540,7 +803,13 @@ export const ACCELERATORS = {
     interconnect: "PCIe Gen4 x16 (2-way NVLink bridge)",
     tensorParallelLink: "pcie",
     interconnectBytesPerSecond: 31 * G,
-    sources: [REF, SMI, VLLM_FP8],
+    sources: [
+      "https://github.com/RahulSChand/gpu_poor/blob/663edd28/src/gpu_config.json (bandwidth GB/s)",
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+      "https://huggingface.co/spaces/lambdabrendan/Lambda-LLM-Calculator/blame/main/data/gpu_specs.csv (TechPowerUp-derived: RTX 3090 24 GB GDDR6X 384-bit, 10496 shaders)",
+      SMI,
+      VLLM_FP8,
+    ],
     retrieved: RETRIEVED,
     notes:
       "Derived: GeForce runs FP16/BF16 with FP32 accumulate at half rate (≈71 of 142). nvidia-smi reports 24,576 MiB.",
@@ -553,6 +822,11 @@ export const ACCELERATORS = {
     computeCapability: 8.9,
     memoryBytes: mibToBytes(24_564),
     memorySource: "driver",
+    marketedMemoryGB: 24,
+    cudaMemoryBytes: loggedGiB(23.55),
+    cudaMemoryMeasured: true,
+    cudaMemorySource:
+      "logged: 0.98 × 23.55 GiB = the 23.08 GiB per RTX 4090 the reporter computes from vLLM's profile, https://github.com/vllm-project/vllm/issues/13061",
     memoryBandwidthBytesPerSecond: 1.008 * T,
     bf16DenseFlopsPerSecond: 165.2 * T,
     fp16DenseFlopsPerSecond: 165.2 * T,
@@ -565,7 +839,12 @@ export const ACCELERATORS = {
     interconnect: "PCIe Gen4 x16 (no NVLink)",
     tensorParallelLink: "pcie",
     interconnectBytesPerSecond: 31 * G,
-    sources: [REF, SMI],
+    sources: [
+      "https://waredb.com/processor/nvidia-geforce-rtx-4090 (RTX 4090: 1008 GB/s; tensor FP16 165.15 dense/330.3 sparse, FP8 330.3/660.6, INT8 660.6/1321.2, INT4 1321.2/2642.4 — FP32-accumulate numbers)",
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+      "https://github.com/RahulSChand/gpu_poor/blob/663edd28/src/gpu_config.json (bandwidth GB/s)",
+      SMI,
+    ],
     retrieved: RETRIEVED,
     notes: "FP32-accumulate rates (GeForce half rate). nvidia-smi reports 24,564 MiB.",
   },
@@ -577,6 +856,11 @@ export const ACCELERATORS = {
     computeCapability: 12.0,
     memoryBytes: mibToBytes(32_607),
     memorySource: "driver",
+    marketedMemoryGB: 32,
+    cudaMemoryBytes: mibToBytes(32_607) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the nvidia-smi total less 512 MiB, the median gap between nvidia-smi and torch.cuda.mem_get_info on seven GPUs (428–718 MiB)",
     memoryBandwidthBytesPerSecond: 1.792 * T,
     bf16DenseFlopsPerSecond: 209.5 * T,
     fp16DenseFlopsPerSecond: 209.5 * T,
@@ -589,7 +873,13 @@ export const ACCELERATORS = {
     interconnect: "PCIe Gen5 x16 (no NVLink)",
     tensorParallelLink: "pcie",
     interconnectBytesPerSecond: 63 * G,
-    sources: [REF, SMI],
+    sources: [
+      "https://www.spheron.network/blog/nvidia-rtx-5090-specs/ (RTX 5090: 32 GB GDDR7, 1,792 GB/s, FP16 tensor 838.4 sparse, FP8 ~1,676.8 sparse, FP4 3,352 sparse, 575 W, PCIe 5.0)",
+      "https://www.codesota.com/hardware/rtx-5090 (RTX 5090 FP16 dense 209.5 TFLOPS)",
+      "https://pocketmags.com/linux-format-magazine/may-2025/articles/nvidia-geforce-rtx-5090 (104 FP32, 838 FP16, 3,352 FP8/4, 1,792 GB/s, 575 W TBP)",
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+      SMI,
+    ],
     retrieved: RETRIEVED,
     notes:
       "FP8/FP4 dense derived as published sparse ÷ 2 (accumulate mode of the FP8 figure unclear). nvidia-smi reports 32,607 MiB.",
@@ -602,6 +892,11 @@ export const ACCELERATORS = {
     computeCapability: 8.6,
     memoryBytes: mibToBytes(49_140),
     memorySource: "driver",
+    marketedMemoryGB: 48,
+    cudaMemoryBytes: mibToBytes(49_140) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the nvidia-smi total less 512 MiB, the median gap between nvidia-smi and torch.cuda.mem_get_info on seven GPUs (428–718 MiB)",
     memoryBandwidthBytesPerSecond: 0.768 * T,
     bf16DenseFlopsPerSecond: 154.8 * T,
     fp16DenseFlopsPerSecond: 154.8 * T,
@@ -614,7 +909,13 @@ export const ACCELERATORS = {
     interconnect: "PCIe Gen4 x16 (2-way NVLink bridge)",
     tensorParallelLink: "pcie",
     interconnectBytesPerSecond: 31 * G,
-    sources: [REF, SMI, VLLM_FP8],
+    sources: [
+      "https://servethehome.com/nvidia-rtx-a6000-48gb-gpu-drops-quadro-designation (48 GB GDDR6 ECC, 768 GB/s, 300 W, NVLink 112.5 GB/s bidirectional)",
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+      "https://github.com/RahulSChand/gpu_poor/blob/663edd28/src/gpu_config.json (bandwidth GB/s)",
+      SMI,
+      VLLM_FP8,
+    ],
     retrieved: RETRIEVED,
     notes: "Derived: 84 SM × 4 × 128 × 2 × 1.80 GHz = 154.8 TFLOPS. nvidia-smi reports 49,140 MiB.",
   },
@@ -626,6 +927,11 @@ export const ACCELERATORS = {
     computeCapability: 8.9,
     memoryBytes: gbToBytes(48),
     memorySource: "marketed",
+    marketedMemoryGB: 48,
+    cudaMemoryBytes: gbToBytes(48) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the marketed GB (10^9 bytes) less 512 MiB, the median driver reserve; no reported figure found",
     memoryBandwidthBytesPerSecond: null,
     bf16DenseFlopsPerSecond: null,
     fp16DenseFlopsPerSecond: null,
@@ -638,7 +944,9 @@ export const ACCELERATORS = {
     interconnect: "PCIe Gen4 x16 (no NVLink)",
     tensorParallelLink: "pcie",
     interconnectBytesPerSecond: 31 * G,
-    sources: [REF],
+    sources: [
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+    ],
     retrieved: RETRIEVED,
     notes:
       "Bandwidth and tensor rates not fetched when the catalog was compiled (recalled 960 GB/s, ≈364 BF16 dense), so left unknown; speed is not estimated.",
@@ -651,6 +959,11 @@ export const ACCELERATORS = {
     computeCapability: 12.0,
     memoryBytes: mibToBytes(97_887),
     memorySource: "driver",
+    marketedMemoryGB: 96,
+    cudaMemoryBytes: mibToBytes(97_887) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the nvidia-smi total less 512 MiB, the median gap between nvidia-smi and torch.cuda.mem_get_info on seven GPUs (428–718 MiB)",
     memoryBandwidthBytesPerSecond: 1.792 * T,
     bf16DenseFlopsPerSecond: 500 * T,
     fp16DenseFlopsPerSecond: 500 * T,
@@ -663,7 +976,12 @@ export const ACCELERATORS = {
     interconnect: "PCIe Gen5 x16 (no NVLink)",
     tensorParallelLink: "pcie",
     interconnectBytesPerSecond: 63 * G,
-    sources: [REF, SMI],
+    sources: [
+      "https://gpu.name/posts/nvidia-unveils-rtx-pro-6000-blackwell-gpu-with-24-064-cores-and-96gb-memory (96 GB GDDR7, 512-bit, 1,792 GB/s, 600 W, PCIe Gen5)",
+      "https://www.topcpu.net/es/news/nvidia-launches-96gb-rtx-5090-model-with-a-whopping-price-tag-of-10000 (188 SM, 752 tensor cores, 125 TFLOPS FP32, 4,000 AI TOPS FP4)",
+      "https://github.com/huggingface/huggingface.js/blob/013c6b9c/packages/tasks/src/hardware-nvidia.ts (memory, computeCapability, power, releaseYear (its 'tflops' is non-tensor FP16/FP32, NOT used here))",
+      SMI,
+    ],
     retrieved: RETRIEVED,
     notes:
       "Only '4,000 AI TOPS' (FP4, sparse) is sourced: FP4/FP8/BF16 dense derived by halving. nvidia-smi reports 97,887 MiB.",
@@ -676,6 +994,11 @@ export const ACCELERATORS = {
     computeCapability: null,
     memoryBytes: gbToBytes(64),
     memorySource: "marketed",
+    marketedMemoryGB: 128,
+    cudaMemoryBytes: gbToBytes(64) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the marketed GB (10^9 bytes) less 512 MiB, the median driver reserve; no reported figure found",
     memoryBandwidthBytesPerSecond: 1.64 * T,
     bf16DenseFlopsPerSecond: 191.5 * T,
     fp16DenseFlopsPerSecond: 191.5 * T,
@@ -688,7 +1011,13 @@ export const ACCELERATORS = {
     interconnect: "Infinity Fabric (XGMI)",
     tensorParallelLink: "xgmi",
     interconnectBytesPerSecond: null,
-    sources: [REF, ML_ENG, ML_ENG_NET],
+    sources: [
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/compute/accelerator/README.md (dense TFLOPS table, memory table)",
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/network/README.md (intra-node interconnect tables (NVLink/XGMI/PCIe))",
+      "https://meterpreter.org/amd-confirms-instinct-mi300x-power-consumption-up-to-750w (MI300X 750 W; MI250X 560 W)",
+      ML_ENG,
+      ML_ENG_NET,
+    ],
     retrieved: RETRIEVED,
     notes:
       "ROCm shows each of the OAM's two GCDs as its own 64 GB device, so one row is one GCD: the OAM's 128 GB, 3.28 TB/s and 383 TFLOPS halved (derived). No FP8.",
@@ -701,6 +1030,11 @@ export const ACCELERATORS = {
     computeCapability: null,
     memoryBytes: 206_158_430_208,
     memorySource: "driver",
+    marketedMemoryGB: 192,
+    cudaMemoryBytes: 206_158_430_208 - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the nvidia-smi total less 512 MiB, the median gap between nvidia-smi and torch.cuda.mem_get_info on seven GPUs (428–718 MiB)",
     memoryBandwidthBytesPerSecond: 5.3 * T,
     bf16DenseFlopsPerSecond: 1307.4 * T,
     fp16DenseFlopsPerSecond: 1307.4 * T,
@@ -714,7 +1048,9 @@ export const ACCELERATORS = {
     tensorParallelLink: "xgmi",
     interconnectBytesPerSecond: 448 * G,
     sources: [
-      REF,
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/compute/accelerator/README.md (dense TFLOPS table, memory table)",
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/network/README.md (intra-node interconnect tables (NVLink/XGMI/PCIe))",
+      "https://meterpreter.org/amd-confirms-instinct-mi300x-power-consumption-up-to-750w (MI300X 750 W; MI250X 560 W)",
       ML_ENG,
       ML_ENG_NET,
       "rocm-smi 'VRAM Total Memory (B): 206158430208' in public logs",
@@ -731,6 +1067,11 @@ export const ACCELERATORS = {
     computeCapability: null,
     memoryBytes: gbToBytes(256),
     memorySource: "marketed",
+    marketedMemoryGB: 256,
+    cudaMemoryBytes: gbToBytes(256) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the marketed GB (10^9 bytes) less 512 MiB, the median driver reserve; no reported figure found",
     memoryBandwidthBytesPerSecond: 6.0 * T,
     bf16DenseFlopsPerSecond: 1307.4 * T,
     fp16DenseFlopsPerSecond: 1307.4 * T,
@@ -743,7 +1084,13 @@ export const ACCELERATORS = {
     interconnect: "Infinity Fabric (XGMI) 7 × 64 GB/s",
     tensorParallelLink: "xgmi",
     interconnectBytesPerSecond: 448 * G,
-    sources: [REF, ML_ENG, ML_ENG_NET],
+    sources: [
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/compute/accelerator/README.md (dense TFLOPS table, memory table)",
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/network/README.md (intra-node interconnect tables (NVLink/XGMI/PCIe))",
+      "https://awesomeagents.ai/hardware/amd-mi325x (256 GB HBM3e, 6 TB/s, FP8 2,614.9 dense, BF16 1,307.4)",
+      ML_ENG,
+      ML_ENG_NET,
+    ],
     retrieved: RETRIEVED,
     notes: "No reported memory figure found: 256 GB read as 10^9 bytes.",
   },
@@ -755,6 +1102,11 @@ export const ACCELERATORS = {
     computeCapability: null,
     memoryBytes: gbToBytes(288),
     memorySource: "marketed",
+    marketedMemoryGB: 288,
+    cudaMemoryBytes: gbToBytes(288) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the marketed GB (10^9 bytes) less 512 MiB, the median driver reserve; no reported figure found",
     memoryBandwidthBytesPerSecond: 8.0 * T,
     bf16DenseFlopsPerSecond: 2500 * T,
     fp16DenseFlopsPerSecond: 2500 * T,
@@ -767,7 +1119,13 @@ export const ACCELERATORS = {
     interconnect: "Infinity Fabric (XGMI) 7 × 76.5 GB/s",
     tensorParallelLink: "xgmi",
     interconnectBytesPerSecond: 535.5 * G,
-    sources: [REF, ML_ENG, ML_ENG_NET],
+    sources: [
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/compute/accelerator/README.md (dense TFLOPS table, memory table)",
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/network/README.md (intra-node interconnect tables (NVLink/XGMI/PCIe))",
+      "https://www.tomshardware.com/pc-components/gpus/amds-instinct-mi355x-accelerator-will-consume-1-400-watts (MI355X 1,400 W; MI350X 1,000 W; 288 GB HBM3E, 8 TB/s)",
+      ML_ENG,
+      ML_ENG_NET,
+    ],
     retrieved: RETRIEVED,
     notes:
       "No reported memory figure found: 288 GB read as 10^9 bytes. AMD's 10.1 PF FP8 headline is sparse.",
@@ -780,6 +1138,11 @@ export const ACCELERATORS = {
     computeCapability: null,
     memoryBytes: mibToBytes(98_304),
     memorySource: "driver",
+    marketedMemoryGB: 96,
+    cudaMemoryBytes: mibToBytes(98_304) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the nvidia-smi total less 512 MiB, the median gap between nvidia-smi and torch.cuda.mem_get_info on seven GPUs (428–718 MiB)",
     memoryBandwidthBytesPerSecond: 2.46 * T,
     bf16DenseFlopsPerSecond: 432 * T,
     fp16DenseFlopsPerSecond: null,
@@ -792,7 +1155,13 @@ export const ACCELERATORS = {
     interconnect: "On-chip RoCE Ethernet",
     tensorParallelLink: "roce",
     interconnectBytesPerSecond: 300 * G,
-    sources: [REF, ML_ENG, ML_ENG_NET, "hl-smi 'HL-225 … 98304MiB' in public logs"],
+    sources: [
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/compute/accelerator/README.md (dense TFLOPS table, memory table)",
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/network/README.md (intra-node interconnect tables (NVLink/XGMI/PCIe))",
+      ML_ENG,
+      ML_ENG_NET,
+      "hl-smi 'HL-225 … 98304MiB' in public logs",
+    ],
     retrieved: RETRIEVED,
     notes: "hl-smi reports 98,304 MiB. Rates are MME matrix-engine figures.",
   },
@@ -804,6 +1173,11 @@ export const ACCELERATORS = {
     computeCapability: null,
     memoryBytes: gbToBytes(128),
     memorySource: "marketed",
+    marketedMemoryGB: 128,
+    cudaMemoryBytes: gbToBytes(128) - DRIVER_RESERVE_BYTES,
+    cudaMemoryMeasured: false,
+    cudaMemorySource:
+      "derived: the marketed GB (10^9 bytes) less 512 MiB, the median driver reserve; no reported figure found",
     memoryBandwidthBytesPerSecond: 3.7 * T,
     bf16DenseFlopsPerSecond: 1677 * T,
     fp16DenseFlopsPerSecond: null,
@@ -816,7 +1190,12 @@ export const ACCELERATORS = {
     interconnect: "On-chip RoCE Ethernet",
     tensorParallelLink: "roce",
     interconnectBytesPerSecond: 600 * G,
-    sources: [REF, ML_ENG, ML_ENG_NET],
+    sources: [
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/compute/accelerator/README.md (dense TFLOPS table, memory table)",
+      "https://github.com/stas00/ml-engineering/blob/744d01e1/network/README.md (intra-node interconnect tables (NVLink/XGMI/PCIe))",
+      ML_ENG,
+      ML_ENG_NET,
+    ],
     retrieved: RETRIEVED,
     notes:
       "No reported memory figure found: 128 GB read as 10^9 bytes. Shipping parts clock the MME at 1,600 MHz → 1,677 TFLOPS.",

@@ -4,6 +4,7 @@ import type { AcceleratorSpec } from "./accelerator.js";
 import type { CatalogMode, GpuCatalogExtension } from "./catalog.js";
 import type { InstanceSpec } from "./instance.js";
 import { gbToBytes, gibToBytes } from "../units.js";
+import { DRIVER_RESERVE_BYTES } from "./accelerators.js";
 import { explainIssue } from "../options/explain-issue.js";
 
 /*
@@ -30,6 +31,10 @@ export const AcceleratorInputSchema = z
     memoryGiB: z.optional(count),
     memoryGB: z.optional(count),
     memorySource: z.optional(z.enum(["driver", "cloud-api", "marketed"])),
+    marketedMemoryGB: z.optional(count),
+    cudaMemoryBytes: z.optional(count),
+    cudaMemoryGiB: z.optional(count),
+    cudaMemorySource: z.optional(z.string()),
     memoryBandwidthBytesPerSecond: rate,
     memoryBandwidthTBps: rate,
     bf16DenseFlopsPerSecond: rate,
@@ -59,6 +64,9 @@ export const AcceleratorInputSchema = z
           .length === 1,
       { error: "give the memory exactly once: memoryBytes, memoryGiB (2^30) or memoryGB (10^9)" },
     ),
+    z.refine((row) => row.cudaMemoryBytes === undefined || row.cudaMemoryGiB === undefined, {
+      error: "give the CUDA total at most once: cudaMemoryBytes or cudaMemoryGiB",
+    }),
   );
 
 /** One instance in a catalog file. A price needs its source and date. */
@@ -142,6 +150,9 @@ function toAccelerator(row: AcceleratorInput): AcceleratorSpec {
   const memoryBytes =
     row.memoryBytes ??
     (row.memoryGiB === undefined ? gbToBytes(row.memoryGB ?? 0) : gibToBytes(row.memoryGiB));
+  const cudaMemoryBytes =
+    row.cudaMemoryBytes ??
+    (row.cudaMemoryGiB === undefined ? undefined : Math.round(gibToBytes(row.cudaMemoryGiB)));
   const fp8DenseFlopsPerSecond = tera(row.fp8DenseFlopsPerSecond, row.fp8DenseTflops);
   const fp4DenseFlopsPerSecond = tera(row.fp4DenseFlopsPerSecond, row.fp4DenseTflops);
   return {
@@ -152,6 +163,14 @@ function toAccelerator(row: AcceleratorInput): AcceleratorSpec {
     computeCapability: row.computeCapability ?? null,
     memoryBytes,
     memorySource: row.memorySource ?? (row.memoryGB === undefined ? "driver" : "marketed"),
+    marketedMemoryGB: row.marketedMemoryGB ?? row.memoryGB ?? Math.round(memoryBytes / 1e9),
+    cudaMemoryBytes: cudaMemoryBytes ?? Math.max(1, Math.floor(memoryBytes) - DRIVER_RESERVE_BYTES),
+    cudaMemoryMeasured: cudaMemoryBytes !== undefined,
+    cudaMemorySource:
+      row.cudaMemorySource ??
+      (cudaMemoryBytes === undefined
+        ? "derived: the catalog file's memory less 512 MiB, vramfit's median driver reserve"
+        : "user catalog"),
     memoryBandwidthBytesPerSecond: tera(row.memoryBandwidthBytesPerSecond, row.memoryBandwidthTBps),
     bf16DenseFlopsPerSecond: tera(row.bf16DenseFlopsPerSecond, row.bf16DenseTflops),
     fp16DenseFlopsPerSecond: tera(row.fp16DenseFlopsPerSecond, row.fp16DenseTflops),

@@ -5,19 +5,24 @@ import { executionOn, type Execution } from "./execution.js";
 import type { RankAssumptions } from "./rank-options.js";
 import type { GpuRequirement } from "./requirement.js";
 import { phaseTime, type PhaseTime } from "./roofline.js";
+import { hasServing, servingNeedsOn } from "./serving-on-gpu.js";
 import {
+  budgetTrial,
   findTopology,
   GPUS_PER_NODE,
-  perGpuBytes,
   splitProblem,
   type Topology,
+  type TopologyTrial,
 } from "./topology.js";
 
 /** Everything the ranking learns about one accelerator for one requirement. */
 export interface Evaluation {
   /** Rate and fallback. */
   readonly execution: Execution;
-  /** `utilization × memory`: what one GPU may hold. */
+  /**
+   * What one GPU may hold at the chosen parallelism: `utilization ×` the total the driver reports
+   * for serving (SGLang: free at start × its fraction), `utilization × memory` for training.
+   */
   readonly budgetBytesPerGpu: number;
   /** Parallelism chosen (or the closest miss). */
   readonly topology: Topology;
@@ -63,14 +68,12 @@ export function evaluateAccelerator(
   maxGpus: number,
 ): Evaluation {
   const execution = executionOn(requirement, accelerator);
-  const budget = Math.floor(accelerator.memoryBytes * assumptions.gpuMemoryUtilization);
-  const topology = findTopology(requirement, budget, {
-    maxGpus,
-    extraShardedBytes: execution.extraWeightsBytes,
-  });
+  const sizing = sizingOn(requirement, accelerator, assumptions, execution);
+  const topology = findTopology(requirement, { maxGpus, trial: sizing.trial });
+  const budget = sizing.budgetAt(topology.tp ?? 1, topology.pp);
   const reasons = [
     ...execution.fallbacks,
-    ...describeTrials(topology, budget, assumptions, accelerator, requirement),
+    ...describeTrials(topology, sizing, assumptions, accelerator, requirement),
   ];
 
   if (topology.tp === null || topology.perGpu === null) {
@@ -176,11 +179,12 @@ export function evaluateTopology(
   const pp = parallelism.pp ?? 1;
   const tp = parallelism.tp;
   const execution = executionOn(requirement, accelerator);
-  const budget = Math.floor(accelerator.memoryBytes * assumptions.gpuMemoryUtilization);
+  const sizing = sizingOn(requirement, accelerator, assumptions, execution);
+  const budget = sizing.budgetAt(tp, pp);
   const problem = splitProblem(requirement, tp);
-  const perGpu =
-    problem === null ? perGpuBytes(requirement, tp, pp, execution.extraWeightsBytes) : null;
-  const fits = perGpu !== null && perGpu.totalBytes <= budget;
+  const sized = problem === null ? sizing.trial(tp, pp) : null;
+  const perGpu = sized?.perGpu ?? null;
+  const fits = sized?.fits === true;
   const topology: Topology = {
     fits,
     tp: problem === null ? tp : null,
@@ -190,7 +194,7 @@ export function evaluateTopology(
   };
   const reasons = [
     ...execution.fallbacks,
-    ...describeTrials(topology, budget, assumptions, accelerator, requirement),
+    ...describeTrials(topology, sizing, assumptions, accelerator, requirement),
   ];
   if (perGpu === null) return unfit(execution, budget, topology, reasons);
   const capacity = kvCacheCapacity(requirement, accelerator, {
@@ -299,16 +303,66 @@ function unfit(
   };
 }
 
+/** How one accelerator sizes a requirement: a trial per parallelism, and the budget there. */
+interface Sizing {
+  readonly trial: TopologyTrial;
+  readonly budgetAt: (tp: number, pp: number) => number;
+  /** How the budget is formed, for the reasons. */
+  readonly describeBudget: (tp: number, pp: number) => string;
+}
+
+/**
+ * Serving requirements are sized with the engine's budget (`servingNeedsOn`: weights as loaded,
+ * activation peak, non-torch, CUDA graphs and KV blocks against `utilization ×` the total the driver
+ * reports); others with their per-GPU bytes against `utilization × memory`.
+ */
+function sizingOn(
+  requirement: GpuRequirement,
+  accelerator: AcceleratorSpec,
+  assumptions: RankAssumptions,
+  execution: Execution,
+): Sizing {
+  if (hasServing(requirement)) {
+    const engine = requirement.serving.settings.engine === "sglang" ? "SGLang" : "vLLM";
+    return {
+      trial: (tp, pp) => {
+        const needs = servingNeedsOn(requirement, accelerator, tp, pp);
+        return {
+          fits: needs.fits,
+          perGpu: {
+            shardedBytes: needs.weightsBytes,
+            kvCacheBytes: needs.kvCacheBytes,
+            perGpuBytes: needs.reserveBytes,
+            totalBytes: needs.totalBytes,
+            kvCacheReplicated:
+              requirement.kvCacheBytes > 0 && tp > requirement.kvCacheShardableHeads,
+          },
+        };
+      },
+      budgetAt: (tp, pp) => servingNeedsOn(requirement, accelerator, tp, pp).capBytes,
+      describeBudget: (tp, pp) =>
+        `${gb(servingNeedsOn(requirement, accelerator, tp, pp).capBytes)} ${engine} budget (${requirement.serving.settings.gpuMemoryUtilization ?? "default"} × ${gb(accelerator.cudaMemoryBytes)} the driver reports)`,
+    };
+  }
+  const budget = Math.floor(accelerator.memoryBytes * assumptions.gpuMemoryUtilization);
+  return {
+    trial: budgetTrial(requirement, budget, execution.extraWeightsBytes),
+    budgetAt: () => budget,
+    describeBudget: () =>
+      `${gb(budget)} budget (${assumptions.gpuMemoryUtilization} × ${gb(accelerator.memoryBytes)})`,
+  };
+}
+
 function describeTrials(
   topology: Topology,
-  budget: number,
+  sizing: Sizing,
   assumptions: RankAssumptions,
   accelerator: AcceleratorSpec,
   requirement: Pick<GpuRequirement, "sharding">,
 ): string[] {
-  const budgetText = `${gb(budget)} budget (${assumptions.gpuMemoryUtilization} × ${gb(accelerator.memoryBytes)})`;
   const lines = topology.trials.map((trial) => {
     if (trial.problem !== null) return `${trial.problem}: skipped`;
+    const budgetText = sizing.describeBudget(trial.tp, 1);
     const need = trial.perGpu?.totalBytes ?? 0;
     return trial.fits
       ? `${groupLabel(requirement, trial.tp)} fits: ${gb(need)} per GPU ≤ ${budgetText}`

@@ -1,23 +1,94 @@
 import type { InferenceEstimate } from "../memory/estimate-inference.js";
 import { kvCacheShardableHeads } from "../memory/kv-cache.js";
+import { KV_CACHE_BITS } from "../memory/precision.js";
+import { parseEngineRelease, type ServingEngine } from "../memory/serving/engine-version.js";
+import { servingModelFromSpec } from "../memory/serving/serving-model.js";
+import type { ServingSettings } from "../memory/serving/serving-types.js";
 import { resolveRankOptions, type RankAssumptions, type RankOptions } from "./rank-options.js";
-import type { ComputePrecision, GpuRequirement } from "./requirement.js";
+import type { ComputePrecision, GpuRequirement, ServingRequirement } from "./requirement.js";
+
+/** The engine settings a serving requirement is sized with; `null` takes the engine's default per GPU. */
+export interface ServingEngineSettings {
+  /** The release whose rules apply, or "latest". */
+  readonly engineVersion: string;
+  /** `gpu_memory_utilization` / `mem_fraction_static`. */
+  readonly gpuMemoryUtilization: number | null;
+  /** `max_num_seqs`. */
+  readonly maxNumSeqs: number | null;
+  /** No CUDA graphs. */
+  readonly enforceEager: boolean;
+  /** Tokens per KV block. */
+  readonly blockSize: number | null;
+}
+
+/** The engine's own defaults for everything: the newest rules, each GPU's defaults. */
+export const DEFAULT_SERVING_ENGINE_SETTINGS: ServingEngineSettings = {
+  engineVersion: "latest",
+  gpuMemoryUtilization: null,
+  maxNumSeqs: null,
+  enforceEager: false,
+  blockSize: null,
+};
 
 /** What {@link requirementFromInference} needs beyond the estimate (resolved by the rank options). */
 export interface InferenceRequirementOptions {
   /** Prompt tokens of one request, for the time to first token. */
   readonly promptTokens: number;
-  /** Bytes each GPU reserves besides weights and KV cache (CUDA context, activations). */
-  readonly runtimeOverheadBytesPerGpu: number;
+  /** The serving engine's settings, for the per-GPU budget. */
+  readonly engine: ServingEngineSettings;
+}
+
+/**
+ * The serving engine whose budget sizes an estimate: vLLM or SGLang as the estimate says; vLLM's
+ * for llama.cpp and transformers, whose budgets vramfit does not model.
+ */
+export function servingEngineOf(estimate: InferenceEstimate): ServingEngine {
+  return estimate.assumptions.engine === "sglang" ? "sglang" : "vllm";
+}
+
+/**
+ * The serving shapes and settings of an estimate, for the engine budget (src/memory/serving):
+ * the model read from the spec with the estimate's weights, the context and batch, the KV dtype,
+ * and the engine settings given.
+ */
+export function servingRequirementOf(
+  estimate: InferenceEstimate,
+  engine: ServingEngineSettings,
+): ServingRequirement {
+  const { spec, assumptions, memory, parameters } = estimate;
+  const servingEngine = servingEngineOf(estimate);
+  const settings: ServingSettings = {
+    engine: servingEngine,
+    release: parseEngineRelease(servingEngine, engine.engineVersion),
+    contextLength: assumptions.sequenceLength,
+    batchSize: assumptions.batchSize,
+    kvBytesPerValue: KV_CACHE_BITS[assumptions.kvCacheDtype] / 8,
+    gpuMemoryUtilization: engine.gpuMemoryUtilization,
+    maxNumBatchedTokens: assumptions.maxNumBatchedTokensGiven
+      ? assumptions.maxNumBatchedTokens
+      : null,
+    maxNumSeqs: engine.maxNumSeqs,
+    enforceEager: engine.enforceEager,
+    blockSize: engine.blockSize,
+  };
+  return {
+    model: servingModelFromSpec(spec, {
+      weightsBytes: memory.weightsBytes,
+      activationBytes: assumptions.weights === "fp32" ? 4 : 2,
+      breakdown: parameters.breakdown,
+    }),
+    settings,
+  };
 }
 
 /**
  * Converts an inference estimate into the {@link GpuRequirement} the ranking works on.
  *
- * - Memory: the weights are sharded across TP ranks, the KV cache split by
- *   `kvCacheShardableHeads(spec)`, and a runtime reserve held by every GPU (vLLM's accounting:
- *   weights + activation peak + non-torch memory + KV cache ≤ utilization × memory). The estimate's
- *   overhead fraction is not added: it is the single-GPU rule of thumb the utilization headroom replaces.
+ * - Memory: the serving engine's own budget per GPU (`serving`: weights as loaded + activation
+ *   peak of the profile run + non-torch + CUDA graphs + KV blocks ≤ utilization × the total the
+ *   driver reports; docs/methodology.md#serving-fit). `shardedBytes` and `kvCacheBytes` keep the
+ *   estimate's totals for the roofline. The estimate's overhead fraction is not added: it is the
+ *   single-GPU rule of thumb the engine budget replaces.
  * - FLOPs (formulas.md §6.1, Kaplan et al. 2020): `2 × active parameters` per token, plus
  *   attention `2 × layers × context × heads × head_dim` per token; a prefill of T tokens adds
  *   `2 × layers × T² × heads × head_dim`. Active parameters equal the total for dense models.
@@ -47,7 +118,7 @@ export function requirementFromInference(
     weights: assumptions.weights,
     kvCacheBytes: memory.kvCacheBytes,
     kvCacheShardableHeads: kvCacheShardableHeads(spec),
-    perGpuBytes: options.runtimeOverheadBytesPerGpu,
+    perGpuBytes: 0,
     attentionHeads: spec.numAttentionHeads,
     kvHeads: spec.numKeyValueHeads,
     layers: spec.numLayers,
@@ -65,6 +136,7 @@ export function requirementFromInference(
       tokens: batchSize,
     },
     sequences: { contextLength, batchSize },
+    serving: servingRequirementOf(estimate, options.engine),
   };
 }
 
@@ -98,9 +170,36 @@ export function prepareInferenceRanking(
   options: RankOptions,
 ): { readonly requirement: GpuRequirement; readonly assumptions: RankAssumptions } {
   const assumptions = resolveRankOptions(options, estimate.assumptions.contextLength);
+  // A ranking sizes the deployment a plan would write: vLLM's --max-num-seqs set to the batch.
+  // vLLM's own default (up to 1,024) makes its profile run's sampler hold gigabytes more.
+  const maxNumSeqs = assumptions.maxNumSeqs ?? estimate.assumptions.batchSize;
   const requirement = requirementFromInference(estimate, {
     promptTokens: assumptions.promptTokens,
-    runtimeOverheadBytesPerGpu: assumptions.runtimeOverheadBytesPerGpu,
+    engine: {
+      engineVersion: assumptions.engineVersion,
+      gpuMemoryUtilization:
+        assumptions.gpuMemoryUtilizationGiven || servingEngineOf(estimate) === "vllm"
+          ? assumptions.gpuMemoryUtilization
+          : null,
+      maxNumSeqs,
+      enforceEager: assumptions.enforceEager,
+      blockSize: assumptions.blockSize,
+    },
   });
-  return { requirement, assumptions };
+  const engineNote = [
+    ...(assumptions.maxNumSeqs === null
+      ? [
+          `maxNumSeqs: default ${maxNumSeqs}, the batch (what the plan's vllm serve --max-num-seqs sets); vLLM's own default (256, or 1,024 on GPUs of 70 GiB or more) holds a larger sampler in its profile run`,
+        ]
+      : []),
+    ...(estimate.assumptions.engine === "llamacpp" || estimate.assumptions.engine === "transformers"
+      ? [
+          `per-GPU budget: vLLM's (${estimate.assumptions.engine} reserves memory its own way, which vramfit does not model)`,
+        ]
+      : []),
+  ];
+  return {
+    requirement,
+    assumptions: { ...assumptions, notes: [...assumptions.notes, ...engineNote] },
+  };
 }

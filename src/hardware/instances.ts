@@ -2,9 +2,9 @@ import { gibToBytes } from "../units.js";
 import type { ExcludedInstance, InstanceSpec } from "./instance.js";
 
 /*
- * The built-in instance catalog: a dated price snapshot, not live prices. Rows come from the
- * team's research file (reference/instances.json, compiled 2026-11-28) and, for Azure, from
- * SkyPilot's Azure catalog. Cloud GPU prices change often (AWS cut P4/P5 on-demand prices by up
+ * The built-in instance catalog: a dated price snapshot, not live prices, compiled 2026-11-28
+ * from SkyPilot's public catalogs and the providers' price pages each row names in
+ * `priceSource`. Cloud GPU prices change often (AWS cut P4/P5 on-demand prices by up
  * to 45 % in June 2025): every price carries its source and date, and users replace or extend
  * this table with `--catalog file.json`.
  */

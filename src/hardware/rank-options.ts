@@ -9,11 +9,15 @@ import {
   TEXT_FIELD,
   type OptionTable,
 } from "../options/option-fields.js";
-import { gibToBytes } from "../units.js";
+import { ENGINE_OPTIONS, type EngineOptions } from "../memory/serving/engine-options.js";
+import { atLeast, parseEngineRelease } from "../memory/serving/engine-version.js";
 import { WORKLOAD_IDS, type Workload } from "./workloads.js";
 
-/** Options of the GPU and instance rankings. Every field is optional. */
-export interface RankOptions {
+/**
+ * Options of the GPU and instance rankings. Every field is optional. The engine settings
+ * ({@link EngineOptions}) size each GPU with the serving engine's own budget, as `fitOnGpu` does.
+ */
+export interface RankOptions extends EngineOptions {
   /**
    * What the hardware is for; decides the order and the pricing advice.
    * @default "realtime"
@@ -21,17 +25,12 @@ export interface RankOptions {
   readonly workload?: Workload | undefined;
   /**
    * Fraction of each GPU's memory the engine may use (vLLM's `--gpu-memory-utilization`, which
-   * applies to total memory). vLLM's current stable `CacheConfig` defaults it to 0.92
+   * applies to the total `torch.cuda.mem_get_info` reports; SGLang's `--mem-fraction-static`).
+   * vLLM's current stable `CacheConfig` defaults it to 0.92
    * (docs.vllm.ai/en/stable/api/vllm/config/cache); releases through v0.10 used 0.9.
-   * @default 0.92
+   * @default 0.92 (0.9 with an `engineVersion` before 0.11; SGLang's own default per GPU)
    */
   readonly gpuMemoryUtilization?: number | undefined;
-  /**
-   * Bytes each GPU needs besides its share of weights and KV cache: CUDA context, NCCL and cuBLAS
-   * workspaces, and the activation peak of a forward pass.
-   * @default 1.5 GiB (1,610,612,736 bytes)
-   */
-  readonly runtimeOverheadBytesPerGpu?: number | undefined;
   /**
    * Share of the dense tensor rate a prefill reaches (model FLOPs utilization), 0–1.
    * @default 0.5
@@ -73,7 +72,6 @@ export interface RankOptions {
 export const DEFAULT_RANK_OPTIONS = {
   workload: "realtime",
   gpuMemoryUtilization: 0.92,
-  runtimeOverheadBytesPerGpu: gibToBytes(1.5),
   computeEfficiency: 0.5,
   bandwidthEfficiency: 0.7,
   realtimeTtftMs: 350,
@@ -86,8 +84,16 @@ export interface RankAssumptions {
   readonly workload: Workload;
   /** Fraction of GPU memory usable. */
   readonly gpuMemoryUtilization: number;
-  /** Per-GPU runtime reserve in bytes. */
-  readonly runtimeOverheadBytesPerGpu: number;
+  /** Whether `gpuMemoryUtilization` was given (else SGLang takes its own default per GPU). */
+  readonly gpuMemoryUtilizationGiven: boolean;
+  /** The serving engine's release whose rules size each GPU ("latest" for the newest known). */
+  readonly engineVersion: string;
+  /** vLLM's `max_num_seqs`, or `null` for the engine's default per GPU. */
+  readonly maxNumSeqs: number | null;
+  /** Whether CUDA graphs are off. */
+  readonly enforceEager: boolean;
+  /** Tokens per KV block, or `null` for the engine's default. */
+  readonly blockSize: number | null;
   /** Prefill efficiency. */
   readonly computeEfficiency: number;
   /** Decode efficiency. */
@@ -118,6 +124,7 @@ const NAMES = listField({ ...TEXT_FIELD, expected: "a name" });
 
 /** Every {@link RankOptions} field: what it accepts, its fixed default and the note echoed when taken. */
 export const RANK_OPTIONS: OptionTable<RankOptions> = {
+  ...ENGINE_OPTIONS,
   workload: {
     field: choiceField(WORKLOAD_IDS),
     default: DEFAULT_RANK_OPTIONS.workload,
@@ -128,12 +135,6 @@ export const RANK_OPTIONS: OptionTable<RankOptions> = {
     default: DEFAULT_RANK_OPTIONS.gpuMemoryUtilization,
     note: () =>
       "gpuMemoryUtilization: default 0.92 (current vLLM's --gpu-memory-utilization; releases through v0.10 used 0.9)",
-  },
-  runtimeOverheadBytesPerGpu: {
-    field: numberField({ min: 0, max: Number.MAX_VALUE }),
-    default: DEFAULT_RANK_OPTIONS.runtimeOverheadBytesPerGpu,
-    note: () =>
-      "runtimeOverheadBytesPerGpu: default 1.5 GiB per GPU for CUDA context, NCCL and the activation peak (vLLM profiling logs show 0.4–1.9 GiB)",
   },
   computeEfficiency: {
     field: FRACTION,
@@ -167,10 +168,18 @@ export function resolveRankOptions(options: RankOptions, contextLength: number):
     readOption(RANK_OPTIONS, options, key, notes);
 
   const workload = read("workload") ?? DEFAULT_RANK_OPTIONS.workload;
-  const gpuMemoryUtilization =
-    read("gpuMemoryUtilization") ?? DEFAULT_RANK_OPTIONS.gpuMemoryUtilization;
-  const runtimeOverheadBytesPerGpu =
-    read("runtimeOverheadBytesPerGpu") ?? DEFAULT_RANK_OPTIONS.runtimeOverheadBytesPerGpu;
+  const engineVersion = read("engineVersion") ?? "latest";
+  // vLLM through v0.10 defaulted to 0.9; the table's 0.92 is today's default.
+  const olderVllm =
+    options.gpuMemoryUtilization === undefined &&
+    engineVersion !== "latest" &&
+    !atLeast(parseEngineRelease("vllm", engineVersion), 0, 11);
+  const gpuMemoryUtilization = olderVllm
+    ? 0.9
+    : (read("gpuMemoryUtilization") ?? DEFAULT_RANK_OPTIONS.gpuMemoryUtilization);
+  if (olderVllm) {
+    notes.push(`gpuMemoryUtilization: default 0.9 (vLLM ${engineVersion}'s)`);
+  }
   const computeEfficiency = read("computeEfficiency") ?? DEFAULT_RANK_OPTIONS.computeEfficiency;
   const bandwidthEfficiency =
     read("bandwidthEfficiency") ?? DEFAULT_RANK_OPTIONS.bandwidthEfficiency;
@@ -204,7 +213,11 @@ export function resolveRankOptions(options: RankOptions, contextLength: number):
   return {
     workload,
     gpuMemoryUtilization,
-    runtimeOverheadBytesPerGpu,
+    gpuMemoryUtilizationGiven: options.gpuMemoryUtilization !== undefined,
+    engineVersion,
+    maxNumSeqs: read("maxNumSeqs") ?? null,
+    enforceEager: read("enforceEager") ?? false,
+    blockSize: read("blockSize") ?? null,
     computeEfficiency,
     bandwidthEfficiency,
     promptTokens,

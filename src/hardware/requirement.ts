@@ -1,4 +1,6 @@
 import type { WeightPrecision } from "../memory/precision.js";
+import type { ServingModel } from "../memory/serving/serving-model.js";
+import type { ServingSettings } from "../memory/serving/serving-types.js";
 
 /**
  * The tensor-core precision a workload's matrix multiplies run at, before any per-GPU
@@ -76,4 +78,18 @@ export interface GpuRequirement {
    * context, largest batch) scale the KV cache from it.
    */
   readonly sequences: { readonly contextLength: number; readonly batchSize: number } | null;
+  /**
+   * For serving: the model's shapes and the engine's settings, so every GPU and parallelism is
+   * sized with the engine's own budget (`servingFit`: weights as loaded, activation peak,
+   * non-torch and CUDA-graph memory, KV blocks) instead of `perGpuBytes`. Absent for training.
+   */
+  readonly serving?: ServingRequirement | undefined;
+}
+
+/** What the serving budget needs to size one GPU: the model's shapes and the engine's settings. */
+export interface ServingRequirement {
+  /** The model, as the engine's budget reads it. */
+  readonly model: ServingModel;
+  /** The engine and its settings; `null` fields take the engine's default for each GPU. */
+  readonly settings: ServingSettings;
 }

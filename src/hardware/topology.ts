@@ -105,23 +105,43 @@ export interface Topology {
   readonly trials: readonly TensorParallelTrial[];
 }
 
+/** Sizes one parallelism: what each GPU holds, and whether that fits. */
+export type TopologyTrial = (
+  tp: number,
+  pp: number,
+) => { readonly perGpu: PerGpuBytes; readonly fits: boolean };
+
+/**
+ * The plain trial: {@link perGpuBytes} against a fixed per-GPU budget (training requirements,
+ * and requirements built by hand without serving shapes).
+ */
+export function budgetTrial(
+  requirement: GpuRequirement,
+  budgetBytes: number,
+  extraShardedBytes: number,
+): TopologyTrial {
+  return (tp, pp) => {
+    const perGpu = perGpuBytes(requirement, tp, pp, extraShardedBytes);
+    return { perGpu, fits: perGpu.totalBytes <= budgetBytes };
+  };
+}
+
 /**
  * Finds the smallest tensor-parallel degree in {@link TENSOR_PARALLEL_DEGREES} (up to `maxGpus`)
- * whose per-GPU bytes fit `budgetBytes`; past the largest valid degree, adds pipeline stages
- * (one per node, across nodes) until it fits or `maxGpus` or the layer count runs out.
+ * that the `trial` says fits; past the largest valid degree, adds pipeline stages (one per node,
+ * across nodes) until it fits or `maxGpus` or the layer count runs out.
  */
 export function findTopology(
   requirement: GpuRequirement,
-  budgetBytes: number,
-  options: { readonly maxGpus: number; readonly extraShardedBytes: number },
+  options: { readonly maxGpus: number; readonly trial: TopologyTrial },
 ): Topology {
   const trials: TensorParallelTrial[] = [];
   for (const tp of TENSOR_PARALLEL_DEGREES) {
     if (tp > options.maxGpus) break;
     const problem = splitProblem(requirement, tp);
-    const perGpu =
-      problem === null ? perGpuBytes(requirement, tp, 1, options.extraShardedBytes) : null;
-    const fits = perGpu !== null && perGpu.totalBytes <= budgetBytes;
+    const sized = problem === null ? options.trial(tp, 1) : null;
+    const perGpu = sized?.perGpu ?? null;
+    const fits = sized?.fits === true;
     trials.push({ tp, problem, perGpu, fits });
     if (fits) return { fits, tp, pp: 1, perGpu, trials };
   }
@@ -130,8 +150,8 @@ export function findTopology(
 
   const maxStages = Math.min(requirement.layers, Math.floor(options.maxGpus / largest.tp));
   for (let pp = 2; pp <= maxStages; pp++) {
-    const perGpu = perGpuBytes(requirement, largest.tp, pp, options.extraShardedBytes);
-    if (perGpu.totalBytes <= budgetBytes) return { fits: true, tp: largest.tp, pp, perGpu, trials };
+    const sized = options.trial(largest.tp, pp);
+    if (sized.fits) return { fits: true, tp: largest.tp, pp, perGpu: sized.perGpu, trials };
   }
   return { fits: false, tp: largest.tp, pp: 1, perGpu: largest.perGpu, trials };
 }

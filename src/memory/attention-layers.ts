@@ -20,7 +20,7 @@ export interface LayerCacheOptions {
  * Tokens one sequence keeps in one layer of a kind: the whole context under full attention;
  * for a sliding or chunked layer, the window rule of model/features/windowed.ts, where vLLM
  * reserves one prefill step (`max_num_batched_tokens`) past the window and llama.cpp and
- * transformers keep the window only.
+ * transformers keep the window only; SGLang's one token pool holds the whole context in every layer.
  * See docs/methodology.md#sliding-window-and-chunked-attention.
  */
 export function cachedTokensPerSequence(
@@ -29,7 +29,7 @@ export function cachedTokensPerSequence(
   spec: ModelSpec,
   options: LayerCacheOptions,
 ): number {
-  if (kind === "full") return contextLength;
+  if (kind === "full" || options.engine === "sglang") return contextLength;
   const scheduledTokens = options.engine === "vllm" ? options.maxNumBatchedTokens : undefined;
   return windowedTokensPerSequence(kind, contextLength, spec, scheduledTokens);
 }

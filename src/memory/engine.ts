@@ -7,6 +7,10 @@ export const INFERENCE_ENGINES = {
     label: "vLLM",
     rule: "sliding/chunked layers hold min(context, window − 1 + max_num_batched_tokens) tokens (SlidingWindowSpec / ChunkedLocalAttentionSpec.max_memory_usage_bytes); MLA caches its latent",
   },
+  sglang: {
+    label: "SGLang",
+    rule: "every attention layer holds the whole context in one token pool (its separate sliding-window pool is not modelled); MLA caches its latent",
+  },
   llamacpp: {
     label: "llama.cpp",
     rule: "sliding/chunked layers hold min(context, window) tokens (its SWA cache); MLA caches its latent",

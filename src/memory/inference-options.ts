@@ -159,6 +159,11 @@ export interface InferenceAssumptions {
   readonly engine: InferenceEngine;
   /** vLLM's `max_num_batched_tokens` used for sliding and chunked layers. */
   readonly maxNumBatchedTokens: number;
+  /**
+   * Whether `maxNumBatchedTokens` was given; when it was not, a per-GPU fit uses the engine's own
+   * default for each GPU (vLLM V1: 8,192 on a GPU of 70 GiB or more, 2,048 below).
+   */
+  readonly maxNumBatchedTokensGiven: boolean;
   /** Images in each sequence. */
   readonly imagesPerRequest: number;
   /** Image size used to count image tokens. */
@@ -256,6 +261,7 @@ export function resolveInferenceOptions(
     parameterCount,
     engine,
     maxNumBatchedTokens,
+    maxNumBatchedTokensGiven: options.maxNumBatchedTokens !== undefined,
     imagesPerRequest,
     imageSize,
     imageTokensPerSequence,

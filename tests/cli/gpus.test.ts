@@ -8,6 +8,21 @@ import { runBuiltCli, runCli } from "../helpers/cli.js";
 const env = { HF_HUB_OFFLINE: "1" };
 const LLAMA_70B = "meta-llama/Meta-Llama-3-70B";
 
+// vLLM's budget for Llama-3-70B BF16 at 8 × 4,096 tokens, worked by hand
+// (docs/methodology.md#serving-fit): an H100 SXM reports 79.22 GiB to torch.cuda.mem_get_info
+// (vllm PR #12126); the ranking runs vLLM with --max-num-seqs 8, so the profile run's peak is the
+// forward pass of 8,192 tokens; 0.25 GiB non-torch and 0.5 GiB CUDA graphs per GPU.
+const GIB = 1024 ** 3;
+const H100_TOTAL = Math.round(79.22 * GIB); // 85,061,827,297 B
+const ROTARY = 8192 * 128 * 2;
+const RESERVE_TP = Math.round(0.25 * GIB) + Math.round(0.5 * GIB);
+const forward = (tp: number): number => 8192 * 2 * (3 * 8192 + (3 * 28_672) / tp);
+const WEIGHTS = 70_553_706_496 * 2;
+// 8 sequences × 256 blocks of 16 tokens × 80 layers × 2 (K, V) × KV heads per GPU × 128 × 2 B.
+const kvBlocks = (tp: number): number => 8 * 256 * 16 * 80 * 2 * (8 / tp) * 128 * 2;
+const perGpu = (tp: number): number =>
+  WEIGHTS / tp + ROTARY + forward(tp) + RESERVE_TP + kvBlocks(tp);
+
 describe("vramfit gpus (in-process)", () => {
   it("ranks GPUs and instances with units on every size and a dated source on every price", async () => {
     const { code, stdout, stderr } = await runCli(
@@ -18,8 +33,10 @@ describe("vramfit gpus (in-process)", () => {
     expect(code).toBe(0);
     expect(stdout).toContain("Per GPU GB (10^9)");
     expect(stdout).toContain("Budget GB (10^9)");
-    // TP 2: 70.55 + 5.37 + 1.61 GB per GPU against 0.92 × 85.52 GB.
-    expect(stdout).toMatch(/H100 SXM 80GB\s+yes\*?\s+2\s+2\s+77\.53\s+78\.68/);
+    // TP 2: 70.56 + 1.11 + 0.81 + 5.37 = 77.84 GB per GPU against 0.92 × 85.06 GB = 78.26 GB.
+    expect((perGpu(2) / 1e9).toFixed(2)).toBe("77.84");
+    expect((Math.floor(H100_TOTAL * 0.92) / 1e9).toFixed(2)).toBe("78.26");
+    expect(stdout).toMatch(/H100 SXM 80GB\s+yes\*?\s+2\s+2\s+77\.84\s+78\.26/);
     const h100 = await runCli(
       ["gpus", LLAMA_70B, "--context", "4k", "--batch", "8", "--family", "h100"],
       {
@@ -27,7 +44,7 @@ describe("vramfit gpus (in-process)", () => {
       },
     );
     expect(h100.stdout).toContain(
-      "TP 2 fits: 77.53 GB per GPU ≤ 78.68 GB budget (0.92 × 85.52 GB)",
+      "TP 2 fits: 77.84 GB per GPU ≤ 78.26 GB vLLM budget (0.92 × 85.06 GB the driver reports)",
     );
     // Every price cell points at a footnote, and every footnote carries a date and a source.
     const cells = [...stdout.matchAll(/\d+\.\d\d \[(\d+)\]/g)].map((match) => match[1]);
@@ -45,12 +62,14 @@ describe("vramfit gpus (in-process)", () => {
       ["gpus", LLAMA_70B, "--context", "4k", "--batch", "8", "--family", "h100", "--top", "1"],
       { env },
     );
-    // At TP 2 each H100 keeps 0.92 × 81,559 MiB, less half the 141,107,412,992 B of BF16 weights and
-    // the 1.5 GiB reserve, for KV cache; a token costs 327,680 / 2 B per GPU (4 of 8 KV heads).
-    const kvPerGpu = 0.92 * 81_559 * 1024 ** 2 - 141_107_412_992 / 2 - 1.5 * 1024 ** 3;
-    const perTokenPerGpu = 327_680 / 2;
-    const maxBatch = Math.floor(kvPerGpu / (perTokenPerGpu * 4096)); // 9
-    const maxContext = Math.floor(kvPerGpu / (perTokenPerGpu * 8)); // 4,970
+    // At TP 2 each H100 keeps 0.92 × 79.22 GiB less its weights and vLLM's reserve for the KV
+    // cache: 5,788,474,841 B = 2,208 blocks of 16 tokens (2,621,440 B each, 4 of 8 KV heads).
+    const kvPerGpu =
+      Math.floor(H100_TOTAL * 0.92) - (WEIGHTS / 2 + ROTARY) - forward(2) - RESERVE_TP;
+    const blocks = Math.floor(kvPerGpu / (16 * 80 * 2 * 4 * 128 * 2));
+    expect(blocks).toBe(2208);
+    const maxBatch = Math.floor(blocks / 256); // 8 sequences of 4,096 tokens
+    const maxContext = Math.floor(blocks / 8) * 16; // 8 of up to 4,416 tokens
     expect(stdout).toContain(
       `room for the KV cache: ${(kvPerGpu / 1e9).toFixed(2)} GB per GPU, enough for ${maxBatch} sequences of 4,096 tokens, or 8 of up to ${maxContext.toLocaleString("en-US")} tokens`,
     );
@@ -76,8 +95,10 @@ describe("vramfit gpus (in-process)", () => {
     );
     expect(stdout).toContain("Per GPU GiB (2^30)");
     expect(stdout).not.toContain("GB (10^9)");
-    // TP 4: 141.11 / 4 + 10.74 / 4 + 1.61 GB = 39,570,... B = 36.85 GiB
-    expect(stdout).toMatch(/H100 SXM 80GB\s+yes\S*\s+4\s+4\s+36\.85/);
+    // TP 2 needs 77.84 GB > 0.9 × 85.06 GB = 76.56 GB; TP 4: 39,523,586,048 B = 36.81 GiB.
+    expect(perGpu(2)).toBeGreaterThan(Math.floor(H100_TOTAL * 0.9));
+    expect((perGpu(4) / GIB).toFixed(2)).toBe("36.81");
+    expect(stdout).toMatch(/H100 SXM 80GB\s+yes\S*\s+4\s+4\s+36\.81/);
   });
 
   it("--json prints both rankings in bytes, seconds and dollars, with the cleaned-out rows", async () => {
@@ -225,7 +246,7 @@ describe("vramfit gpus (in-process)", () => {
       { env },
     );
     expect(code).toBe(0);
-    expect(stdout).toMatch(/Total\s+168\.78/);
+    expect(stdout).toMatch(/Total \(headline rule\)\s+168\.78/);
     expect(stdout).toContain("GPUs (5 of 32)");
     expect(stdout).toContain("Prices (a dated snapshot, not live prices)");
     const json = JSON.parse(

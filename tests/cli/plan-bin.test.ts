@@ -27,8 +27,17 @@ describe("vramfit plan and check through the built binary", () => {
     ]);
     expect(code).toBe(0);
     const { plan, checklist } = JSON.parse(stdout);
-    // 141,107,412,992 / 2 + 10,737,418,240 / 2 + 1.5 GiB per GPU
-    expect(plan.chosen.perGpuBytes).toBe(77_533_028_352);
+    // vLLM's budget at TP 2 on an H100 (tests/deploy/blueprint/worked-example.test.ts): half the
+    // weights + rotary cache + the forward of 8,192 tokens + 0.25 GiB non-torch + 0.5 GiB CUDA
+    // graphs + half the KV cache.
+    expect(plan.chosen.perGpuBytes).toBe(
+      141_107_412_992 / 2 +
+        8192 * 128 * 2 +
+        8192 * 2 * (3 * 8192 + (3 * 28_672) / 2) +
+        Math.round(0.25 * 1024 ** 3) +
+        Math.round(0.5 * 1024 ** 3) +
+        10_737_418_240 / 2,
+    );
     expect(plan.chosen.tensorParallel).toBe(2);
     expect(checklist.counts.fail).toBe(0);
   });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { estimateInferenceFromSpec, parseModelConfig } from "../../src/index.js";
-import { requirementFromInference } from "../../src/hardware/inference-requirement.js";
+import {
+  DEFAULT_SERVING_ENGINE_SETTINGS,
+  requirementFromInference,
+} from "../../src/hardware/inference-requirement.js";
 import { perGpuBytes } from "../../src/hardware/topology.js";
 import { findBundledModel } from "../../src/model/bundled/find-bundled-model.js";
 
@@ -15,7 +18,7 @@ function requirementOf(repo: string, options = {}) {
     estimate,
     requirement: requirementFromInference(estimate, {
       promptTokens: 1024,
-      runtimeOverheadBytesPerGpu: 0,
+      engine: DEFAULT_SERVING_ENGINE_SETTINGS,
     }),
   };
 }

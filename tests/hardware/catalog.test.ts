@@ -66,6 +66,39 @@ describe("the accelerator catalog", () => {
     });
   });
 
+  it("keeps three memory figures apart: marketed GB, what nvidia-smi reports, what torch.cuda.mem_get_info reports", () => {
+    // vLLM's start-up logs print the mem_get_info total: "total_gpu_memory=23.58GiB" on an RTX 3090
+    // (vllm#10517), "total_gpu_memory (79.22GiB)" on an H100 (vllm PR #12126), "(39.50GiB)" on an
+    // A100 40GB (vllm#12330), "178.36 GiB" on a B200 (vllm PR #21489).
+    const GIB = 1024 ** 3;
+    expect(ACCELERATORS["nvidia-rtx-3090"].cudaMemoryBytes).toBe(Math.round(23.58 * GIB));
+    expect(ACCELERATORS["nvidia-h100-sxm"].cudaMemoryBytes).toBe(Math.round(79.22 * GIB));
+    expect(ACCELERATORS["nvidia-a100-40gb-sxm"].cudaMemoryBytes).toBe(Math.round(39.5 * GIB));
+    expect(ACCELERATORS["nvidia-b200"].cudaMemoryBytes).toBe(Math.round(178.36 * GIB));
+    expect(ACCELERATORS["nvidia-rtx-3090"].marketedMemoryGB).toBe(24);
+    // Without a log, nvidia-smi's total less the median driver reserve of 512 MiB.
+    expect(ACCELERATORS["nvidia-t4"].cudaMemoryBytes).toBe((15_360 - 512) * MIB);
+    for (const [id, spec] of accelerators) {
+      expect(Number.isSafeInteger(spec.cudaMemoryBytes), id).toBe(true);
+      expect(spec.cudaMemoryBytes, id).toBeLessThan(spec.memoryBytes);
+      expect(spec.memoryBytes - spec.cudaMemoryBytes, id).toBeLessThan(GIB);
+      expect(spec.marketedMemoryGB, id).toBeGreaterThan(0);
+      if (spec.cudaMemoryMeasured) expect(spec.cudaMemorySource, id).toMatch(/https:\/\//);
+      else expect(spec.cudaMemorySource, id).toMatch(/^derived: /);
+    }
+  });
+
+  it("cites only what users can open: no citation points at vramfit's research files", () => {
+    for (const [id, spec] of accelerators) {
+      for (const source of [...spec.sources, spec.cudaMemorySource]) {
+        expect(source, id).not.toMatch(/reference\/|research|vramfit team/i);
+      }
+    }
+    for (const [id, spec] of Object.entries(INSTANCES)) {
+      expect(spec.priceSource, id).not.toMatch(/reference\/|vramfit team/i);
+    }
+  });
+
   it("holds dense tensor rates, never the shader FP16/FP32 figures (H100 267.6, A100 77.97, T4 65.13 TFLOPS)", () => {
     const shaderFigures = [267.6e12, 77.97e12, 65.13e12];
     for (const [id, spec] of accelerators) {

@@ -6,9 +6,13 @@ import {
   estimateInferenceFromSpec,
   parseModelConfig,
 } from "../../src/index.js";
-import { requirementFromInference } from "../../src/hardware/inference-requirement.js";
+import {
+  DEFAULT_SERVING_ENGINE_SETTINGS,
+  requirementFromInference,
+} from "../../src/hardware/inference-requirement.js";
 import type { GpuRequirement } from "../../src/hardware/requirement.js";
 import {
+  budgetTrial,
   findTopology,
   perGpuBytes,
   TENSOR_PARALLEL_DEGREES,
@@ -49,14 +53,18 @@ const estimateArbitrary = fc
     });
   });
 
+// The topology machinery on its own: requirements with a flat per-GPU reserve and no serving
+// shapes (the serving budget has its own properties in serving.props.test.ts).
 const requirementArbitrary: fc.Arbitrary<GpuRequirement> = fc
   .tuple(estimateArbitrary, fc.double({ min: 0, max: 4e9, noNaN: true }))
-  .map(([estimate, reserve]) =>
-    requirementFromInference(estimate, {
+  .map(([estimate, reserve]) => ({
+    ...requirementFromInference(estimate, {
       promptTokens: Math.max(1, Math.floor(estimate.assumptions.contextLength / 2)),
-      runtimeOverheadBytesPerGpu: reserve,
+      engine: DEFAULT_SERVING_ENGINE_SETTINGS,
     }),
-  );
+    perGpuBytes: reserve,
+    serving: undefined,
+  }));
 
 const finiteNonNegative = (value: number | null | undefined): boolean =>
   value === null || value === undefined || (Number.isFinite(value) && value >= 0);
@@ -82,9 +90,15 @@ describe("fit properties", () => {
         fc.double({ min: 1e9, max: 300e9, noNaN: true }),
         fc.double({ min: 1, max: 4, noNaN: true }),
         (requirement, budget, factor) => {
-          const options = { maxGpus: Number.POSITIVE_INFINITY, extraShardedBytes: 0 };
-          const small = findTopology(requirement, budget, options);
-          const large = findTopology(requirement, budget * factor, options);
+          const maxGpus = Number.POSITIVE_INFINITY;
+          const small = findTopology(requirement, {
+            maxGpus,
+            trial: budgetTrial(requirement, budget, 0),
+          });
+          const large = findTopology(requirement, {
+            maxGpus,
+            trial: budgetTrial(requirement, budget * factor, 0),
+          });
           if (small.fits) {
             expect(large.fits).toBe(true);
             expect(large.tp! * large.pp).toBeLessThanOrEqual(small.tp! * small.pp);

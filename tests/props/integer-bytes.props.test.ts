@@ -4,6 +4,7 @@ import {
   BUNDLED_MODELS,
   estimateInferenceFromSpec,
   estimateTrainingFromSpec,
+  fitOnGpuFromSpec,
   parseModelConfig,
   rankGpusForEstimate,
   rankInstancesForEstimate,
@@ -77,6 +78,29 @@ describe("every *Bytes figure is a whole, non-negative, safe integer", () => {
           expectWholeBytes(estimate);
           expectWholeBytes(rankGpusForEstimate(estimate, { workload: "batch" }));
           expectWholeBytes(rankInstancesForEstimate(estimate, { workload: "batch", top: 5 }));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it("in per-GPU fits, both engines", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...DENSE),
+        fc.constantFrom("nvidia-rtx-3090", "nvidia-a100-80gb-sxm", "nvidia-h100-sxm", "amd-mi300x"),
+        fc.integer({ min: 1, max: 131_072 }),
+        fc.constantFrom("vllm" as const, "sglang" as const),
+        fc.constantFrom("0.6.4", "0.7.3", "latest"),
+        ({ spec }, gpu, contextLength, engine, engineVersion) => {
+          expectWholeBytes(
+            fitOnGpuFromSpec(spec, {
+              gpu,
+              contextLength,
+              engine,
+              engineVersion: engine === "sglang" ? "latest" : engineVersion,
+            }),
+          );
         },
       ),
       { numRuns: 60 },

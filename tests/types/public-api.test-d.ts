@@ -77,7 +77,9 @@ describe("public types", () => {
 describe("architecture types", () => {
   it("engines are a literal union and new options are typed", async () => {
     const { INFERENCE_ENGINE_IDS } = await import("../../src/memory/engine.js");
-    expectTypeOf<InferenceEngine>().toEqualTypeOf<"vllm" | "llamacpp" | "transformers">();
+    expectTypeOf<InferenceEngine>().toEqualTypeOf<
+      "vllm" | "sglang" | "llamacpp" | "transformers"
+    >();
     expectTypeOf(INFERENCE_ENGINE_IDS).toEqualTypeOf<readonly InferenceEngine[]>();
     expectTypeOf<InferenceOptions["imagesPerRequest"]>().toEqualTypeOf<number | undefined>();
     // @ts-expect-error: "tgi" is not an engine vramfit reproduces

@@ -83,7 +83,7 @@ ${[INFERENCE_FLAGS_HELP, RANK_FLAGS_HELP, MODEL_FLAGS_HELP, OUTPUT_FLAGS_HELP].f
 
 Chart (serving):
   --plot FILE.svg    also write memory vs context as an SVG line chart: the usable memory of
-                     1, 2, 4 and 8 cards (--gpu-util, --runtime-overhead) as horizontal lines,
+                     1, 2, 4 and 8 cards (--gpu-util, 1.5 GiB reserve per card) as horizontal lines,
                      the longest context each holds marked; an existing file is replaced
   --plot-gpu ID      the cards of the chart (default: the best match that fits)
   --plot-axis A      context | batch: what the chart varies (default context)
@@ -202,7 +202,6 @@ async function contextChart(
       accelerator,
       axis: plot.axis,
       gpuMemoryUtilization: options.gpuMemoryUtilization,
-      runtimeOverheadBytesPerGpu: options.runtimeOverheadBytesPerGpu,
       unit: plot.unit,
     }),
   );

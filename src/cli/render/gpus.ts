@@ -1,3 +1,4 @@
+import { servingBudgetRule } from "../../hardware/serving-on-gpu.js";
 import type { MatchFigures } from "../../hardware/match.js";
 import type { GpuMatch, GpuRanking } from "../../hardware/rank-gpus.js";
 import type { InstanceMatch, InstanceRanking } from "../../hardware/rank-instances.js";
@@ -37,7 +38,7 @@ export function renderGpusReport(report: GpusReport): string {
     `  ranked by   ${gpus.workload.ranksBy}`,
     training
       ? `  fits when   model states / GPUs (fully sharded) + activations, logits and CUDA context per GPU ≤ ${assumptions.gpuMemoryUtilization} × GPU memory`
-      : `  fits when   weights / TP + KV cache / min(TP, ${requirement.kvCacheShardableHeads} KV heads) + ${unitValue(assumptions.runtimeOverheadBytesPerGpu, unit)} ${unit === "gib" ? "GiB" : "GB"} runtime ≤ ${assumptions.gpuMemoryUtilization} × GPU memory`,
+      : `  fits when   ${requirement.serving === undefined ? `weights / TP + KV cache / min(TP, ${requirement.kvCacheShardableHeads} KV heads) + ${unitValue(requirement.perGpuBytes, unit)} ${unit === "gib" ? "GiB" : "GB"} reserve ≤ ${assumptions.gpuMemoryUtilization} × GPU memory` : servingBudgetRule(requirement.serving)}`,
     training
       ? `  speed       a step's FLOPs at ${assumptions.computeEfficiency} × dense tensor rate, or its model-state reads at ${assumptions.bandwidthEfficiency} × memory bandwidth, whichever is slower`
       : `  speed       prefill at ${assumptions.computeEfficiency} × dense tensor rate, decode at ${assumptions.bandwidthEfficiency} × memory bandwidth; ${formatInteger(assumptions.promptTokens)}-token prompt for TTFT`,

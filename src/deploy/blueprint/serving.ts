@@ -2,6 +2,7 @@
  * The serving half of the decision tree: modality → VRAM → topology (GPU, TP/PP, replicas), and
  * the quantization matrix and baseline comparison that go with it.
  */
+import { servingBudgetRule } from "../../hardware/serving-on-gpu.js";
 import type { GpuCatalog } from "../../hardware/catalog.js";
 import { rankGpusWithCatalog, type GpuMatch, type GpuRanking } from "../../hardware/rank-gpus.js";
 import type { RankOptions } from "../../hardware/rank-options.js";
@@ -206,7 +207,7 @@ function vramStep(inference: InferenceEstimate, ranking: GpuRanking): PlanStep {
   return {
     step: "vram",
     choice: `${gb(m.totalBytes)} (10^9 bytes) at ${precision}`,
-    reason: `weights ${gb(m.weightsBytes)} + KV cache ${gb(m.kvCacheBytes)} (${a.batchSize} × ${a.sequenceLength.toLocaleString("en-US")} tokens × ${m.kvCacheBytesPerToken.toLocaleString("en-US")} B, ${spec.numKeyValueHeads} KV heads)${m.stateCacheBytes > 0 ? ` + state ${gb(m.stateCacheBytes)}` : ""} + overhead ${gb(m.overheadBytes)} (${Math.round(a.overheadFraction * 100)} % of weights). Per GPU the fit replaces the overhead with a ${gb(r.runtimeOverheadBytesPerGpu)} runtime reserve under vLLM's ${r.gpuMemoryUtilization} utilization cap.`,
+    reason: `weights ${gb(m.weightsBytes)} + KV cache ${gb(m.kvCacheBytes)} (${a.batchSize} × ${a.sequenceLength.toLocaleString("en-US")} tokens × ${m.kvCacheBytesPerToken.toLocaleString("en-US")} B, ${spec.numKeyValueHeads} KV heads)${m.stateCacheBytes > 0 ? ` + state ${gb(m.stateCacheBytes)}` : ""} + overhead ${gb(m.overheadBytes)} (${Math.round(a.overheadFraction * 100)} % of weights). Per GPU the fit replaces the overhead with the engine's own start-up budget (${ranking.requirement.serving === undefined ? `a ${gb(ranking.requirement.perGpuBytes)} reserve` : servingBudgetRule(ranking.requirement.serving)}).`,
     figures: {
       weightsBytes: m.weightsBytes,
       kvCacheBytes: m.kvCacheBytes,
@@ -219,7 +220,7 @@ function vramStep(inference: InferenceEstimate, ranking: GpuRanking): PlanStep {
       weights: a.weights,
       checkpointQuantization: spec.quantization?.method ?? null,
       gpuMemoryUtilization: r.gpuMemoryUtilization,
-      runtimeOverheadBytesPerGpu: r.runtimeOverheadBytesPerGpu,
+      engineVersion: r.engineVersion,
     },
   };
 }

@@ -30,11 +30,15 @@ export const CHECKLIST_THRESHOLDS = {
   decodeBandwidthBytesPerSecondMin: 1e12,
 } as const;
 
-/** Check 7: memory is left for the framework: the engine's utilization cap and a runtime reserve. */
+/**
+ * Check 7: memory is left for the framework: the engine's utilization cap (of the total the driver
+ * reports) and the engine's own reserve (activation peak, non-torch and CUDA-graph memory).
+ */
 export function checkOverhead(review: DeploymentReview): DeploymentCheck {
   const d = review.deployment;
   const u = d.gpuMemoryUtilization;
-  const memory = d.accelerator.memoryBytes;
+  const memory =
+    review.inference === null ? d.accelerator.memoryBytes : d.accelerator.cudaMemoryBytes;
   const T = CHECKLIST_THRESHOLDS;
   if (review.training !== null || d.kind === "training") {
     const g = review.training?.memory.perGpu;
@@ -57,13 +61,13 @@ export function checkOverhead(review: DeploymentReview): DeploymentCheck {
       figures,
     );
   }
-  const reserve = review.rankAssumptions.runtimeOverheadBytesPerGpu;
+  const reserve = review.evaluation?.topology.trials[0]?.perGpu?.perGpuBytes ?? 0;
   const headroom = memory - Math.floor(u * memory);
   const reserved = headroom + reserve;
   const figures = {
     gpuMemoryUtilization: u,
     headroomBytesPerGpu: headroom,
-    runtimeReserveBytesPerGpu: reserve,
+    engineReserveBytesPerGpu: reserve,
     reservedFraction: reserved / memory,
     overheadFraction: d.overheadFraction,
   };
@@ -94,7 +98,7 @@ export function checkOverhead(review: DeploymentReview): DeploymentCheck {
   return check(
     "overhead",
     "pass",
-    `the ${u} utilization cap leaves ${gb(headroom)} per GPU for CUDA graphs and non-torch memory, and the fit reserves ${gb(reserve)} for the activation peak: ${gb(reserved)} (${percent(reserved / memory)} of ${gb(memory)})`,
+    `the ${u} utilization cap leaves ${gb(headroom)} per GPU outside the engine, and the engine's budget reserves ${gb(reserve)} for its profile run's activation peak, non-torch and CUDA-graph memory: ${gb(reserved)} (${percent(reserved / memory)} of the ${gb(memory)} the driver reports)`,
     figures,
   );
 }
@@ -121,7 +125,7 @@ function checkServingFit(review: DeploymentReview): DeploymentCheck {
   }
   const per = trial.perGpu;
   const budget = e.budgetBytesPerGpu;
-  const memory = d.accelerator.memoryBytes;
+  const memory = d.accelerator.cudaMemoryBytes;
   const need = per?.totalBytes ?? 0;
   const kvHeads = review.requirement?.kvCacheShardableHeads ?? review.spec.numKeyValueHeads;
   const figures = {
@@ -130,7 +134,7 @@ function checkServingFit(review: DeploymentReview): DeploymentCheck {
     shortfallBytes: Math.max(0, need - budget),
     weightsBytesPerGpu: per?.shardedBytes ?? null,
     kvCacheBytesPerGpu: per?.kvCacheBytes ?? null,
-    runtimeReserveBytesPerGpu: per?.perGpuBytes ?? null,
+    engineReserveBytesPerGpu: per?.perGpuBytes ?? null,
     tensorParallel: tp,
     pipelineParallel: pp,
     replicas: d.replicas,
@@ -144,7 +148,7 @@ function checkServingFit(review: DeploymentReview): DeploymentCheck {
     return check(
       "fit",
       "fail",
-      `needs ${gb(need)} per GPU at ${layout}; the budget is ${gb(budget)} (${d.gpuMemoryUtilization} × ${gb(memory)}): ${gb(need - budget)} short.${advice}`,
+      `needs ${gb(need)} per GPU at ${layout}; the budget is ${gb(budget)} (${d.gpuMemoryUtilization} × the ${gb(memory)} the driver reports): ${gb(Math.max(0, need - budget))} short.${advice}`,
       figures,
     );
   }
@@ -153,7 +157,7 @@ function checkServingFit(review: DeploymentReview): DeploymentCheck {
     per?.kvCacheReplicated === true
       ? `the KV cache replicated past its ${kvHeads} KV heads`
       : `${Math.max(1, kvHeads / Math.min(tp, Math.max(1, kvHeads)))} of ${kvHeads} KV heads per GPU`;
-  const reason = `${gb(need)} per GPU ≤ ${gb(budget)} budget at ${layout}: weights ${gb(per?.shardedBytes ?? 0)} + KV cache ${gb(per?.kvCacheBytes ?? 0)} (${kvSplit}) + runtime ${gb(per?.perGpuBytes ?? 0)}; ${d.replicas} replica${d.replicas === 1 ? "" : "s"}`;
+  const reason = `${gb(need)} per GPU ≤ ${gb(budget)} budget at ${layout}: weights ${gb(per?.shardedBytes ?? 0)} + KV cache ${gb(per?.kvCacheBytes ?? 0)} (${kvSplit}) + engine reserve ${gb(per?.perGpuBytes ?? 0)} (activation peak, non-torch, CUDA graphs); ${d.replicas} replica${d.replicas === 1 ? "" : "s"}`;
   return idle > 0
     ? check(
         "fit",

@@ -19,16 +19,25 @@ import { flagValue, llama3_70bSpec } from "../../helpers/templates.js";
 //   8,192 × 1,024; MLP 3 × 8,192 × 28,672 → 855,638,016 × 80 = 68,451,041,280; the rest
 //   (embedding, head, norms) 2,102,665,216.
 // - KV cache at 4,096 tokens × 8, BF16: 2 × 80 × 8 × 128 × 2 B × 4,096 × 8 = 10,737,418,240 B.
-// - Runtime reserve 1.5 GiB per GPU; budget 0.92 × the memory the driver reports (H100 SXM
-//   81,559 MiB, A100 80GB 81,920 MiB).
+// - Per GPU, vLLM's own budget (docs/methodology.md#serving-fit): 0.92 × the total
+//   torch.cuda.mem_get_info reports (H100 SXM 79.22 GiB, logged in vllm PR #12126; A100 80GB
+//   81,920 − 512 MiB, derived), less the weights with the rotary cache (8,192 × 128 × 2 B), the
+//   profile run's forward pass (8,192 batched tokens on an H100, 2,048 on an A100, at
+//   2 × (3 × 8,192 + 3 × 28,672 / TP) B per token: the plan runs --max-num-seqs 8, so the sampler
+//   is smaller), 0.10 GiB non-torch at TP 1 (0.25 GiB at TP 2) and 0.5 GiB of CUDA graphs.
 // - AWQ 4-bit group 128: 4 + (16 + 4) / 128 = 4.15625 bits per projection weight, 16-bit rest.
 const PARAMS = 70_553_706_496;
 const LINEAR = 68_451_041_280;
 const OTHER = PARAMS - LINEAR; // 2,102,665,216
 const KV = 2 * 80 * 8 * 128 * 2 * 4096 * 8;
-const RESERVE = 1.5 * 1024 ** 3;
+const GIB = 1024 ** 3;
 const H100 = 81_559 * 1024 ** 2;
-const A100_80 = 81_920 * 1024 ** 2;
+const H100_CAP = Math.floor(Math.round(79.22 * GIB) * 0.92); // 78,256,881,113
+const A100_80_CAP = Math.floor((81_920 - 512) * 1024 ** 2 * 0.92); // 78,533,477,007
+const ROTARY = 8192 * 128 * 2;
+const forward = (tokens: number, tp: number): number => tokens * 2 * (3 * 8192 + (3 * 28_672) / tp);
+const RESERVE_TP1 = Math.round(0.1 * GIB) + Math.round(0.5 * GIB);
+const RESERVE_TP2 = Math.round(0.25 * GIB) + Math.round(0.5 * GIB);
 const BF16_WEIGHTS = PARAMS * 2; // 141,107,412,992
 const AWQ_WEIGHTS = (LINEAR * 4.15625) / 8 + OTHER * 2; // 39,767,785,472
 
@@ -44,12 +53,12 @@ describe("Llama-3-70B, real-time, 4K context, batch 8, BF16 → two 80 GB GPUs, 
     modelId: "meta-llama/Meta-Llama-3-70B-Instruct",
   });
 
-  it("VRAM: 141.11 GB of weights + 10.74 GB of KV cache; one GPU is too small, two fit at 77.53 GB each", () => {
+  it("VRAM: 141.11 GB of weights + 10.74 GB of KV cache; one GPU is too small, two fit at 77.84 GB each", () => {
     expect(plan.inference?.memory.weightsBytes).toBe(BF16_WEIGHTS);
     expect(plan.inference?.memory.kvCacheBytes).toBe(KV);
-    expect(BF16_WEIGHTS + KV + RESERVE).toBeGreaterThan(0.92 * H100); // 153.46 GB > 78.68 GB
-    const perGpu = BF16_WEIGHTS / 2 + KV / 2 + RESERVE; // 77,533,028,352
-    expect(perGpu).toBeLessThanOrEqual(0.92 * H100);
+    expect(BF16_WEIGHTS).toBeGreaterThan(H100_CAP); // 141.11 GB > 78.26 GB
+    const perGpu = BF16_WEIGHTS / 2 + ROTARY + forward(8192, 2) + RESERVE_TP2 + KV / 2; // 77,837,115,392
+    expect(perGpu).toBeLessThanOrEqual(H100_CAP);
     expect(plan.chosen.gpusPerReplica).toBe(2);
     expect(plan.chosen.tensorParallel).toBe(2);
     expect(plan.chosen.perGpuBytes).toBe(perGpu);
@@ -136,10 +145,10 @@ describe("the same workload on an AWQ INT4 checkpoint → one A100 80GB, TP 1, n
     modelId: "TechxGenus/Meta-Llama-3-70B-Instruct-AWQ",
   });
 
-  it("sizes the checkpoint as stored: 39.77 GB of weights, 52.12 GB on one GPU", () => {
+  it("sizes the checkpoint as stored: 39.77 GB of weights, 51.60 GB on one GPU", () => {
     expect(plan.inference?.memory.weightsBytes).toBe(AWQ_WEIGHTS);
-    const perGpu = AWQ_WEIGHTS + KV + RESERVE; // 52,115,816,448
-    expect(perGpu).toBeLessThanOrEqual(0.92 * A100_80);
+    const perGpu = AWQ_WEIGHTS + ROTARY + forward(2048, 1) + RESERVE_TP1 + KV; // 51,604,530,790
+    expect(perGpu).toBeLessThanOrEqual(A100_80_CAP);
     expect(plan.chosen.tensorParallel).toBe(1);
     expect(plan.chosen.gpuCount).toBe(1);
     expect(plan.chosen.perGpuBytes).toBe(perGpu);
@@ -189,14 +198,14 @@ describe("the checklist fails one 80 GB GPU at BF16, naming the shortfall in GB"
   });
   const fit = report.checks.find((check) => check.id === "fit")!;
 
-  it("check 8 fails: 153.46 GB needed, 79.03 GB budget, 74.43 GB short; TP 2 would fit", () => {
-    const need = BF16_WEIGHTS + KV + RESERVE; // 153,455,443,968
-    const budget = 0.92 * A100_80; // 79,027,398,246.4
+  it("check 8 fails: 152.94 GB needed, 78.53 GB budget, 74.41 GB short; TP 2 would fit", () => {
+    const need = BF16_WEIGHTS + ROTARY + forward(2048, 1) + RESERVE_TP1 + KV; // 152,944,158,310
+    const budget = A100_80_CAP;
     expect(fit.number).toBe(8);
     expect(fit.status).toBe("fail");
-    expect(fit.figures.shortfallBytes).toBeCloseTo(need - budget, 0);
+    expect(fit.figures.shortfallBytes).toBe(need - budget);
     expect(fit.reason).toContain(`${((need - budget) / 1e9).toFixed(2)} GB short`);
-    expect(fit.reason).toContain("153.46 GB per GPU");
+    expect(fit.reason).toContain("152.94 GB per GPU");
     expect(fit.reason).toContain("TP 2 fits");
     expect(report.passed).toBe(false);
     expect(report.counts.fail).toBe(1);

@@ -12,7 +12,17 @@ import { llama3_70bSpec } from "../../helpers/templates.js";
 
 // Figures worked by hand (sources in tests/plan/blueprint/worked-example.test.ts): Llama-3-70B
 // BF16 weights 141,107,412,992 B; KV at 4,096 × 8 = 10,737,418,240 B (327,680 B per token);
-// AWQ weights 39,767,785,472 B; 1.5 GiB runtime reserve.
+// AWQ weights 39,767,785,472 B. Per GPU, vLLM's budget: on two A100 80GB at TP 2, half the
+// weights + the rotary cache (2 MiB) + the profile run's forward of 2,048 tokens
+// (2 × (3 × 8,192 + 3 × 28,672 / 2) B each) + 0.25 GiB non-torch + 0.5 GiB CUDA graphs + half
+// the KV cache = 77,006,643,200 B, under 0.92 × (81,920 − 512) MiB = 78,533,477,007 B.
+const TWO_A100_PER_GPU =
+  141_107_412_992 / 2 +
+  8192 * 128 * 2 +
+  2048 * 2 * (3 * 8192 + (3 * 28_672) / 2) +
+  Math.round(0.25 * 1024 ** 3) +
+  Math.round(0.5 * 1024 ** 3) +
+  10_737_418_240 / 2;
 const llama70b = llama3_70bSpec();
 const llama8b = bundledSpec("meta-llama/Meta-Llama-3-8B");
 
@@ -50,7 +60,8 @@ describe("a sound deployment: Llama-3-70B on two A100 80GB, TP 2", () => {
     expect(reason(report, "kv-cache")).toBe(
       "10.74 GB = 327,680 B × 4,096 tokens × 8 sequences (BF16)",
     );
-    expect(reason(report, "fit")).toContain("77.53 GB per GPU ≤ 79.03 GB budget at TP 2");
+    expect((TWO_A100_PER_GPU / 1e9).toFixed(2)).toBe("77.01");
+    expect(reason(report, "fit")).toContain("77.01 GB per GPU ≤ 78.53 GB budget at TP 2");
     expect(reason(report, "fit")).toContain("4 of 8 KV heads per GPU");
   });
 
