@@ -16,6 +16,7 @@ import {
   VLLM_QUANTIZATION_METHODS,
   type VllmFlag,
 } from "./vllm-catalog.js";
+import { optionalText } from "./validate.js";
 import { toYaml, type PlainObject } from "./yaml.js";
 
 /** A flag's value: booleans become `--flag` / `--no-flag`, lists `--flag a b`, maps JSON. */
@@ -347,7 +348,8 @@ export function renderVllmDockerRun(
 ): VllmCommand {
   const serve = vllmServeArgs(plan);
   const notes = [...serve.notes];
-  const image = options.image ?? VLLM_DEFAULT_IMAGE;
+  const image =
+    optionalText("options.image", options.image, VLLM_DEFAULT_IMAGE) ?? VLLM_DEFAULT_IMAGE;
   if (options.image === undefined) notes.push(`image: default ${image}`);
   const lines = vllmDockerLines(serve, {
     image,
