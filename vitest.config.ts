@@ -18,6 +18,15 @@ export default defineConfig({
         },
       },
       { extends: true, test: { name: "props", include: ["tests/props/**/*.test.ts"] } },
+      // `npm run fuzz`: the bounded-time properties 10× longer, with a new seed each run.
+      {
+        extends: true,
+        test: {
+          name: "fuzz",
+          include: ["tests/props/bounded-time.props.test.ts"],
+          env: { VRAMFIT_FUZZ: "long" },
+        },
+      },
       // What npm ships, installed in a scratch project: `npm run check:package`, not `npm test`.
       {
         extends: true,

@@ -106,9 +106,19 @@ export interface Topology {
 }
 
 /**
+ * Most pipeline stages vramfit plans: 1,024 stages of up to 8 GPUs, far beyond any deployment
+ * (the largest published pipelines are a few dozen stages), but a bound that keeps the search
+ * short and the figures sane for a config that claims 10^12 layers.
+ */
+export const MAX_PIPELINE_STAGES = 1024;
+
+/**
  * Finds the smallest tensor-parallel degree in {@link TENSOR_PARALLEL_DEGREES} (up to `maxGpus`)
- * whose per-GPU bytes fit `budgetBytes`; past the largest valid degree, adds pipeline stages
- * (one per node, across nodes) until it fits or `maxGpus` or the layer count runs out.
+ * whose per-GPU bytes fit `budgetBytes`; past the largest valid degree, the fewest pipeline
+ * stages (one per node, across nodes; at most the layer count, `maxGpus` and
+ * {@link MAX_PIPELINE_STAGES}) that fit. Per-GPU bytes never grow with more stages (each holds
+ * `ceil(layers / pp)` layers), so the stages are found by bisection: ~10 evaluations, whatever
+ * the layer count.
  */
 export function findTopology(
   requirement: GpuRequirement,
@@ -128,10 +138,21 @@ export function findTopology(
   const largest = trials.filter((trial) => trial.perGpu !== null).at(-1);
   if (largest?.perGpu == null) return { fits: false, tp: null, pp: 1, perGpu: null, trials };
 
-  const maxStages = Math.min(requirement.layers, Math.floor(options.maxGpus / largest.tp));
-  for (let pp = 2; pp <= maxStages; pp++) {
-    const perGpu = perGpuBytes(requirement, largest.tp, pp, options.extraShardedBytes);
-    if (perGpu.totalBytes <= budgetBytes) return { fits: true, tp: largest.tp, pp, perGpu, trials };
+  const miss: Topology = { fits: false, tp: largest.tp, pp: 1, perGpu: largest.perGpu, trials };
+  const maxStages = Math.min(
+    requirement.layers,
+    Math.floor(options.maxGpus / largest.tp),
+    MAX_PIPELINE_STAGES,
+  );
+  const at = (pp: number) => perGpuBytes(requirement, largest.tp, pp, options.extraShardedBytes);
+  if (!(maxStages >= 2) || at(maxStages).totalBytes > budgetBytes) return miss;
+  // Invariant: `low` stages do not fit (one stage is the largest trial above), `high` stages do.
+  let low = 1;
+  let high = maxStages;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (at(middle).totalBytes <= budgetBytes) high = middle;
+    else low = middle;
   }
-  return { fits: false, tp: largest.tp, pp: 1, perGpu: largest.perGpu, trials };
+  return { fits: true, tp: largest.tp, pp: high, perGpu: at(high), trials };
 }

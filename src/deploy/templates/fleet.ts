@@ -131,6 +131,14 @@ export function resolveFleetPlan(fleet: FleetPlan, options: FleetOptions = {}): 
   }
   const instanceTypes = resolveInstanceTypes(infra.instanceTypes);
   const gpusPerInstance = requireInteger("infra.gpusPerInstance", infra.gpusPerInstance);
+  if (gpusPerInstance > MAX_GPUS_PER_INSTANCE) {
+    // The start-up script holds one command per replica: bound it before building it.
+    throw new InvalidOptionError(
+      "infra.gpusPerInstance",
+      `${gpusPerInstance} GPUs is more than any instance has (at most ${MAX_GPUS_PER_INSTANCE} here)`,
+      { hint: "Pass the GPU count of the EC2 instance type, e.g. 8 for p5.48xlarge." },
+    );
+  }
   const perReplica = serve.plan.gpusPerReplica;
   if (perReplica > gpusPerInstance) {
     throw engineRuleError(
@@ -343,6 +351,9 @@ function userDataScript(
   }
   return script;
 }
+
+/** Most GPUs one instance may have: EC2's largest have 8 or 16 accelerators. */
+const MAX_GPUS_PER_INSTANCE = 64;
 
 /** EC2's limit on user data before base64 encoding (16 KB). */
 const USER_DATA_LIMIT_BYTES = 16_384;

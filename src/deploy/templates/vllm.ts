@@ -115,8 +115,9 @@ function checkParallelism(plan: ResolvedServingPlan, notes: string[]): void {
   }
 }
 
+/** The divisors of `value` up to 16 (the tensor-parallel sizes worth suggesting). */
 function divisors(value: number): number[] {
-  return Array.from({ length: value }, (_, i) => i + 1).filter((d) => value % d === 0 && d <= 16);
+  return Array.from({ length: 16 }, (_, i) => i + 1).filter((d) => value % d === 0);
 }
 
 function precisionArgs(plan: ResolvedServingPlan, notes: string[]): VllmArg[] {
