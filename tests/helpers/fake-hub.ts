@@ -40,7 +40,8 @@ export type Fault =
   | { kind: "status"; status: number; headers?: Record<string, string>; body?: string }
   | { kind: "drop" }
   | { kind: "delay"; ms: number }
-  | { kind: "ignore-range" }
+  /** A 200 with the whole file, whatever the Range; `echoToken` puts the Authorization header in X-Request-Id. */
+  | { kind: "ignore-range"; echoToken?: boolean }
   | { kind: "short-range" }
   | { kind: "truncate" }
   | { kind: "echo-token" };
@@ -160,6 +161,11 @@ export class FakeHub {
       case "delay":
         await sleep(fault.ms);
         if (req.socket.destroyed) return;
+        break;
+      case "ignore-range":
+        if (fault.echoToken === true) {
+          res.setHeader("X-Request-Id", `Root=1-${request.authorization ?? "none"}`);
+        }
         break;
       case "echo-token":
         // A hostile or buggy server that repeats the Authorization header everywhere it can.

@@ -5,7 +5,7 @@ import { loadHubLibrary } from "#platform";
 import { MAX_CONFIG_FILE_BYTES } from "../limits.js";
 import { COMMIT_SHA, type HubCache, type HubSnapshot } from "./cache.js";
 import { createHubFetch } from "./hub-fetch.js";
-import { badResponse, type HubCallContext } from "./hub-errors.js";
+import { badResponse, redact, redactError, type HubCallContext } from "./hub-errors.js";
 import type { HubLibrary } from "./hub-library.js";
 import type { HubSettings } from "./settings.js";
 import { createTransport, type Transport } from "./transport.js";
@@ -46,6 +46,48 @@ export interface HubRead {
  * request when the revision is a commit, else only the model-info call.
  */
 export async function readHubModel(
+  repo: string,
+  settings: HubSettings,
+  cache: HubCache | undefined,
+): Promise<HubRead> {
+  try {
+    const read = await readUnredacted(repo, settings, cache);
+    return {
+      ...read,
+      snapshot: redactSnapshot(read.snapshot, settings.token),
+      warnings: read.warnings.map((warning) => redact(warning, settings.token)),
+    };
+  } catch (error) {
+    throw redactError(error, settings.token);
+  }
+}
+
+/**
+ * A snapshot's server-given strings redacted (config.json's text, file names, dtype names), so
+ * nothing token-shaped reaches the estimate, its JSON or the cache.
+ */
+function redactSnapshot(snapshot: HubSnapshot, token: string | undefined): HubSnapshot {
+  const clean = (text: string) => redact(text, token);
+  const byDtype = (counts: Readonly<Record<string, number>>) =>
+    Object.fromEntries(Object.entries(counts).map(([dtype, count]) => [clean(dtype), count]));
+  const { weights } = snapshot;
+  return {
+    ...snapshot,
+    configText: clean(snapshot.configText),
+    weights:
+      weights.kind === "none"
+        ? { kind: "none", weightFiles: weights.weightFiles.map(clean) }
+        : weights.kind === "hub-summary"
+          ? { ...weights, parametersByDtype: byDtype(weights.parametersByDtype) }
+          : {
+              ...weights,
+              parametersByDtype: byDtype(weights.parametersByDtype),
+              files: weights.files.map(clean),
+            },
+  };
+}
+
+async function readUnredacted(
   repo: string,
   settings: HubSettings,
   cache: HubCache | undefined,
@@ -133,14 +175,18 @@ export async function readHubModel(
     guard(() => readWeights(hub, at, plan)),
   ]);
 
-  const snapshot: HubSnapshot = {
-    repo,
-    sha: info.sha,
-    endpoint: settings.endpoint,
-    fetchedAt: new Date().toISOString(),
-    configText,
-    weights,
-  };
+  // Redacted before it is cached: the files' text and names come from the server.
+  const snapshot = redactSnapshot(
+    {
+      repo,
+      sha: info.sha,
+      endpoint: settings.endpoint,
+      fetchedAt: new Date().toISOString(),
+      configText,
+      weights,
+    },
+    settings.token,
+  );
   if (cache !== undefined) {
     await cache.write(snapshot).catch((error: unknown) => {
       warnings.push(cacheWarning(cache.folder(repo), error));

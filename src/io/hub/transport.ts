@@ -5,6 +5,7 @@ import {
   errorFromAnswer,
   errorFromFailure,
   isRetryableStatus,
+  redactError,
   retryAfterSeconds,
   type FailedAnswer,
   type HubCallContext,
@@ -229,7 +230,13 @@ export function createTransport(
     }
   }
 
-  return async (request) => {
+  // Every error leaves redacted: request ids, messages and bodies come from the server.
+  return (request) =>
+    retried(request).catch((error: unknown) => {
+      throw redactError(error, token);
+    });
+
+  async function retried(request: TransportRequest): Promise<Response> {
     const { default: pRetry } = await import("p-retry");
     let tries = 0;
     try {
@@ -257,7 +264,7 @@ export function createTransport(
         ? errorFromAnswer(failure.answer, context, tries, token)
         : errorFromFailure(failure, context, tries, token);
     }
-  };
+  }
 }
 
 /** `bytes=a-b` or `bytes=a-`. */
