@@ -21,6 +21,8 @@ export type ErrorCode =
   | "ALREADY_QUANTIZED"
   | "DEPLOYMENT_INVALID"
   | "OUTPUT_EXISTS"
+  | "OUTPUT_INVALID"
+  | "OUTPUT_UNWRITABLE"
   | HubErrorCode;
 
 /** Options shared by every vramfit error. */
