@@ -40,8 +40,11 @@ export type Fault =
   | { kind: "status"; status: number; headers?: Record<string, string>; body?: string }
   | { kind: "drop" }
   | { kind: "delay"; ms: number }
-  /** A 200 with the whole file, whatever the Range; `echoToken` puts the Authorization header in X-Request-Id. */
-  | { kind: "ignore-range"; echoToken?: boolean }
+  /**
+   * A 200 with the whole file, whatever the Range; `chunked` sends it without a Content-Length,
+   * `echoToken` puts the Authorization header in X-Request-Id.
+   */
+  | { kind: "ignore-range"; echoToken?: boolean; chunked?: boolean }
   | { kind: "short-range" }
   | { kind: "truncate" }
   | { kind: "echo-token" };
@@ -65,6 +68,8 @@ export interface FakeHubOptions {
 /** A running fake Hub (and its CDN). */
 export class FakeHub {
   readonly requests: RecordedRequest[] = [];
+  /** Requests being answered right now, and the most there ever were at once. */
+  readonly load = { inFlight: 0, maxInFlight: 0 };
   private readonly repos = new Map<string, FakeRepo>();
   private readonly faults: Injected[] = [];
   private counter = 0;
@@ -110,6 +115,7 @@ export class FakeHub {
   reset(): void {
     this.requests.length = 0;
     this.faults.length = 0;
+    this.load.maxInFlight = this.load.inFlight;
   }
 
   /** Requests to the Hub itself (not the CDN). */
@@ -141,6 +147,11 @@ export class FakeHub {
       atMs: Date.now() - this.started,
     };
     this.requests.push(request);
+    this.load.inFlight += 1;
+    this.load.maxInFlight = Math.max(this.load.maxInFlight, this.load.inFlight);
+    res.once("close", () => {
+      this.load.inFlight -= 1;
+    });
     res.setHeader("X-Request-Id", `Root=1-test-${++this.counter}`);
     if (this.options.latencyMs !== undefined) await sleep(this.options.latencyMs);
 
@@ -343,7 +354,8 @@ function serveFile(
   };
   const range = /^bytes=(\d+)-(\d*)$/.exec(request.range ?? "");
   if (range === null || fault?.kind === "ignore-range") {
-    res.writeHead(200, { ...headers, "Content-Length": String(file.size) });
+    const chunked = fault?.kind === "ignore-range" && fault.chunked === true;
+    res.writeHead(200, chunked ? headers : { ...headers, "Content-Length": String(file.size) });
     streamBytes(res, file, 0, file.size - 1);
     return;
   }

@@ -28,7 +28,8 @@ export interface FailedAnswer {
 export type TransportFailure =
   | { readonly kind: "timeout"; readonly timeoutMs: number; readonly url: string }
   | { readonly kind: "network"; readonly detail: string; readonly url: string }
-  | { readonly kind: "cut-short"; readonly detail: string; readonly url: string };
+  | { readonly kind: "cut-short"; readonly detail: string; readonly url: string }
+  | { readonly kind: "budget"; readonly timeoutMs: number; readonly url: string };
 
 const OFFLINE_HINT =
   "Run with --offline (or offline: true, HF_HUB_OFFLINE=1) to use vramfit's cache, the Hugging Face cache or the bundled snapshot.";
@@ -64,6 +65,7 @@ export function errorFromAnswer(
   context: HubCallContext,
   tries: number,
   token: string | undefined,
+  stopped?: string,
 ): HubError {
   const { status, headers, url } = answer;
   const errorCode = headers.get("x-error-code") ?? undefined;
@@ -82,7 +84,7 @@ export function errorFromAnswer(
     const wait = retryAfterSeconds(headers, Date.now());
     return new HubError(
       "HUB_RATE_LIMITED",
-      `The Hub rate-limited the requests for ${repo} (${tag}, ${tries} tries)${wait === undefined ? "" : `; it asks to wait ${wait} s`}.`,
+      `The Hub rate-limited the requests for ${repo} (${tag}, ${tries} tries)${wait === undefined ? "" : `; it asks to wait ${wait} s`}${stopped === undefined ? "" : `, and ${stopped}`}.`,
       { ...details, retryAfterSeconds: wait },
       {
         hint: `Wait and try again${tokenSource === undefined ? "; set HF_TOKEN, since logged-in requests get higher limits" : ""}. ${OFFLINE_HINT}`,
@@ -170,9 +172,12 @@ export function errorFromFailure(
   const reason =
     failure.kind === "timeout"
       ? `no answer within ${failure.timeoutMs} ms`
-      : failure.kind === "cut-short"
-        ? `the answer was cut short (${failure.detail})`
-        : `the connection failed (${failure.detail})`;
+      : failure.kind === "budget"
+        ? `no answer within the ${failure.timeoutMs} ms timeout`
+        : failure.kind === "cut-short"
+          ? `the answer was cut short (${failure.detail})`
+          : `the connection failed (${failure.detail})`;
+  const slow = failure.kind === "timeout" || failure.kind === "budget";
   return new HubError(
     "HUB_UNREACHABLE",
     redact(
@@ -180,7 +185,9 @@ export function errorFromFailure(
       token,
     ),
     { repo: context.repo, revision: context.revision, url: failure.url },
-    { hint: `Check the network and HF_ENDPOINT. ${OFFLINE_HINT}` },
+    {
+      hint: `Check the network and HF_ENDPOINT${slow ? "; for a slow Hub, raise --timeout (timeoutMs, the whole read's budget)" : ""}. ${OFFLINE_HINT}`,
+    },
   );
 }
 
