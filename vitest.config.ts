@@ -18,12 +18,13 @@ export default defineConfig({
         },
       },
       { extends: true, test: { name: "props", include: ["tests/props/**/*.test.ts"] } },
-      // `npm run fuzz`: the bounded-time properties 10× longer, with a new seed each run.
+      // `npm run fuzz`: the bounded-time properties 10× longer, with a new seed each run, and the
+      // Hub read of a 10,000-shard repo.
       {
         extends: true,
         test: {
           name: "fuzz",
-          include: ["tests/props/bounded-time.props.test.ts"],
+          include: ["tests/props/bounded-time.props.test.ts", "tests/io/hub/big-repos.test.ts"],
           env: { VRAMFIT_FUZZ: "long" },
         },
       },

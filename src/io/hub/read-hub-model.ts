@@ -8,7 +8,7 @@ import { createHubFetch } from "./hub-fetch.js";
 import { badResponse, redact, redactError, type HubCallContext } from "./hub-errors.js";
 import type { HubLibrary } from "./hub-library.js";
 import type { HubSettings } from "./settings.js";
-import { createTransport, type Transport } from "./transport.js";
+import { createTransport, DEFAULT_RETRY_POLICY, type Transport } from "./transport.js";
 import {
   buffersIn,
   filesToPrefetch,
@@ -161,7 +161,11 @@ async function readUnredacted(
   }
   const at = { repo: info.name, revision: info.sha, ...common };
   const plan = planWeights(info.filePaths, info.safetensors ?? undefined);
-  for (const path of filesToPrefetch(plan, info.filePaths)) {
+  // The first wave only: as many as the transport runs at once (the parse reads the rest).
+  for (const path of filesToPrefetch(plan, info.filePaths).slice(
+    0,
+    DEFAULT_RETRY_POLICY.concurrency,
+  )) {
     // Start the weight files with config.json rather than after it (see filesToPrefetch).
     const url = `${settings.endpoint}/${info.name}/resolve/${info.sha}/${encodeFilePath(path)}`;
     common.fetch(url, { headers: { Range: "bytes=0-0" } }).then(
