@@ -12,6 +12,8 @@
 
 // Questions, asked of a model (async: resolves it first).
 export { estimateInference } from "./api/estimate-inference.js";
+export { estimateMany } from "./api/estimate-many.js";
+export type { EstimateManyItem, EstimateManyOptions } from "./api/estimate-many.js";
 export { estimateTraining } from "./api/estimate-training.js";
 export { rankGpus, rankInstances } from "./api/rank-gpus.js";
 export type { RankGpusOptions } from "./api/rank-gpus.js";

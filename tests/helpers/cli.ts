@@ -29,7 +29,7 @@ export function offlineEnv(): Record<string, string> {
 /** Runs the CLI in-process through run(argv, io), capturing its output (offline unless `env` says otherwise). */
 export async function runCli(
   argv: string[],
-  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
+  options: { env?: Record<string, string | undefined>; cwd?: string; stdin?: string } = {},
 ): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
@@ -38,6 +38,9 @@ export async function runCli(
     stderr: (text) => (stderr += text),
     env: options.env ?? offlineEnv(),
     cwd: options.cwd ?? process.cwd(),
+    ...(options.stdin === undefined
+      ? {}
+      : { readStdin: () => Promise.resolve(options.stdin ?? "") }),
   });
   return { code, stdout, stderr };
 }

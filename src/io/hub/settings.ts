@@ -1,6 +1,11 @@
 import type { HubOptions } from "../hub-options.js";
 import { InvalidOptionError } from "../../errors.js";
-import { homeDirectory as platformHome, processEnvironment, readTextFile } from "#platform";
+import {
+  defaultFetch,
+  homeDirectory as platformHome,
+  processEnvironment,
+  readTextFile,
+} from "#platform";
 
 /** The public Hub. */
 export const DEFAULT_HUB_URL = "https://huggingface.co";
@@ -34,7 +39,7 @@ export interface HubSettings {
   readonly hfHubCacheDir: string | undefined;
   /** Milliseconds the whole read may take, every request, retry and wait included. */
   readonly timeoutMs: number;
-  /** The fetch under every request. */
+  /** The fetch under every request: the caller's, else `node:http` on Node and the page's `fetch` in browsers. */
   readonly fetch: typeof fetch;
   /** The caller's cancel signal. */
   readonly signal: AbortSignal | undefined;
@@ -76,7 +81,7 @@ export async function resolveHubSettings(options: HubOptions = {}): Promise<HubS
       nonEmpty(env.HUGGINGFACE_HUB_CACHE) ??
       (hfHome === undefined ? undefined : `${hfHome}/hub`),
     timeoutMs: timeoutFrom(options.timeoutMs),
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch: options.fetch ?? defaultFetch,
     signal: options.signal,
   };
 }
