@@ -10,6 +10,7 @@ import {
   GPUS_PER_NODE,
   perGpuBytes,
   splitProblem,
+  stagesProblem,
   type Topology,
 } from "./topology.js";
 
@@ -177,7 +178,7 @@ export function evaluateTopology(
   const tp = parallelism.tp;
   const execution = executionOn(requirement, accelerator);
   const budget = Math.floor(accelerator.memoryBytes * assumptions.gpuMemoryUtilization);
-  const problem = splitProblem(requirement, tp);
+  const problem = splitProblem(requirement, tp) ?? stagesProblem(requirement, pp);
   const perGpu =
     problem === null ? perGpuBytes(requirement, tp, pp, execution.extraWeightsBytes) : null;
   const fits = perGpu !== null && perGpu.totalBytes <= budget;

@@ -37,6 +37,19 @@ export function splitProblem(
     : (tensorParallelProblem(requirement, gpus) ?? null);
 }
 
+/**
+ * Why `pp` pipeline stages cannot split this requirement's layers, or `null` when they can:
+ * every stage needs at least one layer (vLLM gives each stage a contiguous slice of the layers).
+ */
+export function stagesProblem(
+  requirement: Pick<GpuRequirement, "layers">,
+  pp: number,
+): string | null {
+  return pp > requirement.layers
+    ? `${pp} pipeline stages for ${requirement.layers} layers leave stages without a layer`
+    : null;
+}
+
 /** What one GPU holds under a given parallelism, in bytes. */
 export interface PerGpuBytes {
   /** The GPU's slice of the weights (and any other sharded state). */
