@@ -45,3 +45,50 @@ describe("a config with 10^12 layers", () => {
     30_000,
   );
 });
+
+describe("every dimension has a bound far past any real model", () => {
+  const base = {
+    model_type: "llama",
+    num_hidden_layers: 32,
+    hidden_size: 4096,
+    num_attention_heads: 32,
+    num_key_value_heads: 8,
+    intermediate_size: 14336,
+    vocab_size: 128256,
+  };
+  const mixtral = { ...base, model_type: "mixtral", num_experts_per_tok: 2 };
+
+  it.each([
+    ["num_hidden_layers", { ...base, num_hidden_layers: 1e12 }, "layer count of 1000000000000"],
+    ["hidden_size", { ...base, hidden_size: 2 ** 21 }, "hidden size of 2097152"],
+    ["num_attention_heads", { ...base, num_attention_heads: 2 ** 17 }, "attention head count"],
+    ["vocab_size", { ...base, vocab_size: 2 ** 25 }, "vocabulary size of 33554432"],
+    ["num_local_experts", { ...mixtral, num_local_experts: 1e9 }, "expert count of 1000000000"],
+  ])("%s past its bound: CONFIG_INVALID naming the field", async (field, config, problem) => {
+    const folder = mkdtempSync(join(tmpdir(), "vramfit-bound-"));
+    writeFileSync(join(folder, "config.json"), JSON.stringify(config));
+    const result = await runCli(["estimate", folder, "--json"]);
+    expect(result.code).not.toBe(0);
+    const { error } = JSON.parse(result.stdout || result.stderr) as {
+      error: { code: string; message: string };
+    };
+    expect(error.code).toBe("CONFIG_INVALID");
+    expect(error.message).toContain(field);
+    expect(error.message).toContain(problem);
+    expect(error.message).toContain("beyond any real model");
+  });
+
+  it("Llama-3.1-405B's 126 layers, 16,384 hidden, 128 heads pass", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "vramfit-bound-"));
+    const config = {
+      ...base,
+      num_hidden_layers: 126,
+      hidden_size: 16384,
+      num_attention_heads: 128,
+      intermediate_size: 53248,
+    };
+    writeFileSync(join(folder, "config.json"), JSON.stringify(config));
+    const result = await runCli(["estimate", folder]);
+    expect(result.code).toBe(0);
+  });
+});

@@ -1,4 +1,5 @@
 import { InvalidConfigError } from "../../errors.js";
+import { CONFIG_BOUNDS, type BoundedDimension } from "./bounds.js";
 import { TEXT_CONFIG_FIELDS, type TextConfig } from "./model-config.js";
 
 /**
@@ -20,7 +21,7 @@ export interface ConfigReader {
   /** The first of several alias keys that is set. */
   readFirst(aliases: readonly NumericKey[]): number | undefined;
   /**
-   * A required numeric field.
+   * A required numeric field, at most its {@link CONFIG_BOUNDS} bound when it has one.
    * @throws {InvalidConfigError} naming the JSON path and every alias looked for.
    */
   require(name: string, aliases: readonly NumericKey[]): number;
@@ -101,7 +102,11 @@ export function createConfigReader(
     readFirst,
     require(name, aliases) {
       const value = readFirst(aliases);
-      if (value !== undefined) return value;
+      if (value !== undefined) {
+        const key = aliases.find((alias) => read(alias) !== undefined) ?? aliases[0] ?? "";
+        checkBound(options.subject, `${prefix}${key}`, name, value);
+        return value;
+      }
       throw new InvalidConfigError({
         subject: options.subject,
         path: `${prefix}${aliases[0] ?? ""}`,
@@ -126,4 +131,21 @@ export function collectTextFields(
     }
   }
   return values;
+}
+
+/**
+ * Refuses a dimension past its {@link CONFIG_BOUNDS} bound (names without one pass).
+ * @throws {InvalidConfigError} `CONFIG_INVALID` at `path`.
+ */
+export function checkBound(subject: string, path: string, name: string, value: number): void {
+  const bound = Object.hasOwn(CONFIG_BOUNDS, name)
+    ? CONFIG_BOUNDS[name as BoundedDimension]
+    : undefined;
+  if (bound !== undefined && value > bound) {
+    throw new InvalidConfigError({
+      subject,
+      path,
+      problem: `a ${name} of ${value} is beyond any real model (vramfit accepts at most ${bound.toLocaleString("en-US")})`,
+    });
+  }
 }

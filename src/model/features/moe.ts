@@ -1,5 +1,5 @@
 import { InvalidConfigError } from "../../errors.js";
-import type { ConfigReader } from "../config/config-reader.js";
+import { checkBound, type ConfigReader } from "../config/config-reader.js";
 import { countLayers, countSymbol } from "../config/layer-plan.js";
 import type { MixtureOfExperts, ModelSpec } from "../model-spec.js";
 import type { ParameterBreakdown } from "../parameter-breakdown.js";
@@ -53,6 +53,10 @@ export function readMixtureOfExperts(
     reader.read("n_routed_experts") ??
     reader.read("num_experts");
   if (numExperts === undefined || numExperts <= 1) return undefined;
+  const key = (["num_local_experts", "n_routed_experts", "num_experts"] as const).find(
+    (alias) => reader.read(alias) !== undefined,
+  );
+  checkBound(reader.subject, `${reader.prefix}${key ?? "num_experts"}`, "expert count", numExperts);
 
   const expertsPerToken = reader.read("num_experts_per_tok") ?? reader.read("experts_per_token");
   if (expertsPerToken === undefined || expertsPerToken < 1) {
