@@ -46,7 +46,7 @@ describe("a config with 10^12 layers", () => {
   );
 });
 
-describe("every dimension has a bound far past any real model", () => {
+describe("every dimension has a bound far past any real model", { timeout: 30_000 }, () => {
   const base = {
     model_type: "llama",
     num_hidden_layers: 32,

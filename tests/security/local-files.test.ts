@@ -24,53 +24,57 @@ function fifo(): string {
   return path;
 }
 
-describe.skipIf(process.platform === "win32")("files that are not regular files", () => {
-  it("estimate /dev/zero: CONFIG_INVALID at once, not a RangeError after 616 MB", async () => {
-    const result = await runCli(["estimate", "/dev/zero", "--json"]);
-    expect(result.code).not.toBe(0);
-    expect(JSON.parse(result.stdout || result.stderr)).toMatchObject({
-      error: { code: "CONFIG_INVALID" },
-    });
-    expect(result.stdout + result.stderr).toContain("not a regular file");
-  });
-
-  it("estimate <a FIFO>: refused without waiting for a writer", async () => {
-    const result = await runCli(["estimate", fifo()]);
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/^error: .*not a regular file/);
-    expect(result.stderr).not.toMatch(noStack);
-  });
-
-  it.skipIf(!existsSync("/proc/self/status"))(
-    "a /proc file (size 0 on disk) is read under the cap and refused as JSON, typed",
-    async () => {
-      const result = await runCli(["estimate", "/proc/self/status"]);
+describe.skipIf(process.platform === "win32")(
+  "files that are not regular files",
+  { timeout: 30_000 },
+  () => {
+    it("estimate /dev/zero: CONFIG_INVALID at once, not a RangeError after 616 MB", async () => {
+      const result = await runCli(["estimate", "/dev/zero", "--json"]);
       expect(result.code).not.toBe(0);
-      expect(result.stderr).toMatch(/^error: .*not valid JSON/);
+      expect(JSON.parse(result.stdout || result.stderr)).toMatchObject({
+        error: { code: "CONFIG_INVALID" },
+      });
+      expect(result.stdout + result.stderr).toContain("not a regular file");
+    });
+
+    it("estimate <a FIFO>: refused without waiting for a writer", async () => {
+      const result = await runCli(["estimate", fifo()]);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(/^error: .*not a regular file/);
       expect(result.stderr).not.toMatch(noStack);
-    },
-  );
+    });
 
-  it("check with a deployment whose model is /dev/zero: a typed error, not a crash", async () => {
-    const deployment = join(folder(), "deployment.json");
-    writeFileSync(
-      deployment,
-      JSON.stringify({
-        model: "/dev/zero",
-        workload: "realtime",
-        gpu: "nvidia-h100-sxm",
-        gpuCount: 1,
-      }),
+    it.skipIf(!existsSync("/proc/self/status"))(
+      "a /proc file (size 0 on disk) is read under the cap and refused as JSON, typed",
+      async () => {
+        const result = await runCli(["estimate", "/proc/self/status"]);
+        expect(result.code).not.toBe(0);
+        expect(result.stderr).toMatch(/^error: .*not valid JSON/);
+        expect(result.stderr).not.toMatch(noStack);
+      },
     );
-    const result = await runCli(["check", deployment]);
-    expect([1, 2]).toContain(result.code);
-    expect(result.stderr).toMatch(/^error: /);
-    expect(result.stderr).toContain("not a regular file");
-    expect(result.stderr).not.toMatch(noStack);
-  });
-});
 
-describe("JSON parse errors quote a position, never the content", () => {
+    it("check with a deployment whose model is /dev/zero: a typed error, not a crash", async () => {
+      const deployment = join(folder(), "deployment.json");
+      writeFileSync(
+        deployment,
+        JSON.stringify({
+          model: "/dev/zero",
+          workload: "realtime",
+          gpu: "nvidia-h100-sxm",
+          gpuCount: 1,
+        }),
+      );
+      const result = await runCli(["check", deployment]);
+      expect([1, 2]).toContain(result.code);
+      expect(result.stderr).toMatch(/^error: /);
+      expect(result.stderr).toContain("not a regular file");
+      expect(result.stderr).not.toMatch(noStack);
+    });
+  },
+);
+
+describe("JSON parse errors quote a position, never the content", { timeout: 30_000 }, () => {
   it("vramfit estimate <the token file>: line and column, not the token", async () => {
     const token = `hf_${"Q".repeat(34)}`;
     const path = join(folder(), "token");
