@@ -23,6 +23,16 @@ export default defineConfig({
         extends: true,
         test: { name: "props", include: ["tests/props/**/*.test.ts"], testTimeout: 60_000 },
       },
+      // `npm run fuzz`: the bounded-time properties 10× longer, with a new seed each run, and the
+      // Hub read of a 10,000-shard repo.
+      {
+        extends: true,
+        test: {
+          name: "fuzz",
+          include: ["tests/props/bounded-time.props.test.ts", "tests/io/hub/big-repos.test.ts"],
+          env: { VRAMFIT_FUZZ: "long" },
+        },
+      },
       // What npm ships, installed in a scratch project: `npm run check:package`, not `npm test`.
       {
         extends: true,

@@ -21,6 +21,7 @@ export type ErrorCode =
   | "ALREADY_QUANTIZED"
   | "DEPLOYMENT_INVALID"
   | "OUTPUT_EXISTS"
+  | "OUTPUT_INVALID"
   | "OUTPUT_UNWRITABLE"
   | HubErrorCode;
 

@@ -18,6 +18,7 @@ export const MODEL_FLAGS = {
   revision: { type: "string" },
   offline: { type: "boolean" },
   "hub-url": { type: "string" },
+  timeout: { type: "string" },
 } as const;
 
 /** Help lines for {@link MODEL_FLAGS}. */
@@ -25,6 +26,8 @@ export const MODEL_FLAGS_HELP = `  --revision R       branch, tag or commit of t
   --offline          no network: vramfit's cache, then the Hugging Face cache, then the
                      bundled snapshot (also HF_HUB_OFFLINE=1)
   --hub-url URL      Hub endpoint (default HF_ENDPOINT, else https://huggingface.co)
+  --timeout T        give up on the Hub after T seconds (30 or 500ms; default 30), every
+                     request, retry and wait included
                      Gated and private repos read the token from HF_TOKEN or the file
                      written by "hf auth login" (there is no --token flag: command lines
                      end up in shell history and process lists).`;
@@ -36,13 +39,28 @@ export function resolveOptionsFromFlags(
 ): HubOptions {
   const revision = values.revision;
   const hubUrl = values["hub-url"];
+  const timeout = values.timeout;
   return {
     revision: typeof revision === "string" ? revision : undefined,
     hubUrl: typeof hubUrl === "string" ? hubUrl : undefined,
     offline: values.offline === true ? true : undefined,
+    timeoutMs: typeof timeout === "string" ? parseTimeout("--timeout", timeout) : undefined,
     env: io.env,
     onProgress: progressPrinter(io, values.json === true),
   };
+}
+
+/**
+ * Parses a duration in seconds (`30`, `2.5`, `30s`) or milliseconds (`500ms`) into whole
+ * milliseconds. @throws {UsageError} for anything else, or more than a day.
+ */
+function parseTimeout(flag: string, value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s)?$/.exec(value.trim());
+  const ms = match === null ? Number.NaN : Number(match[1]) * (match[2] === "ms" ? 1 : 1000);
+  if (!(ms >= 1 && ms <= 86_400_000)) {
+    throw new UsageError(`${flag} expects seconds such as 30 or 2.5, or 500ms, got "${value}".`);
+  }
+  return Math.round(ms);
 }
 
 /** Workload and precision flags shared by `estimate`, `gpus` and `plan`. */

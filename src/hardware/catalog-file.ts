@@ -16,7 +16,18 @@ import { explainIssue } from "../options/explain-issue.js";
 
 const count = z.number().check(z.positive());
 const rate = z.nullish(count);
-const name = z.string().check(z.minLength(1));
+/**
+ * Any text of the file: no line breaks or other control characters, since names and notes end
+ * up in tables, messages and the comments of generated configs (docs/security.md).
+ */
+const text = z.string().check(
+  z.regex(
+    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+    /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/,
+    "expected text without line breaks or control characters",
+  ),
+);
+const name = text.check(z.minLength(1));
 const TERA = 1e12;
 
 /** One accelerator in a catalog file. Only `name` and the memory are required. */
@@ -50,12 +61,12 @@ export const AcceleratorInputSchema = z
     bf16: z.optional(z.boolean()),
     fp8: z.optional(z.enum(["native", "weight-only", "none"])),
     fp4: z.optional(z.boolean()),
-    interconnect: z.optional(z.string()),
+    interconnect: z.optional(text),
     tensorParallelLink: z.optional(z.enum(["nvlink", "xgmi", "roce", "pcie"])),
     interconnectBytesPerSecond: rate,
-    sources: z.optional(z.array(z.string())),
-    retrieved: z.optional(z.string()),
-    notes: z.optional(z.string()),
+    sources: z.optional(z.array(text)),
+    retrieved: z.optional(text),
+    notes: z.optional(text),
   })
   .check(
     z.refine(
@@ -79,13 +90,13 @@ export const InstanceInputSchema = z
     vcpus: z.nullish(z.int().check(z.positive())),
     ramBytes: z.nullish(count),
     ramGiB: z.nullish(count),
-    region: z.nullish(z.string()),
+    region: z.nullish(text),
     onDemandUsdPerHour: z.nullish(count),
     spotUsdPerHour: z.nullish(count),
     priceSource: name,
     priceAsOf: name,
-    priceRetrieved: z.optional(z.string()),
-    notes: z.optional(z.string()),
+    priceRetrieved: z.optional(text),
+    notes: z.optional(text),
   })
   .check(
     z.refine((row) => row.onDemandUsdPerHour != null || row.spotUsdPerHour != null, {

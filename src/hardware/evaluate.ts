@@ -11,6 +11,7 @@ import {
   findTopology,
   GPUS_PER_NODE,
   splitProblem,
+  stagesProblem,
   type Topology,
   type TopologyTrial,
 } from "./topology.js";
@@ -181,7 +182,7 @@ export function evaluateTopology(
   const execution = executionOn(requirement, accelerator);
   const sizing = sizingOn(requirement, accelerator, assumptions, execution);
   const budget = sizing.budgetAt(tp, pp);
-  const problem = splitProblem(requirement, tp);
+  const problem = splitProblem(requirement, tp) ?? stagesProblem(requirement, pp);
   const sized = problem === null ? sizing.trial(tp, pp) : null;
   const perGpu = sized?.perGpu ?? null;
   const fits = sized?.fits === true;

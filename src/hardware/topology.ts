@@ -37,6 +37,19 @@ export function splitProblem(
     : (tensorParallelProblem(requirement, gpus) ?? null);
 }
 
+/**
+ * Why `pp` pipeline stages cannot split this requirement's layers, or `null` when they can:
+ * every stage needs at least one layer (vLLM gives each stage a contiguous slice of the layers).
+ */
+export function stagesProblem(
+  requirement: Pick<GpuRequirement, "layers">,
+  pp: number,
+): string | null {
+  return pp > requirement.layers
+    ? `${pp} pipeline stages for ${requirement.layers} layers leave stages without a layer`
+    : null;
+}
+
 /** What one GPU holds under a given parallelism, in bytes. */
 export interface PerGpuBytes {
   /** The GPU's slice of the weights (and any other sharded state). */
@@ -127,9 +140,18 @@ export function budgetTrial(
 }
 
 /**
+ * Most pipeline stages vramfit plans: 1,024 stages of up to 8 GPUs, far beyond any deployment
+ * (the largest published pipelines are a few dozen stages), but a bound that keeps the search
+ * short and the figures sane for a config that claims 10^12 layers.
+ */
+export const MAX_PIPELINE_STAGES = 1024;
+
+/**
  * Finds the smallest tensor-parallel degree in {@link TENSOR_PARALLEL_DEGREES} (up to `maxGpus`)
- * that the `trial` says fits; past the largest valid degree, adds pipeline stages (one per node,
- * across nodes) until it fits or `maxGpus` or the layer count runs out.
+ * that the `trial` says fits; past the largest valid degree, the fewest pipeline stages (one per
+ * node, across nodes; at most the layer count, `maxGpus` and {@link MAX_PIPELINE_STAGES}) that
+ * fit. Per-GPU bytes never grow with more stages (each holds `ceil(layers / pp)` layers), so the
+ * stages are found by bisection: ~10 trials, whatever the layer count.
  */
 export function findTopology(
   requirement: GpuRequirement,
@@ -148,10 +170,25 @@ export function findTopology(
   const largest = trials.filter((trial) => trial.perGpu !== null).at(-1);
   if (largest?.perGpu == null) return { fits: false, tp: null, pp: 1, perGpu: null, trials };
 
-  const maxStages = Math.min(requirement.layers, Math.floor(options.maxGpus / largest.tp));
-  for (let pp = 2; pp <= maxStages; pp++) {
-    const sized = options.trial(largest.tp, pp);
-    if (sized.fits) return { fits: true, tp: largest.tp, pp, perGpu: sized.perGpu, trials };
+  const miss: Topology = { fits: false, tp: largest.tp, pp: 1, perGpu: largest.perGpu, trials };
+  const maxStages = Math.min(
+    requirement.layers,
+    Math.floor(options.maxGpus / largest.tp),
+    MAX_PIPELINE_STAGES,
+  );
+  if (!(maxStages >= 2)) return miss;
+  let best = options.trial(largest.tp, maxStages);
+  if (!best.fits) return miss;
+  // Invariant: `low` stages do not fit (one stage is the largest trial above), `high` stages do.
+  let low = 1;
+  let high = maxStages;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    const sized = options.trial(largest.tp, middle);
+    if (sized.fits) {
+      high = middle;
+      best = sized;
+    } else low = middle;
   }
-  return { fits: false, tp: largest.tp, pp: 1, perGpu: largest.perGpu, trials };
+  return { fits: true, tp: largest.tp, pp: high, perGpu: best.perGpu, trials };
 }

@@ -49,8 +49,10 @@ export interface HubOptions {
    */
   readonly backoff?: HubBackoff | undefined;
   /**
-   * Milliseconds one Hub request may take before it is abandoned (and retried).
-   * @default 10000
+   * Milliseconds the Hub read of one model may take in all: every request, retry, backoff and
+   * `Retry-After` wait. Each try gets at most a quarter of it (and at most 10 s) before it is
+   * abandoned and retried; a wait longer than what is left is not waited for.
+   * @default 30000
    */
   readonly timeoutMs?: number | undefined;
   /**

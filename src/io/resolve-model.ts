@@ -1,6 +1,7 @@
 import type { BundledModel } from "../model/bundled/bundled-model.js";
 import { bundledModelIds, findBundledModel } from "../model/bundled/find-bundled-model.js";
-import { HubError, ModelNotFoundError, type HubErrorCode } from "../errors.js";
+import { HubError, InvalidOptionError, ModelNotFoundError, type HubErrorCode } from "../errors.js";
+import { CONTROL_CHARACTERS } from "../options/option-fields.js";
 import { lookUpOffline, lookUpOnline, type ModelLookup } from "./hub/look-up.js";
 import { resolveHubSettings, type HubSettings } from "./hub/settings.js";
 import { findLocalConfig, readConfigFile, readHfQuantConfig } from "#platform";
@@ -25,8 +26,8 @@ export interface ResolvedModel {
   readonly warnings?: readonly string[] | undefined;
 }
 
-/** Hub repo ids: `name` or `org/name`, letters, digits, `-`, `_`, `.`. */
-const REPO_ID = /^(?:[\w.-]+\/)?[\w.-]+$/;
+/** Hub repo ids: `name` or `org/name`, ASCII letters, digits, `-`, `_`, `.`, nothing else. */
+const REPO_ID = /^(?:[A-Za-z0-9_.-]+\/)?[A-Za-z0-9_.-]+$/;
 
 /** Hub failures that a cached or bundled copy can stand in for, with a warning. */
 const FALLBACK_CODES: ReadonlySet<HubErrorCode> = new Set([
@@ -47,7 +48,8 @@ const FALLBACK_CODES: ReadonlySet<HubErrorCode> = new Set([
  * @throws {ModelNotFoundError} for a repo id vramfit cannot find.
  * @throws {HubError} when the Hub refuses or fails and no copy can stand in; see its `code`.
  * @throws {InvalidConfigError} for a config that cannot describe a model.
- * @throws {InvalidOptionError} for a malformed revision, hubUrl, timeoutMs or token.
+ * @throws {InvalidOptionError} for a model name with control characters, or a malformed
+ * revision, hubUrl, timeoutMs or token.
  */
 export async function resolveModel(
   model: ModelInput,
@@ -58,6 +60,14 @@ export async function resolveModel(
     return { id: undefined, spec: parseModelConfig(model), source: { kind: "object" } };
   }
 
+  if (CONTROL_CHARACTERS.test(model)) {
+    // A name with a line break would reach the generated configs and the terminal as written.
+    throw new InvalidOptionError(
+      "model",
+      "the name holds a line break or another control character, which no repo id or usable path has",
+      { hint: "Rename the folder, or pass the path of its config.json without such characters." },
+    );
+  }
   const localPath = await findLocalConfig(model);
   if (localPath !== undefined) {
     const json = await readConfigFile(localPath);

@@ -39,7 +39,14 @@ export function explainIssue(issue: z.core.$ZodIssue | undefined): string {
 export function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 40))}`;
+  if (typeof value === "string") {
+    // JSON escapes C0 controls; the rest of what could break a line is escaped the same way.
+    const quoted = JSON.stringify(value.slice(0, 40)).replace(
+      /[\u007f-\u009f\u2028\u2029]/g,
+      (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    return `the string ${quoted}`;
+  }
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return typeof value === "object" ? "an object" : typeof value;
 }

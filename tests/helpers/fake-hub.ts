@@ -40,7 +40,11 @@ export type Fault =
   | { kind: "status"; status: number; headers?: Record<string, string>; body?: string }
   | { kind: "drop" }
   | { kind: "delay"; ms: number }
-  | { kind: "ignore-range" }
+  /**
+   * A 200 with the whole file, whatever the Range; `chunked` sends it without a Content-Length,
+   * `echoToken` puts the Authorization header in X-Request-Id.
+   */
+  | { kind: "ignore-range"; echoToken?: boolean; chunked?: boolean }
   | { kind: "short-range" }
   | { kind: "truncate" }
   | { kind: "echo-token" };
@@ -64,6 +68,8 @@ export interface FakeHubOptions {
 /** A running fake Hub (and its CDN). */
 export class FakeHub {
   readonly requests: RecordedRequest[] = [];
+  /** Requests being answered right now, and the most there ever were at once. */
+  readonly load = { inFlight: 0, maxInFlight: 0 };
   private readonly repos = new Map<string, FakeRepo>();
   private readonly faults: Injected[] = [];
   private counter = 0;
@@ -109,6 +115,7 @@ export class FakeHub {
   reset(): void {
     this.requests.length = 0;
     this.faults.length = 0;
+    this.load.maxInFlight = this.load.inFlight;
   }
 
   /** Requests to the Hub itself (not the CDN). */
@@ -141,6 +148,11 @@ export class FakeHub {
       atMs: Date.now() - this.started,
     };
     this.requests.push(request);
+    this.load.inFlight += 1;
+    this.load.maxInFlight = Math.max(this.load.maxInFlight, this.load.inFlight);
+    res.once("close", () => {
+      this.load.inFlight -= 1;
+    });
     res.setHeader("X-Request-Id", `Root=1-test-${++this.counter}`);
     if (this.options.latencyMs !== undefined) await sleep(this.options.latencyMs);
 
@@ -161,6 +173,11 @@ export class FakeHub {
       case "delay":
         await sleep(fault.ms);
         if (req.socket.destroyed) return;
+        break;
+      case "ignore-range":
+        if (fault.echoToken === true) {
+          res.setHeader("X-Request-Id", `Root=1-${request.authorization ?? "none"}`);
+        }
         break;
       case "echo-token":
         // A hostile or buggy server that repeats the Authorization header everywhere it can.
@@ -365,7 +382,8 @@ function serveFile(
   };
   const range = /^bytes=(\d+)-(\d*)$/.exec(request.range ?? "");
   if (range === null || fault?.kind === "ignore-range") {
-    res.writeHead(200, { ...headers, "Content-Length": String(file.size) });
+    const chunked = fault?.kind === "ignore-range" && fault.chunked === true;
+    res.writeHead(200, chunked ? headers : { ...headers, "Content-Length": String(file.size) });
     streamBytes(res, file, 0, file.size - 1);
     return;
   }

@@ -68,6 +68,21 @@ export function bashSyntaxError(script: string): string {
   }
 }
 
+/**
+ * `bash -n` on several scripts in one process (one spawn instead of one per script); bash's
+ * complaint for each script, "" for each that parses. Scripts must not hold NUL.
+ */
+export function bashSyntaxErrors(scripts: readonly string[]): string[] {
+  const checker = 'for s in "$@"; do printf %s "$s" | bash -n 2>&1; printf "\\0"; done';
+  const out = execFileSync("bash", ["-c", checker, "check", ...scripts], {
+    encoding: "utf8",
+    // No HOME with a .bashrc: bash reads it when stdin is a socket, as Node's pipes are.
+    env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return out.split("\0").slice(0, scripts.length);
+}
+
 /** Paths of the keys in `value` that `tree` does not list ("*" matches any key; `true` is a leaf). */
 export function unknownKeys(value: unknown, tree: KeyTree | true, path = ""): string[] {
   if (tree === true || value === null || typeof value !== "object") return [];

@@ -4,7 +4,10 @@
  * JSON syntax rules: developer.hashicorp.com/terraform/language/syntax/json (a block type maps to
  * an object keyed by its labels; repeated unlabeled blocks become an array; a string is a
  * template, so `${` and `%{` are escaped as `$${` and `%%{`, and `"${expr}"` is an expression).
+ * This file is the one place HCL text is escaped: strings quoted with `\uXXXX` for every control
+ * character and line separator, comments flattened (docs/security.md#generated-files).
  */
+import { BREAKING_CHARACTERS, flattenLine, unicodeEscape } from "./line-breaks.js";
 
 /** A Terraform expression written as is (`var.subnet_ids`, `base64encode(local.user_data)`). */
 export interface HclExpression {
@@ -139,7 +142,7 @@ function bodyLines(body: readonly HclBodyItem[], indent: number): string[] {
     }
     if (item.kind === "comment") {
       if (lines.length > 0 && body[index - 1]?.kind !== "comment") lines.push("");
-      lines.push(`${pad}# ${item.text}`);
+      lines.push(`${pad}# ${flattenLine(item.text)}`);
     } else {
       if (lines.length > 0 && body[index - 1]?.kind !== "comment") lines.push("");
       const labels = item.labels.map((label) => ` ${quoteHcl(label)}`).join("");
@@ -185,8 +188,9 @@ function valueText(value: HclValue, indent: number): string {
   }
 }
 
+// Heredocs have no escapes: control characters and line separators force the quoted form.
 // eslint-disable-next-line no-control-regex -- control characters force the quoted form
-const CONTROL_CHARACTER = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**
  * Whether a text survives a `<<-` heredoc unchanged: Terraform strips the lines' common
@@ -213,23 +217,11 @@ function heredocText(text: string, indent: number): string {
 
 /** A quoted HCL string literal. */
 function quoteHcl(text: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what needs escaping
-  const escaped = text.replace(/[\\"\n\r\t]|[\u0000-\u001f]/g, (char) => {
-    switch (char) {
-      case "\\":
-        return "\\\\";
-      case '"':
-        return '\\"';
-      case "\n":
-        return "\\n";
-      case "\r":
-        return "\\r";
-      case "\t":
-        return "\\t";
-      default:
-        return `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
-    }
-  });
+  const escaped = text
+    .replace(/[\\"]/g, (char) => `\\${char}`)
+    .replace(BREAKING_CHARACTERS, (char) =>
+      char === "\n" ? "\\n" : char === "\r" ? "\\r" : char === "\t" ? "\\t" : unicodeEscape(char),
+    );
   return `"${escapeTemplate(escaped)}"`;
 }
 

@@ -1,9 +1,11 @@
 /**
  * Shell command lines built from argv, never by pasting strings: every word goes through
  * {@link quoteShellWord}, except words marked `raw` that the template means the shell to expand
- * (such as `"$HOME/.cache/huggingface:/data"`).
+ * (such as `"$HOME/.cache/huggingface:/data"`), and every comment through {@link shellComment}.
+ * This file is the one place bash text is escaped (docs/security.md#generated-files).
  */
 
+import { BREAKING_CHARACTERS, flattenLine, hasBreakingCharacter } from "./line-breaks.js";
 import type { TemplateFile } from "./plans.js";
 
 /** One word of a command: a literal (quoted as needed) or raw shell text. */
@@ -12,10 +14,32 @@ export type ShellWord = string | { readonly raw: string };
 /** Characters that need no quoting in bash. */
 const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
-/** Quotes one argument for a POSIX shell: as is when safe, else in single quotes. */
+/**
+ * Quotes one argument for bash: as is when safe, else in single quotes; a word holding a line
+ * break or another control character in ANSI-C quotes (`$'a\nb'`), each such character as its
+ * UTF-8 bytes (`\xHH`), so the word stays one word on one line and reads back exactly.
+ *
+ * @throws {TypeError} for a word holding NUL, which no shell argument can carry (the option
+ * resolvers refuse control characters long before this).
+ */
 export function quoteShellWord(word: string): string {
   if (SAFE_WORD.test(word)) return word;
-  return `'${word.replaceAll("'", `'\\''`)}'`;
+  if (!hasBreakingCharacter(word)) return `'${word.replaceAll("'", `'\\''`)}'`;
+  if (word.includes("\0")) throw new TypeError("a shell word cannot hold NUL");
+  const escaped = word
+    .replace(/[\\']/g, (char) => `\\${char}`)
+    .replace(BREAKING_CHARACTERS, (char) =>
+      Array.from(
+        new TextEncoder().encode(char),
+        (byte) => `\\x${byte.toString(16).padStart(2, "0")}`,
+      ).join(""),
+    );
+  return `$'${escaped}'`;
+}
+
+/** A `# comment` line; line breaks and control characters in `text` are flattened to escapes. */
+export function shellComment(text: string): string {
+  return `# ${flattenLine(text)}`;
 }
 
 function renderWord(word: ShellWord): string {
@@ -61,7 +85,7 @@ export function commandScript(
   const command = formatCommand(lines);
   const contents = [
     "#!/usr/bin/env bash",
-    ...comments.map((line) => `# ${line}`),
+    ...comments.map(shellComment),
     "set -euo pipefail",
     command,
     "",

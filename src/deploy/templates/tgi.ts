@@ -14,6 +14,7 @@ import {
   TGI_QUANTIZE_METHODS,
   type TgiFlag,
 } from "./tgi-catalog.js";
+import { optionalText } from "./validate.js";
 
 /** One launcher flag and its value. */
 export interface TgiArg {
@@ -255,7 +256,8 @@ export interface TgiDockerOptions {
  */
 export function renderTgiDockerRun(plan: ServingPlan, options: TgiDockerOptions = {}): TgiCommand {
   const { plan: resolved, args, notes } = tgiLauncherArgs(plan);
-  const image = options.image ?? TGI_DEFAULT_IMAGE;
+  const image =
+    optionalText("options.image", options.image, TGI_DEFAULT_IMAGE) ?? TGI_DEFAULT_IMAGE;
   const lines: ShellWord[][] = [
     ["docker", "run", "--rm"],
     ["--gpus", String(resolved.tensorParallel), "--shm-size", "1g"],

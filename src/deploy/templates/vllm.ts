@@ -16,6 +16,7 @@ import {
   VLLM_QUANTIZATION_METHODS,
   type VllmFlag,
 } from "./vllm-catalog.js";
+import { optionalText } from "./validate.js";
 import { toYaml, type PlainObject } from "./yaml.js";
 
 /** A flag's value: booleans become `--flag` / `--no-flag`, lists `--flag a b`, maps JSON. */
@@ -114,8 +115,9 @@ function checkParallelism(plan: ResolvedServingPlan, notes: string[]): void {
   }
 }
 
+/** The divisors of `value` up to 16 (the tensor-parallel sizes worth suggesting). */
 function divisors(value: number): number[] {
-  return Array.from({ length: value }, (_, i) => i + 1).filter((d) => value % d === 0 && d <= 16);
+  return Array.from({ length: 16 }, (_, i) => i + 1).filter((d) => value % d === 0);
 }
 
 function precisionArgs(plan: ResolvedServingPlan, notes: string[]): VllmArg[] {
@@ -347,7 +349,8 @@ export function renderVllmDockerRun(
 ): VllmCommand {
   const serve = vllmServeArgs(plan);
   const notes = [...serve.notes];
-  const image = options.image ?? VLLM_DEFAULT_IMAGE;
+  const image =
+    optionalText("options.image", options.image, VLLM_DEFAULT_IMAGE) ?? VLLM_DEFAULT_IMAGE;
   if (options.image === undefined) notes.push(`image: default ${image}`);
   const lines = vllmDockerLines(serve, {
     image,

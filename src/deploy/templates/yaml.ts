@@ -3,8 +3,12 @@
  * so the package does not ship a YAML library for the few files it writes. The output reads the
  * same under YAML 1.2 (the `yaml` package, vLLM's and axolotl's loaders) and YAML 1.1 (PyYAML):
  * strings that could be read as anything else are double-quoted, and non-integers always carry a
- * decimal point (`1.0e-7`, not `1e-7`, which YAML 1.1 reads as a string).
+ * decimal point (`1.0e-7`, not `1e-7`, which YAML 1.1 reads as a string). This file is the one
+ * place YAML text is escaped: control characters, NEL and the line separators only ever appear
+ * as `\uXXXX` escapes in double quotes, and comments are flattened to one line each
+ * (docs/security.md#generated-files).
  */
+import { flattenLine, unicodeEscape } from "./line-breaks.js";
 
 /** A value the YAML and JSON writers accept. */
 export type PlainValue = string | number | boolean | null | readonly PlainValue[] | PlainObject;
@@ -16,14 +20,14 @@ export interface PlainObject {
 
 /** Options of {@link toYaml}. */
 export interface YamlOptions {
-  /** Lines written as `# comments` at the top of the document. */
+  /** Lines written as `# comments` at the top of the document, one line each (breaks flattened). */
   readonly comments?: readonly string[];
 }
 
 /** Renders plain data as a YAML document (block style, two-space indent), ending with a newline. */
 export function toYaml(value: PlainValue, options: YamlOptions = {}): string {
-  const comments = (options.comments ?? []).flatMap((comment) =>
-    comment.split("\n").map((line) => (line === "" ? "#" : `# ${line}`)),
+  const comments = (options.comments ?? []).map((line) =>
+    line === "" ? "#" : `# ${flattenLine(line)}`,
   );
   return [...comments, ...valueLines(value, 0)].join("\n") + "\n";
 }
@@ -125,11 +129,14 @@ function formatString(text: string): string {
   return isPlainSafe(text) ? text : quote(text);
 }
 
-/** A YAML double-quoted scalar: JSON's escapes, plus escapes for what YAML does not print. */
+/**
+ * A YAML double-quoted scalar: JSON's escapes, plus escapes for what YAML does not print or
+ * reads as a line break (NEL, U+2028, U+2029 in YAML 1.1).
+ */
 function quote(text: string): string {
   return JSON.stringify(text).replace(
-    /[\u007f-\u0084\u0086-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g,
+    unicodeEscape,
   );
 }
 

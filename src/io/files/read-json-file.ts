@@ -119,13 +119,38 @@ export async function readTextFileCapped(
  */
 export function jsonErrorPosition(text: string, error: unknown): string {
   const message = error instanceof Error ? error.message : "";
+  if (/^Unexpected end/i.test(message)) return "the text ends too early";
   const match = /position (\d+)/.exec(message);
-  if (match?.[1] === undefined) {
-    return /Unexpected end/i.test(message) ? "the text ends too early" : "malformed";
-  }
-  const offset = Number(match[1]);
+  // Node 20's "Unexpected token" messages quote the text but give no position: find it.
+  const offset = match?.[1] === undefined ? firstBadOffset(text) : Number(match[1]);
   const before = text.slice(0, offset);
   const line = before.split("\n").length;
   const column = offset - before.lastIndexOf("\n");
   return `line ${line}, column ${column}`;
+}
+
+/**
+ * The offset of the first character that makes `text` invalid JSON, by bisection over its
+ * prefixes: a prefix that parses, or fails only at its end ("Unexpected end", or a position
+ * at its length), holds no error yet; an "Unexpected token" comes without a position and is
+ * inside the prefix.
+ */
+function firstBadOffset(text: string): number {
+  const sound = (length: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, length));
+      return true;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : "";
+      const at = /position (\d+)/.exec(message)?.[1];
+      return /^Unexpected end/i.test(message) || (at !== undefined && Number(at) >= length);
+    }
+  };
+  let [good, bad] = [0, text.length]; // sound(good), !sound(bad)
+  while (bad - good > 1) {
+    const middle = Math.floor((good + bad) / 2);
+    if (sound(middle)) good = middle;
+    else bad = middle;
+  }
+  return bad - 1;
 }

@@ -24,8 +24,15 @@ export async function readTextFile(path: string, maxBytes: number): Promise<stri
 }
 
 /**
+ * A temporary file older than this was left by a write that never finished (a process killed
+ * mid-write); a write in progress in another process is seconds old.
+ */
+export const STALE_TEMPORARY_MS = 10 * 60 * 1000;
+
+/**
  * Writes a file atomically: to a temporary name beside it, then renamed over it, so a
- * process killed mid-write leaves the old file or none, never half a file.
+ * process killed mid-write leaves the old file or none, never half a file. Temporary files in
+ * the same folder older than {@link STALE_TEMPORARY_MS} (left by a killed write) are removed.
  */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   const folder = path.slice(0, Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")));
@@ -37,5 +44,19 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   } catch (error) {
     await files.rm(temporary, { force: true });
     throw error;
+  }
+  await removeStaleTemporaryFiles(folder);
+}
+
+/** Removes `*.tmp` files older than {@link STALE_TEMPORARY_MS} from `folder`; never fails. */
+async function removeStaleTemporaryFiles(folder: string): Promise<void> {
+  const names = await files.readdir(folder).catch(() => [] as string[]);
+  const now = Date.now();
+  for (const name of names.filter((entry) => entry.endsWith(".tmp"))) {
+    const path = `${folder}/${name}`;
+    const stats = await files.lstat(path).catch(() => undefined);
+    if (stats?.isFile() === true && now - stats.mtimeMs > STALE_TEMPORARY_MS) {
+      await files.rm(path, { force: true }).catch(() => undefined);
+    }
   }
 }

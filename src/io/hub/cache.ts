@@ -96,6 +96,9 @@ export class HubCache {
     const entry = parsed.data;
     if (entry.repo !== repo || entry.sha !== sha || entry.endpoint !== this.endpoint)
       return undefined;
+    // Valid JSON around a damaged config.json (a disk error, a hand edit): read the Hub again
+    // rather than fail on this entry forever.
+    if (!isJsonObject(entry.configText)) return undefined;
     return {
       repo: entry.repo,
       sha: entry.sha,
@@ -129,5 +132,15 @@ export class HubCache {
 
   private refPath(repo: string, revision: string): string {
     return `${this.folder(repo)}/refs/${encodeURIComponent(revision)}`;
+  }
+}
+
+/** Whether `text` parses as a JSON object, as every config.json does. */
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
   }
 }

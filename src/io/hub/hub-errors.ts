@@ -28,7 +28,8 @@ export interface FailedAnswer {
 export type TransportFailure =
   | { readonly kind: "timeout"; readonly timeoutMs: number; readonly url: string }
   | { readonly kind: "network"; readonly detail: string; readonly url: string }
-  | { readonly kind: "cut-short"; readonly detail: string; readonly url: string };
+  | { readonly kind: "cut-short"; readonly detail: string; readonly url: string }
+  | { readonly kind: "budget"; readonly timeoutMs: number; readonly url: string };
 
 const OFFLINE_HINT =
   "Run with --offline (or offline: true, HF_HUB_OFFLINE=1) to use vramfit's cache, the Hugging Face cache or the bundled snapshot.";
@@ -64,6 +65,7 @@ export function errorFromAnswer(
   context: HubCallContext,
   tries: number,
   token: string | undefined,
+  stopped?: string,
 ): HubError {
   const { status, headers, url } = answer;
   const errorCode = headers.get("x-error-code") ?? undefined;
@@ -82,7 +84,7 @@ export function errorFromAnswer(
     const wait = retryAfterSeconds(headers, Date.now());
     return new HubError(
       "HUB_RATE_LIMITED",
-      `The Hub rate-limited the requests for ${repo} (${tag}, ${tries} tries)${wait === undefined ? "" : `; it asks to wait ${wait} s`}.`,
+      `The Hub rate-limited the requests for ${repo} (${tag}, ${tries} tries)${wait === undefined ? "" : `; it asks to wait ${wait} s`}${stopped === undefined ? "" : `, and ${stopped}`}.`,
       { ...details, retryAfterSeconds: wait },
       {
         hint: `Wait and try again${tokenSource === undefined ? "; set HF_TOKEN, since logged-in requests get higher limits" : ""}. ${OFFLINE_HINT}`,
@@ -170,9 +172,12 @@ export function errorFromFailure(
   const reason =
     failure.kind === "timeout"
       ? `no answer within ${failure.timeoutMs} ms`
-      : failure.kind === "cut-short"
-        ? `the answer was cut short (${failure.detail})`
-        : `the connection failed (${failure.detail})`;
+      : failure.kind === "budget"
+        ? `no answer within the ${failure.timeoutMs} ms timeout`
+        : failure.kind === "cut-short"
+          ? `the answer was cut short (${failure.detail})`
+          : `the connection failed (${failure.detail})`;
+  const slow = failure.kind === "timeout" || failure.kind === "budget";
   return new HubError(
     "HUB_UNREACHABLE",
     redact(
@@ -180,7 +185,9 @@ export function errorFromFailure(
       token,
     ),
     { repo: context.repo, revision: context.revision, url: failure.url },
-    { hint: `Check the network and HF_ENDPOINT. ${OFFLINE_HINT}` },
+    {
+      hint: `Check the network and HF_ENDPOINT${slow ? "; for a slow Hub, raise --timeout (timeoutMs, the whole read's budget)" : ""}. ${OFFLINE_HINT}`,
+    },
   );
 }
 
@@ -201,9 +208,73 @@ export function badResponse(
   );
 }
 
-/** Replaces every occurrence of the token, in case a server echoes it back. */
+/**
+ * Token-shaped text: Hugging Face user and organization tokens (`hf_` / `api_org_` and 16 or
+ * more letters and digits; real ones have 34), and any bearer credential.
+ */
+const TOKEN_SHAPED = /\b(?:hf|api_org)_[A-Za-z0-9]{16,}|\bBearer\s+[^\s"',;]+/gi;
+
+/** What a redacted token reads as. */
+export const REDACTED = "hf_***";
+
+/**
+ * Redacts a string that came from a server (a header, a message, a file name, a file's text)
+ * before it reaches a message, a log, a cache file or JSON output: the exact token in use, and
+ * anything token-shaped, in case a server echoes an `Authorization` header back.
+ */
 export function redact(text: string, token: string | undefined): string {
-  return token === undefined || token === "" ? text : text.split(token).join("hf_***");
+  const exact = token === undefined || token === "" ? text : text.split(token).join(REDACTED);
+  return exact.replace(TOKEN_SHAPED, (match) =>
+    /^bearer/i.test(match) ? `Bearer ${REDACTED}` : REDACTED,
+  );
+}
+
+/**
+ * An error with every string redacted ({@link redact}). A {@link HubError} is rebuilt: message,
+ * hint, request id, URL, and the cause chain (an underlying error whose text holds a secret is
+ * replaced by one with the redacted message). Any other error has its message and stack
+ * redacted in place.
+ */
+export function redactError(error: unknown, token: string | undefined): unknown {
+  if (!(error instanceof HubError)) {
+    if (
+      error instanceof Error &&
+      redact(`${error.message}${error.stack ?? ""}`, token) !==
+        `${error.message}${error.stack ?? ""}`
+    ) {
+      error.message = redact(error.message, token);
+      error.stack = redact(error.stack ?? "", token);
+    }
+    return error;
+  }
+  const clean = (text: string | undefined) =>
+    text === undefined ? undefined : redact(text, token);
+  return new HubError(
+    error.code,
+    redact(error.message, token),
+    {
+      repo: error.repo,
+      revision: error.revision,
+      status: error.status,
+      requestId: clean(error.requestId),
+      url: clean(error.url),
+      retryAfterSeconds: error.retryAfterSeconds,
+    },
+    { hint: clean(error.hint), cause: redactCause(error.cause, token) },
+  );
+}
+
+function redactCause(cause: unknown, token: string | undefined): unknown {
+  if (cause === undefined) return undefined;
+  if (cause instanceof HubError) return redactError(cause, token);
+  if (!(cause instanceof Error)) return "(redacted)";
+  const text = `${cause.message}\n${cause.stack ?? ""}`;
+  if (redact(text, token) === text && cause.cause === undefined) return cause;
+  // A copy without the deeper chain: what it said, redacted, and nothing the server could add.
+  const copy = new Error(redact(cause.message, token));
+  copy.name = cause.name;
+  copy.stack = `${copy.name}: ${copy.message}`;
+  return copy;
 }
 
 function hubMessageOf(answer: FailedAnswer): string {

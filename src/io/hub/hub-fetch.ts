@@ -10,12 +10,22 @@ import { parseRangeHeader, type Transport } from "./transport.js";
  */
 export const READ_AHEAD_BYTES = 256 * 1024;
 
+/**
+ * Most read-ahead windows kept at once. A window is dropped as soon as its file has been read
+ * (the safetensors header, or the whole small file); this bound covers files whose reader never
+ * comes, so a repo with thousands of shards holds a few megabytes of windows, not gigabytes.
+ */
+export const MAX_WINDOWS = 64;
+
 /** The first bytes of a file, and its total size. */
 interface Window {
   readonly bytes: Uint8Array<ArrayBuffer>;
   readonly total: number;
   readonly headers: Headers;
 }
+
+/** A `fetch` that also says how many read-ahead windows it holds (for tests of its bound). */
+export type HubFetch = typeof fetch & { readonly windowsHeld: () => number };
 
 /**
  * The `fetch` handed to every @huggingface/hub call: refuses any request offline, serves
@@ -24,8 +34,17 @@ interface Window {
  * Xet file-info `Accept` type, so the Hub answers with plain HTTP ranges (one host, one
  * protocol, predictable request counts).
  */
-export function createHubFetch(transport: Transport, offline: boolean): typeof fetch {
+export function createHubFetch(transport: Transport, offline: boolean): HubFetch {
+  // In insertion order: the first key is the oldest window.
   const windows = new Map<string, Promise<Window>>();
+
+  function remember(url: string, pending: Promise<Window>): void {
+    windows.set(url, pending);
+    if (windows.size > MAX_WINDOWS) {
+      const oldest = windows.keys().next().value;
+      if (oldest !== undefined) windows.delete(oldest);
+    }
+  }
 
   function readWindow(url: string, headers: Headers): Promise<Window> {
     const ranged = new Headers(headers);
@@ -45,7 +64,7 @@ export function createHubFetch(transport: Transport, offline: boolean): typeof f
     });
   }
 
-  return async (input, init) => {
+  const hubFetch: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : input).href;
     if (offline) {
       throw new HubError("HUB_UNREACHABLE", `Offline: vramfit refused to request ${url}.`, { url });
@@ -68,19 +87,41 @@ export function createHubFetch(transport: Transport, offline: boolean): typeof f
     let pending = windows.get(url);
     if (pending === undefined && range?.start === 0) {
       pending = readWindow(url, headers);
-      windows.set(url, pending);
+      remember(url, pending);
     }
     if (pending !== undefined) {
       const window = await pending;
       const complete = window.bytes.length === window.total;
-      if (range === undefined && complete) return answer(url, window, undefined);
+      if (range === undefined && complete) {
+        windows.delete(url); // the whole file was read
+        return answer(url, window, undefined);
+      }
       if (range !== undefined && range.start < window.total) {
         const end = Math.min(range.end ?? window.total - 1, window.total - 1);
-        if (end < window.bytes.length) return answer(url, window, { start: range.start, end });
+        if (end < window.bytes.length) {
+          if (end >= lastUsefulByte(url, window)) windows.delete(url);
+          return answer(url, window, { start: range.start, end });
+        }
       }
+      windows.delete(url); // a read past the window: the file is read without it from now on
     }
     return transport({ url, method, headers });
   };
+  return Object.assign(hubFetch, { windowsHeld: () => windows.size });
+}
+
+/**
+ * The last byte of a window anyone reads: a safetensors file's header end (8-byte length, then
+ * the header; the tensors after it are never read), else the file's last byte.
+ */
+function lastUsefulByte(url: string, window: Window): number {
+  const { bytes, total } = window;
+  if (new URL(url).pathname.endsWith(".safetensors") && bytes.length >= 8) {
+    const headerLength = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+    const end = 8n + headerLength - 1n;
+    if (end < BigInt(total)) return Number(end);
+  }
+  return total - 1;
 }
 
 /** A response cut from a window: 206 with its Content-Range, or 200 for the whole file. */

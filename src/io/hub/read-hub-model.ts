@@ -6,10 +6,10 @@ import { MAX_CONFIG_FILE_BYTES } from "../limits.js";
 import { HF_QUANT_CONFIG_FILE } from "../repo-files.js";
 import { COMMIT_SHA, type HubCache, type HubSnapshot } from "./cache.js";
 import { createHubFetch } from "./hub-fetch.js";
-import { badResponse, type HubCallContext } from "./hub-errors.js";
+import { badResponse, redact, redactError, type HubCallContext } from "./hub-errors.js";
 import type { HubLibrary } from "./hub-library.js";
 import type { HubSettings } from "./settings.js";
-import { createTransport, type Transport } from "./transport.js";
+import { createTransport, DEFAULT_RETRY_POLICY, type Transport } from "./transport.js";
 import {
   buffersIn,
   filesToPrefetch,
@@ -49,6 +49,51 @@ export interface HubRead {
  * request when the revision is a commit, else only the model-info call.
  */
 export async function readHubModel(
+  repo: string,
+  settings: HubSettings,
+  cache: HubCache | undefined,
+): Promise<HubRead> {
+  try {
+    const read = await readUnredacted(repo, settings, cache);
+    return {
+      ...read,
+      snapshot: redactSnapshot(read.snapshot, settings.token),
+      warnings: read.warnings.map((warning) => redact(warning, settings.token)),
+    };
+  } catch (error) {
+    throw redactError(error, settings.token);
+  }
+}
+
+/**
+ * A snapshot's server-given strings redacted (config.json's text, file names, dtype names), so
+ * nothing token-shaped reaches the estimate, its JSON or the cache.
+ */
+function redactSnapshot(snapshot: HubSnapshot, token: string | undefined): HubSnapshot {
+  const clean = (text: string) => redact(text, token);
+  const byDtype = (counts: Readonly<Record<string, number>>) =>
+    Object.fromEntries(Object.entries(counts).map(([dtype, count]) => [clean(dtype), count]));
+  const { weights } = snapshot;
+  return {
+    ...snapshot,
+    configText: clean(snapshot.configText),
+    ...(snapshot.quantConfigText === undefined
+      ? {}
+      : { quantConfigText: clean(snapshot.quantConfigText) }),
+    weights:
+      weights.kind === "none"
+        ? { kind: "none", weightFiles: weights.weightFiles.map(clean) }
+        : weights.kind === "hub-summary"
+          ? { ...weights, parametersByDtype: byDtype(weights.parametersByDtype) }
+          : {
+              ...weights,
+              parametersByDtype: byDtype(weights.parametersByDtype),
+              files: weights.files.map(clean),
+            },
+  };
+}
+
+async function readUnredacted(
   repo: string,
   settings: HubSettings,
   cache: HubCache | undefined,
@@ -130,7 +175,8 @@ export async function readHubModel(
     commit: info.sha,
     weightFiles: prefetched.filter((path) => path.endsWith(".safetensors")).length,
   });
-  for (const path of prefetched) {
+  // The first wave only: as many as the transport runs at once (the parse reads the rest).
+  for (const path of prefetched.slice(0, DEFAULT_RETRY_POLICY.concurrency)) {
     // Start the weight files with config.json rather than after it (see filesToPrefetch).
     const url = `${settings.endpoint}/${info.name}/resolve/${info.sha}/${encodeFilePath(path)}`;
     common.fetch(url, { headers: { Range: "bytes=0-0" } }).then(
@@ -150,15 +196,19 @@ export async function readHubModel(
     guard(() => readWeights(hub, at, plan)),
   ]);
 
-  const snapshot: HubSnapshot = {
-    repo,
-    sha: info.sha,
-    endpoint: settings.endpoint,
-    fetchedAt: new Date().toISOString(),
-    configText,
-    quantConfigText,
-    weights,
-  };
+  // Redacted before it is cached: the files' text and names come from the server.
+  const snapshot = redactSnapshot(
+    {
+      repo,
+      sha: info.sha,
+      endpoint: settings.endpoint,
+      fetchedAt: new Date().toISOString(),
+      configText,
+      quantConfigText,
+      weights,
+    },
+    settings.token,
+  );
   if (cache !== undefined) {
     await cache.write(snapshot).catch((error: unknown) => {
       warnings.push(cacheWarning(cache.folder(repo), error));

@@ -11,8 +11,12 @@ import {
 /** The public Hub. */
 export const DEFAULT_HUB_URL = "https://huggingface.co";
 
-/** Per-request timeout; the Python client's default (`HF_HUB_ETAG_TIMEOUT`) is 10 s too. */
-export const DEFAULT_TIMEOUT_MS = 10_000;
+/**
+ * The time one model read may spend on the Hub: every request, retry, backoff and wait
+ * together. Each try gets at most a quarter of it, and at most 10 s (the Python client's
+ * `HF_HUB_ETAG_TIMEOUT`), so a server that never answers costs 30 s, tries and all.
+ */
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Where the access token came from, for messages (the token itself is never shown). */
 export type TokenSource =
@@ -34,7 +38,7 @@ export interface HubSettings {
   readonly cacheDir: string | undefined;
   /** The Hugging Face cache (`$HF_HUB_CACHE`), read-only, or undefined where there is no home. */
   readonly hfHubCacheDir: string | undefined;
-  /** Milliseconds one request may take. */
+  /** Milliseconds the whole read may take, every request, retry and wait included. */
   readonly timeoutMs: number;
   /** The fetch under every request: the caller's, else `node:http` on Node and the page's `fetch` in browsers. */
   readonly fetch: typeof fetch;

@@ -5,6 +5,7 @@ import {
   errorFromAnswer,
   errorFromFailure,
   isRetryableStatus,
+  redactError,
   retryAfterSeconds,
   type FailedAnswer,
   type HubCallContext,
@@ -20,10 +21,20 @@ export interface RetryPolicy {
   readonly minBackoffMs: number;
   /** Largest backoff. */
   readonly maxBackoffMs: number;
-  /** Total time after which no retry starts. */
-  readonly maxRetryTimeMs: number;
+  /**
+   * Longest one try may take. A try also gets at most its share of the time budget
+   * (`timeoutMs / (retries + 1)`), so a server that never answers costs `timeoutMs`, tries and
+   * all.
+   */
+  readonly maxAttemptMs: number;
   /** A `Retry-After` longer than this is not waited for: the error says how long to wait. */
   readonly maxWaitMs: number;
+  /**
+   * Requests in flight at once for one model: a repo with thousands of shards is read this many
+   * headers at a time, and a rate limit pauses them all (@huggingface/hub parses 20 shard
+   * headers at a time, huggingface_hub downloads with 8 workers).
+   */
+  readonly concurrency: number;
 }
 
 /** The retry policy of every Hub request. */
@@ -31,8 +42,9 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   retries: 3,
   minBackoffMs: 200,
   maxBackoffMs: 2000,
-  maxRetryTimeMs: 30_000,
+  maxAttemptMs: 10_000,
   maxWaitMs: 30_000,
+  concurrency: 16,
 };
 
 /**
@@ -68,12 +80,68 @@ class Transient extends Error {
 /** A body that ended before its Content-Length. */
 class CutShort extends Error {}
 
+/** The time budget ran out before a try could start. */
+class BudgetSpent extends Error {}
+
 /**
- * The one place vramfit talks HTTP. Each request: a per-try timeout, redirects followed by
- * hand so the token goes to the Hub endpoint's origin only (never to a CDN it redirects to),
- * retries with p-retry for 408/429/5xx, timeouts and dropped connections (honouring
- * `Retry-After` and `RateLimit`, within a bounded total time), no retry for other 4xx,
- * the body read completely under a size limit, and every failure turned into a
+ * At most `limit` tasks at once, the others queued in order; {@link RequestGate.pauseFor} holds
+ * every task that has not started yet (a rate limit applies to all the requests, not to one).
+ */
+class RequestGate {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  private pausedUntil = 0;
+
+  constructor(private readonly limit: number) {}
+
+  /** Holds the tasks that start in the next `ms` milliseconds until then. */
+  pauseFor(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+  }
+
+  async run<T>(task: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    await this.acquire(signal);
+    try {
+      const pause = this.pausedUntil - Date.now();
+      if (pause > 0) await sleep(pause, signal);
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next === undefined) this.active -= 1;
+      else next(); // the slot passes to the next task
+    }
+  }
+
+  private acquire(signal: AbortSignal | undefined): Promise<void> {
+    if (this.active < this.limit) {
+      this.active += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const start = (): void => {
+        signal?.removeEventListener("abort", abort);
+        resolve();
+      };
+      const abort = (): void => {
+        const index = this.waiting.indexOf(start);
+        if (index >= 0) this.waiting.splice(index, 1);
+        reject(signal?.reason as Error);
+      };
+      this.waiting.push(start);
+      signal?.addEventListener("abort", abort, { once: true });
+    });
+  }
+}
+
+/**
+ * The one place vramfit talks HTTP. One transport serves one model read, within one time
+ * budget (`settings.timeoutMs`, from its creation: every request, try, backoff and wait
+ * together) and at most {@link RetryPolicy.concurrency} requests at once. Each request: a
+ * per-try timeout, redirects followed by hand (http and https only) so the token goes to the
+ * Hub endpoint's origin only (never to a CDN it redirects to), retries with p-retry for
+ * 408/429/5xx, timeouts and dropped connections (honouring `Retry-After` and `RateLimit` for
+ * every request at once, unless the wait outlasts the budget), no retry for other 4xx, the body
+ * read completely under a size limit, and every failure turned into a redacted
  * {@link HubError} carrying the Hub's `X-Error-Code` meaning and `X-Request-Id`.
  */
 export function createTransport(
@@ -82,7 +150,14 @@ export function createTransport(
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Transport {
   const endpointOrigin = new URL(settings.endpoint).origin;
-  const { token } = settings;
+  const { token, timeoutMs } = settings;
+  const deadline = Date.now() + timeoutMs;
+  const attemptMs = Math.min(policy.maxAttemptMs, Math.ceil(timeoutMs / (policy.retries + 1)));
+  const gate = new RequestGate(policy.concurrency);
+  const left = (): number => deadline - Date.now();
+  /** Whether a `Retry-After` of this many seconds is waited for (else vramfit gives up). */
+  const waits = (waitSeconds: number): boolean =>
+    waitSeconds * 1000 <= policy.maxWaitMs && waitSeconds * 1000 < left();
 
   async function send(
     url: string,
@@ -125,12 +200,20 @@ export function createTransport(
       if (hop === MAX_REDIRECTS) {
         throw badResponse(context, url, `more than ${MAX_REDIRECTS} redirects`);
       }
-      current = new URL(location, current).href;
+      const next = URL.canParse(location, current) ? new URL(location, current) : undefined;
+      if (next === undefined || (next.protocol !== "https:" && next.protocol !== "http:")) {
+        // Not worth a retry: the same answer would come again.
+        throw badResponse(context, url, "a redirect to something other than an http(s) URL");
+      }
+      current = next.href;
     }
   }
 
   async function attempt(request: TransportRequest, tries: number): Promise<Response> {
-    const timeout = AbortSignal.timeout(settings.timeoutMs);
+    const budget = left();
+    if (budget <= 0) throw new BudgetSpent();
+    const tryMs = Math.min(attemptMs, budget);
+    const timeout = AbortSignal.timeout(tryMs);
     const signal =
       settings.signal === undefined ? timeout : AbortSignal.any([settings.signal, timeout]);
     let answered = false;
@@ -145,10 +228,10 @@ export function createTransport(
           url,
         };
         if (isRetryableStatus(response.status)) {
-          throw new Transient(
-            { kind: "status", answer },
-            retryAfterSeconds(response.headers, Date.now()),
-          );
+          const waitSeconds = retryAfterSeconds(response.headers, Date.now());
+          // Pause the other requests now, before this one's slot passes to the next.
+          if (waitSeconds !== undefined && waits(waitSeconds)) gate.pauseFor(waitSeconds * 1000);
+          throw new Transient({ kind: "status", answer }, waitSeconds);
         }
         throw errorFromAnswer(answer, context, tries, token);
       }
@@ -157,7 +240,7 @@ export function createTransport(
       if (settings.signal?.aborted === true) throw settings.signal.reason;
       if (error instanceof HubError || error instanceof Transient) throw error;
       if (timeout.aborted) {
-        throw new Transient({ kind: "timeout", timeoutMs: settings.timeoutMs, url: request.url });
+        throw new Transient({ kind: "timeout", timeoutMs: tryMs, url: request.url });
       }
       if (error instanceof CutShort) {
         throw new Transient({ kind: "cut-short", detail: error.message, url: request.url });
@@ -177,19 +260,24 @@ export function createTransport(
     const requested = range === null ? undefined : parseRangeHeader(range);
     const requestId = response.headers.get("x-request-id") ?? undefined;
     let limit = MAX_BODY_BYTES;
+    const ignoredRange = (): HubError =>
+      badResponse(
+        context,
+        request.url,
+        "the server ignored the Range header and sent the whole file",
+        requestId,
+      );
     if (requested !== undefined && response.status === 200) {
-      // RFC 9110 lets a server ignore Range. Fine for a small file; a weights file would be gigabytes.
+      // RFC 9110 lets a server ignore Range. Fine for a small file (even sent chunked, without a
+      // Content-Length: the limit is counted as it arrives); a weights file would be gigabytes.
       limit = request.wholeFileLimit ?? 0;
-      const length = Number(response.headers.get("content-length") ?? Number.NaN);
-      if (!(length <= limit)) {
+      const declared = response.headers.get("content-length");
+      if (declared !== null && !(Number(declared) <= limit)) {
         await response.body?.cancel();
-        throw badResponse(
-          context,
-          request.url,
-          "the server ignored the Range header and sent the whole file",
-          requestId,
-        );
+        throw ignoredRange();
       }
+      const bytes = await readBody(response, limit, ignoredRange);
+      return copyOf(request, response, bytes);
     } else if (requested !== undefined && response.status === 206) {
       limit = requested.end === undefined ? MAX_BODY_BYTES : requested.end - requested.start + 1;
     }
@@ -198,6 +286,15 @@ export function createTransport(
     );
     if (response.status === 206)
       checkContentRange(response, bytes.length, requested, request.url, requestId);
+    return copyOf(request, response, bytes);
+  }
+
+  /** A response holding the body read, as the caller asked for it. */
+  function copyOf(
+    request: TransportRequest,
+    response: Response,
+    bytes: Uint8Array<ArrayBuffer>,
+  ): Response {
     const headers = new Headers(response.headers);
     headers.delete("content-encoding"); // the body is already decoded
     headers.set("content-length", String(bytes.length));
@@ -242,71 +339,107 @@ export function createTransport(
     }
   }
 
-  /**
-   * Waits before a retry: what the Hub asked for (`Retry-After`, `RateLimit`) plus an
-   * exponential backoff (doubling from `minBackoffMs`, randomized ×1–2, at most
-   * `maxBackoffMs`). A rate limit pauses every read sharing `settings.backoff`. Gives up now
-   * (throws) when the Hub asks for longer than `maxWaitMs` or the wait would pass
-   * `maxRetryTimeMs`.
-   */
-  async function waitBeforeRetry(
-    error: Transient,
-    retriesConsumed: number,
-    startedMs: number,
-  ): Promise<void> {
-    const askedMs = (error.waitSeconds ?? 0) * 1000;
-    if (askedMs > policy.maxWaitMs) throw error;
-    const backoffMs = Math.min(
-      policy.maxBackoffMs,
-      Math.round((1 + Math.random()) * policy.minBackoffMs * 2 ** retriesConsumed),
-    );
-    const delayMs = askedMs + backoffMs;
-    if (Date.now() - startedMs + delayMs > policy.maxRetryTimeMs) throw error;
-    const { failure } = error;
-    if (failure.kind === "status" && failure.answer.status === 429)
-      settings.backoff?.pause(delayMs);
-    settings.onProgress?.({
-      kind: "retry-wait",
-      repo: context.repo,
-      reason: retryReason(failure),
-      delayMs,
-      nextTry: retriesConsumed + 2,
-      tries: policy.retries + 1,
+  // Every error leaves redacted: request ids, messages and bodies come from the server.
+  return (request) =>
+    retried(request).catch((error: unknown) => {
+      throw redactError(error, token);
     });
-    await sleep(delayMs, settings.signal);
-  }
 
-  return async (request) => {
+  async function retried(request: TransportRequest): Promise<Response> {
     const { default: pRetry } = await import("p-retry");
-    const startedMs = Date.now();
     let tries = 0;
+    let stopped: string | undefined;
+    let lastFailure: Transient | undefined;
     try {
       return await pRetry(
-        async () => {
-          await settings.backoff?.wait(settings.signal);
-          return attempt(request, ++tries);
-        },
+        () =>
+          gate.run(async () => {
+            await settings.backoff?.wait(settings.signal);
+            return attempt(request, ++tries);
+          }, settings.signal),
         {
           retries: policy.retries,
-          // The wait before each retry is this file's (waitBeforeRetry), so progress can say it.
+          // The wait before each retry is onFailedAttempt's, so progress can say how long.
           minTimeout: 0,
           maxTimeout: 0,
+          maxRetryTime: timeoutMs,
           ...(settings.signal === undefined ? {} : { signal: settings.signal }),
-          shouldRetry: ({ error }) => error instanceof Transient,
+          shouldRetry: ({ error }) => error instanceof Transient && left() > 0,
           onFailedAttempt: async ({ error, retriesLeft, retriesConsumed }) => {
-            if (!(error instanceof Transient) || retriesLeft === 0) return;
-            await waitBeforeRetry(error, retriesConsumed, startedMs);
+            if (error instanceof Transient) lastFailure = error;
+            if (!(error instanceof Transient) || retriesLeft === 0 || left() <= 0) return;
+            // The Hub says how long: every request waits that long, plus the backoff, or vramfit
+            // gives up now, saying why, when the wait outlasts the budget.
+            if (error.waitSeconds !== undefined && !waits(error.waitSeconds)) {
+              stopped = `vramfit stopped: the wait is longer than the ${seconds(Math.max(0, left()))} s left of its ${seconds(timeoutMs)} s timeout (--timeout, timeoutMs)`;
+              throw error;
+            }
+            // Exponential backoff, randomized ×1–2; a small budget gets small backoffs.
+            const backoffMs = Math.min(
+              Math.min(policy.maxBackoffMs, attemptMs / 2),
+              Math.round(
+                (1 + Math.random()) *
+                  Math.min(policy.minBackoffMs, attemptMs / 4) *
+                  2 ** retriesConsumed,
+              ),
+            );
+            const delayMs = (error.waitSeconds ?? 0) * 1000 + backoffMs;
+            if (error.waitSeconds !== undefined && delayMs >= left()) {
+              stopped = `vramfit stopped: the wait is longer than the ${seconds(Math.max(0, left()))} s left of its ${seconds(timeoutMs)} s timeout (--timeout, timeoutMs)`;
+              throw error;
+            }
+            const { failure } = error;
+            if (failure.kind === "status" && failure.answer.status === 429) {
+              settings.backoff?.pause(delayMs);
+            }
+            settings.onProgress?.({
+              kind: "retry-wait",
+              repo: context.repo,
+              reason: retryReason(failure),
+              delayMs,
+              nextTry: retriesConsumed + 2,
+              tries: policy.retries + 1,
+            });
+            // A backoff past the budget is cut short: the next try then reports the budget spent.
+            await sleep(Math.min(delayMs, Math.max(0, left())), settings.signal);
           },
         },
       );
     } catch (error) {
+      if (error instanceof BudgetSpent && lastFailure?.failure.kind === "status") {
+        // Rate-limited (or failing) until the budget ran out: that is what to report.
+        throw errorFromAnswer(
+          lastFailure.failure.answer,
+          context,
+          tries - 1,
+          token,
+          `vramfit stopped: its ${seconds(timeoutMs)} s timeout ran out (--timeout, timeoutMs)`,
+        );
+      }
+      if (error instanceof BudgetSpent) {
+        throw errorFromFailure(
+          { kind: "budget", timeoutMs, url: request.url },
+          context,
+          tries - 1,
+          token,
+        );
+      }
       if (!(error instanceof Transient)) throw error;
-      const { failure } = error;
+      // A last try cut short by the budget: the budget is what ran out.
+      const failure: TransportFailure | { kind: "status"; answer: FailedAnswer } =
+        error.failure.kind === "timeout" && left() <= 0
+          ? { kind: "budget", timeoutMs, url: request.url }
+          : error.failure;
       throw failure.kind === "status"
-        ? errorFromAnswer(failure.answer, context, tries, token)
+        ? errorFromAnswer(failure.answer, context, tries, token, stopped)
         : errorFromFailure(failure, context, tries, token);
     }
-  };
+  }
+}
+
+/** Milliseconds as seconds for a message: `30`, `2.5`. */
+function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
 }
 
 /** `bytes=a-b` or `bytes=a-`. */
@@ -387,6 +520,8 @@ function retryReason(failure: Transient["failure"]): string {
       return `connection failed (${failure.detail})`;
     case "cut-short":
       return `answer cut short (${failure.detail})`;
+    default:
+      return failure.kind;
   }
 }
 

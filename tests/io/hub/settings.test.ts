@@ -14,14 +14,14 @@ function homeWithTokenFile(token: string): string {
 }
 
 describe("resolveHubSettings: option > env > token file > default", () => {
-  it("defaults: huggingface.co, main, online, 10 s, caches under ~/.cache", async () => {
+  it("defaults: huggingface.co, main, online, 30 s, caches under ~/.cache", async () => {
     const home = tempDir();
     const settings = await resolveHubSettings({ env: { HOME: home } });
     expect(settings).toMatchObject({
       endpoint: DEFAULT_HUB_URL,
       revision: "main",
       offline: false,
-      timeoutMs: 10_000,
+      timeoutMs: 30_000,
       token: undefined,
       cacheDir: `${home}/.cache/vramfit`,
       hfHubCacheDir: `${home}/.cache/huggingface/hub`,

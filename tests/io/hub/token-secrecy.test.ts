@@ -1,11 +1,18 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { estimateInference } from "../../../src/index.js";
-import { runBuiltCli } from "../../helpers/cli.js";
+import { estimateInference, type HubError } from "../../../src/index.js";
+import { runBuiltCli, runCli } from "../../helpers/cli.js";
 import { FakeHub, type Fault } from "../../helpers/fake-hub.js";
-import { hubRepos, isolatedEnv, KNOWN_TOKENS, tempDir } from "../../helpers/hub-fixtures.js";
+import {
+  hubRepos,
+  isolatedEnv,
+  KNOWN_TOKENS,
+  tempDir,
+  TINY_CONFIG,
+} from "../../helpers/hub-fixtures.js";
+import { textFile } from "../../helpers/safetensors.js";
 
 /** A token the Hub knows, approved for nothing; what must never be printed. */
 const SECRET = "hf_TopSecretTokenThatMustNeverBePrinted42";
@@ -139,4 +146,121 @@ describe("the token never appears", () => {
       expect(output).not.toContain(SECRET);
     }
   }, 30_000);
+});
+
+/** Requests for files (not model info). */
+const files = (request: { path: string }) => request.path.includes("/resolve/");
+
+/** The five places a token can come from, as the CLI or the library is given them. */
+const TOKEN_SOURCES: [string, () => { env: Record<string, string>; accessToken?: string }][] = [
+  ["HF_TOKEN", () => ({ env: isolatedEnv({ HF_TOKEN: SECRET }) })],
+  ["HUGGING_FACE_HUB_TOKEN", () => ({ env: isolatedEnv({ HUGGING_FACE_HUB_TOKEN: SECRET }) })],
+  [
+    "HF_TOKEN_PATH",
+    () => {
+      const path = join(tempDir(), "token");
+      writeFileSync(path, `${SECRET}\n`);
+      return { env: isolatedEnv({ HF_TOKEN_PATH: path }) };
+    },
+  ],
+  [
+    "$HF_HOME/token",
+    () => {
+      const env = isolatedEnv();
+      mkdirSync(env.HF_HOME!, { recursive: true });
+      writeFileSync(join(env.HF_HOME!, "token"), SECRET);
+      return { env };
+    },
+  ],
+  ["the accessToken option", () => ({ env: isolatedEnv(), accessToken: SECRET })],
+];
+
+describe("a server that ignores Range and echoes the Authorization header in X-Request-Id", () => {
+  it.each(TOKEN_SOURCES)("never shows the token from %s", async (_source, given) => {
+    hub.inject(files, { kind: "ignore-range", echoToken: true }, 100);
+    const { env, accessToken } = given();
+    const error = await estimateInference("test-org/tiny", {
+      hubUrl: hub.url,
+      env,
+      ...(accessToken === undefined ? {} : { accessToken }),
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "HUB_BAD_RESPONSE" });
+    expect(hub.requests.some((request) => request.authorization === `Bearer ${SECRET}`)).toBe(true);
+    expect((error as HubError).requestId).toBe("Root=1-Bearer hf_***");
+    expect((error as Error).message).toContain("request id Root=1-Bearer hf_***");
+    expect(everything(error)).not.toContain(SECRET);
+  });
+
+  it.each(TOKEN_SOURCES.slice(0, 4))(
+    "never prints the token from %s in estimate or plan, text or --json",
+    async (_source, given) => {
+      const { env } = given();
+      const outputs: string[] = [];
+      for (const argv of [
+        ["estimate", "test-org/tiny"],
+        ["estimate", "test-org/tiny", "--json"],
+        ["plan", "test-org/tiny", "--workload", "realtime"],
+        ["plan", "test-org/tiny", "--workload", "realtime", "--json"],
+      ]) {
+        hub.reset();
+        hub.inject(files, { kind: "ignore-range", echoToken: true }, 100);
+        const result = await runCli(argv, { env: { ...env, HF_ENDPOINT: hub.url } });
+        expect(result.code, argv.join(" ")).toBe(1);
+        expect(result.stderr).toContain("hf_***");
+        outputs.push(result.stdout, result.stderr);
+      }
+      for (const output of outputs) expect(output).not.toContain(SECRET);
+    },
+    30_000,
+  );
+});
+
+describe("anything token-shaped from a server is redacted, not only the token in use", () => {
+  const OTHER = "hf_SomebodyElsesTokenEchoedBack0123456";
+
+  it("in a request id and the Hub's message", async () => {
+    hub.inject(all, {
+      kind: "status",
+      status: 403,
+      headers: {
+        "X-Request-Id": `Bearer ${OTHER}`,
+        "X-Error-Message": `token ${OTHER} or api_org_AbcdefghijklmnopqrstU is not allowed`,
+      },
+    });
+    const error = await estimateInference("test-org/tiny", {
+      hubUrl: hub.url,
+      env: isolatedEnv(),
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "HUB_ACCESS_DENIED", requestId: "Bearer hf_***" });
+    expect(everything(error)).not.toContain(OTHER);
+    expect(everything(error)).not.toContain("api_org_Abcdefghij");
+  });
+
+  it("in file names and config.json: the estimate, its JSON and the cache hold none", async () => {
+    hub.add({
+      id: "test-org/echoing",
+      sha: "e".repeat(40),
+      files: {
+        "config.json": textFile(JSON.stringify({ ...TINY_CONFIG, _name_or_path: OTHER })),
+        [`pytorch_model-${OTHER}.bin`]: textFile("weights"),
+      },
+    });
+    const cacheDir = tempDir();
+    const env = { ...isolatedEnv({ HF_TOKEN: SECRET }), HF_ENDPOINT: hub.url };
+    const estimate = await estimateInference("test-org/echoing", {
+      hubUrl: hub.url,
+      env,
+      cacheDir,
+    });
+    expect(estimate.warnings.join("\n")).toContain("pytorch_model-hf_***.bin");
+    const cli = await runCli(["estimate", "test-org/echoing", "--json"], { env });
+    expect(cli.code).toBe(0);
+    const texts = [JSON.stringify(estimate), cli.stdout, cli.stderr];
+    texts.push(...filesUnder(cacheDir).map((file) => readFileSync(file, "utf8")));
+    expect(filesUnder(cacheDir).length).toBeGreaterThan(0);
+    for (const text of texts) {
+      expect(text).not.toContain(OTHER);
+      expect(text).not.toContain(SECRET);
+    }
+  });
 });

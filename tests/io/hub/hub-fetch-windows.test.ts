@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { createHubFetch, MAX_WINDOWS, READ_AHEAD_BYTES } from "../../../src/io/hub/hub-fetch.js";
+import { parseRangeHeader, type Transport } from "../../../src/io/hub/transport.js";
+
+// Main kept every 256 KiB read-ahead window until the read ended: 3,000 shards held 1.09 GB.
+// A window is now dropped once its safetensors header (or its whole small file) has been read,
+// and at most MAX_WINDOWS are held for files whose reader never comes.
+
+/** A safetensors file: 8-byte little-endian header length, the JSON header, then 1 MiB of data. */
+function safetensors(): Uint8Array<ArrayBuffer> {
+  const header = new TextEncoder().encode(
+    JSON.stringify({ w: { dtype: "BF16", shape: [512, 1024], data_offsets: [0, 1_048_576] } }),
+  );
+  const bytes = new Uint8Array(8 + header.length + 1_048_576);
+  new DataView(bytes.buffer).setBigUint64(0, BigInt(header.length), true);
+  bytes.set(header, 8);
+  return bytes;
+}
+
+/** A transport serving `file` at every URL, honouring Range as the Hub does (206). */
+function transportOf(file: Uint8Array<ArrayBuffer>): Transport {
+  return (request) => {
+    const range = parseRangeHeader(request.headers.get("range") ?? "");
+    if (range === undefined) return Promise.resolve(new Response(file));
+    const end = Math.min(range.end ?? file.length - 1, file.length - 1);
+    return Promise.resolve(
+      new Response(file.slice(range.start, end + 1), {
+        status: 206,
+        headers: { "content-range": `bytes ${range.start}-${end}/${file.length}` },
+      }),
+    );
+  };
+}
+
+const url = (i: number) => `https://hub.test/org/repo/resolve/abc/model-${i}.safetensors`;
+const get = (fetch: typeof globalThis.fetch, i: number, range: string) =>
+  fetch(url(i), { headers: { Range: range } }).then((response) => response.arrayBuffer());
+
+describe("read-ahead windows", () => {
+  it("a window is dropped once the header has been read, as @huggingface/hub reads it", async () => {
+    const file = safetensors();
+    expect(file.length).toBeGreaterThan(READ_AHEAD_BYTES);
+    const headerEnd = 8 + Number(new DataView(file.buffer).getBigUint64(0, true)) - 1;
+    const fetch = createHubFetch(transportOf(file), false);
+    for (let i = 0; i < 200; i++) {
+      // The size probe, the 8-byte length, then the header (WebBlob slices, end exclusive).
+      await get(fetch, i, "bytes=0-0");
+      await get(fetch, i, "bytes=0-7");
+      expect(fetch.windowsHeld()).toBe(1);
+      await get(fetch, i, `bytes=8-${headerEnd}`);
+      expect(fetch.windowsHeld()).toBe(0);
+    }
+  });
+
+  it(`files probed but never read: at most ${MAX_WINDOWS} windows held`, async () => {
+    const fetch = createHubFetch(transportOf(safetensors()), false);
+    for (let i = 0; i < 200; i++) await get(fetch, i, "bytes=0-0");
+    expect(fetch.windowsHeld()).toBe(MAX_WINDOWS);
+  });
+
+  it("a small file read whole is dropped", async () => {
+    const config = new TextEncoder().encode('{"model_type":"llama"}');
+    const fetch = createHubFetch(transportOf(config), false);
+    await get(fetch, 0, "bytes=0-0");
+    await fetch(url(0)).then((response) => response.text());
+    expect(fetch.windowsHeld()).toBe(0);
+  });
+});
