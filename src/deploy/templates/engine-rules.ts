@@ -122,15 +122,22 @@ export const ENGINE_RULES = {
     handling: "fix",
     source: "launcher/src/main.rs @ v3.3.7; backends/v3/src/main.rs",
   },
+  "tgi/max-batch-size-caps-requests": {
+    engine: "tgi",
+    statement:
+      "--max-batch-total-tokens is inferred from free memory and ignored for flash-attention models (Llama, Mistral, ...); --max-batch-size caps the requests in a batch",
+    handling: "construct",
+    source: "docs/source/reference/launcher.md @ v3.3.7 (MAX_BATCH_TOTAL_TOKENS, MAX_BATCH_SIZE)",
+  },
   "tgi/prefill-within-batch-total": {
     engine: "tgi",
-    statement: "max_batch_prefill_tokens <= max_batch_total_tokens",
+    statement: "max_batch_prefill_tokens <= max_batch_size × max_total_tokens",
     handling: "fix",
     source: "backends/v3/src/main.rs @ v3.3.7",
   },
   "tgi/total-within-batch-total": {
     engine: "tgi",
-    statement: "max_total_tokens <= max_batch_total_tokens",
+    statement: "max_total_tokens <= max_batch_total_tokens (TGI infers the batch total; vramfit does not emit it)",
     handling: "construct",
     source: "backends/v3/src/main.rs @ v3.3.7",
   },
