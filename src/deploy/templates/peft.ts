@@ -54,10 +54,12 @@ export function renderPeftLoraConfig(plan: TrainingPlan): PeftLoraConfig {
   ];
   if (qlora) {
     lines.push(
-      "# QLoRA: load the base model in 4-bit NF4, compute in bfloat16.",
+      "# QLoRA: load the base model in 4-bit NF4 with double quantization (the estimate's 4.127 bits",
+      "# per weight; axolotl turns it on too), compute in bfloat16.",
       ...pythonCall("bnb_config", "BitsAndBytesConfig", {
         load_in_4bit: true,
         bnb_4bit_quant_type: "nf4",
+        bnb_4bit_use_double_quant: true,
         bnb_4bit_compute_dtype: { python: "torch.bfloat16" },
       }),
       "",

@@ -91,8 +91,8 @@ export const AXOLOTL_DEPRECATED_KEYS = {
 /** The PEFT version the `LoraConfig` argument list describes. */
 export const PEFT_CATALOG: CatalogProvenance = {
   tool: "PEFT",
-  version: "LoraConfig (stored copy @ 00a4d08)",
-  source: "huggingface/peft src/peft/tuners/lora/config.py",
+  version: "v0.20.0",
+  source: "huggingface/peft src/peft/tuners/lora/config.py @ v0.20.0 (LoraConfig)",
   recordedOn: "2026-11-28",
 };
 
@@ -115,10 +115,14 @@ export const PEFT_LORA_CONFIG_KEYS = [
   "alpha_pattern",
 ] as const;
 
-/** `transformers.BitsAndBytesConfig` arguments the QLoRA snippet uses (TRL/transformers QLoRA recipe). */
+/**
+ * `transformers.BitsAndBytesConfig` arguments the QLoRA snippet uses (the QLoRA recipe: NF4, double
+ * quantization, bfloat16 compute; `src/transformers/utils/quantization_config.py`).
+ */
 export const BITSANDBYTES_CONFIG_KEYS = [
   "load_in_4bit",
   "bnb_4bit_quant_type",
+  "bnb_4bit_use_double_quant",
   "bnb_4bit_compute_dtype",
 ] as const;
 
@@ -168,7 +172,7 @@ export const LORA_PRESETS = {
     sequenceLength: 4096,
     numEpochs: 4,
     optimizer: "adamw_torch_fused",
-    source: "axolotl-ai-cloud/axolotl examples/llama-3/lora-8b.yml @ 107c67a",
+    source: "axolotl-ai-cloud/axolotl examples/llama-3/lora-8b.yml @ v0.18.0",
   },
   qlora: {
     rank: 32,
@@ -176,12 +180,12 @@ export const LORA_PRESETS = {
     dropout: 0.05,
     learningRate: 0.0002,
     lrScheduler: "cosine",
-    warmup: { steps: 10 },
+    warmup: { ratio: 0.1 },
     microBatchSize: 2,
     gradientAccumulationSteps: 4,
     sequenceLength: 4096,
     numEpochs: 4,
     optimizer: "paged_adamw_32bit",
-    source: "axolotl-ai-cloud/axolotl examples/llama-3/qlora.yml @ 20d0427",
+    source: "axolotl-ai-cloud/axolotl examples/llama-3/qlora.yml @ v0.18.0",
   },
 } as const satisfies Record<"lora" | "qlora", LoraPreset>;

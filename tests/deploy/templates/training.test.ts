@@ -11,7 +11,7 @@ import {
   PEFT_LORA_CONFIG_KEYS,
 } from "../../../src/deploy/templates/training-catalog.js";
 
-/** Values of axolotl's examples/llama-3/lora-8b.yml @ 107c67a, copied from the file. */
+/** Values of axolotl's examples/llama-3/lora-8b.yml @ v0.18.0 (tag), copied from the file. */
 const AXOLOTL_LORA_EXAMPLE = {
   lora_r: 32,
   lora_alpha: 16,
@@ -29,7 +29,7 @@ const AXOLOTL_LORA_EXAMPLE = {
   bf16: "auto",
 };
 
-/** Values of axolotl's examples/llama-3/qlora.yml @ 20d0427, copied from the file. */
+/** Values of axolotl's examples/llama-3/qlora.yml @ v0.18.0 (tag), copied from the file. */
 const AXOLOTL_QLORA_EXAMPLE = {
   load_in_8bit: false,
   load_in_4bit: true,
@@ -39,7 +39,7 @@ const AXOLOTL_QLORA_EXAMPLE = {
   lora_dropout: 0.05,
   lora_target_linear: true,
   optimizer: "paged_adamw_32bit",
-  warmup_steps: 10,
+  warmup_ratio: 0.1,
 };
 
 /** templates.md §3.1's QLoRA example (the keys a plan sets), copied from the note. */
@@ -96,6 +96,8 @@ describe("axolotl YAML", () => {
       gradientAccumulationSteps: 8,
       numEpochs: 2,
       optimizer: "paged_adamw_8bit",
+      // §3.1 keeps the warm-up of an older qlora.yml; the v0.18.0 example has warmup_ratio 0.1.
+      warmup: { steps: 10 },
       outputDir: "./outputs/qlora-llama3-8b",
     };
     const config = parse(renderAxolotlYaml(plan).yaml);
@@ -187,6 +189,8 @@ describe("PEFT LoraConfig", () => {
     expect(call("BitsAndBytesConfig")).toEqual([...BITSANDBYTES_CONFIG_KEYS]);
     expect(python).toContain('target_modules=["q_proj", "v_proj"],');
     expect(python).toContain('bnb_4bit_quant_type="nf4",');
+    // The estimate's 4.127 bits per NF4 weight assume double quantization (QLoRA paper, §2).
+    expect(python).toContain("bnb_4bit_use_double_quant=True,");
     expect(renderPeftLoraConfig(lora).python).not.toContain("BitsAndBytesConfig");
   });
 
