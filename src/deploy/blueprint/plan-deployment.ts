@@ -146,6 +146,7 @@ export function planDeploymentFromSpec(
     const serving = servingPlanFrom(spec, modelId, d.inference, d.row, {
       kvCacheDtype: request.kvCacheDtype,
       gpuMemoryUtilization: d.ranking.assumptions.gpuMemoryUtilization,
+      engineVersion: resolved.engineVersion,
     });
     const { infra, note } = infraPlanFrom(catalog, d.row, {
       replicas: d.replicas,

@@ -11,6 +11,7 @@ import { LORA_TARGET_PRESETS } from "../../memory/training/lora.js";
 import type { ModelSpec } from "../../model/model-spec.js";
 import type { InfraPlan, ServingPlan, TrainingPlan } from "../templates/plans.js";
 import type { TemplateTarget } from "../templates/render-templates.js";
+import type { VllmEngineVersion } from "../templates/vllm-versions.js";
 import type { PricingDecision } from "./pricing.js";
 
 /** The repo id the templates name when the model was given as a config object. */
@@ -25,6 +26,7 @@ export function servingPlanFrom(
   options: {
     readonly kvCacheDtype: ServingPlan["kvCacheDtype"];
     readonly gpuMemoryUtilization: number;
+    readonly engineVersion: VllmEngineVersion;
   },
 ): ServingPlan {
   const a = inference.assumptions;
@@ -42,6 +44,7 @@ export function servingPlanFrom(
     gpuMemoryUtilization: options.gpuMemoryUtilization,
     ...(a.imagesPerRequest > 0 ? { imagesPerPrompt: a.imagesPerRequest } : {}),
     gpuName: row.name,
+    engineVersion: options.engineVersion,
     numAttentionHeads: spec.numAttentionHeads,
     numKeyValueHeads: spec.numKeyValueHeads,
     ...(spec.maxPositionEmbeddings === undefined

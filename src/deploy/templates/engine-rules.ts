@@ -97,6 +97,13 @@ export const ENGINE_RULES = {
     handling: "construct",
     source: "vllm/config/model.py @ 0052a5b (_verify_quantization)",
   },
+  "vllm/int4-route-supported": {
+    engine: "vllm",
+    statement:
+      "an INT4 plan uses a method the targeted release has in core (a pre-quantized AWQ/GPTQ/compressed-tensors checkpoint), or bitsandbytes with vllm-bnb-plugin installed from 0.28 on",
+    handling: "construct",
+    source: "vllm-project/vllm#43529 (v0.28.0); VLLM_RELEASES, VLLM_CHANGES",
+  },
   "vllm/gpus-equal-tp-times-pp": {
     engine: "vllm",
     statement: "a replica needs tensor_parallel_size × pipeline_parallel_size GPUs",

@@ -12,7 +12,6 @@ import {
 import { engineRuleError } from "./engine-rules.js";
 import type { FleetPlan, InfraPlan, ScalingMetric } from "./plans.js";
 import { formatCommand, shellComment } from "./shell.js";
-import { VLLM_DEFAULT_IMAGE } from "./vllm-catalog.js";
 import { vllmDockerLines, vllmServeArgs, type VllmServeArgs } from "./vllm.js";
 import {
   optionalChoice,
@@ -94,7 +93,7 @@ export interface ResolvedFleetPlan {
 export interface FleetOptions {
   /**
    * Container image of every replica.
-   * @default VLLM_DEFAULT_IMAGE
+   * @default the plan's release image (`VLLM_RELEASES`), or the bitsandbytes-plugin build
    */
   readonly image?: string | undefined;
 }
@@ -251,8 +250,7 @@ export function resolveFleetPlan(fleet: FleetPlan, options: FleetOptions = {}): 
   const amiSsmParameter =
     optionalText("infra.amiSsmParameter", infra.amiSsmParameter, DLAMI_SSM_PARAMETER) ??
     DEFAULT_INFRA_PLAN.amiSsmParameter;
-  const image =
-    optionalText("options.image", options.image, VLLM_DEFAULT_IMAGE) ?? VLLM_DEFAULT_IMAGE;
+  const image = optionalText("options.image", options.image, serve.image) ?? serve.image;
 
   return {
     serve,

@@ -7,6 +7,7 @@
 import type { KvCacheDtype, WeightPrecision } from "../../memory/precision.js";
 import type { AxolotlAttnImplementation } from "./training-catalog.js";
 import type { SpotAllocationStrategy } from "./aws-catalog.js";
+import type { VllmEngineVersion, VllmInt4Route } from "./vllm-versions.js";
 
 /** A LoRA adapter to load when the server starts. */
 export interface LoraAdapter {
@@ -113,6 +114,25 @@ export interface ServingPlan {
   readonly numKeyValueHeads?: number | undefined;
   /** The model's `max_position_embeddings`: when given, a longer `maxModelLen` gets a note. */
   readonly maxPositionEmbeddings?: number | undefined;
+  /**
+   * The vLLM release the vLLM, Kubernetes and AWS templates target (`VLLM_RELEASES`): its image,
+   * and which flags and quantization methods it still has.
+   * @default "0.29"
+   */
+  readonly engineVersion?: VllmEngineVersion | undefined;
+  /**
+   * How vLLM serves `int4` / `int4-g128` weights of a 16-bit checkpoint (`VLLM_INT4_ROUTES`). From
+   * vLLM 0.28 in-flight bitsandbytes needs a plugin, so the default serves a pre-quantized checkpoint.
+   * @default "prequantized" (the route the plan's INT4 speed assumes)
+   */
+  readonly int4Route?: VllmInt4Route | undefined;
+  /**
+   * The pre-quantized INT4 checkpoint of the `prequantized` route: a repo id or local path and its
+   * method. Without it the templates name `<modelId>-AWQ` and the notes say how to make it.
+   */
+  readonly int4Checkpoint?:
+    | { readonly modelId: string; readonly method: "awq" | "gptq" | "compressed-tensors" }
+    | undefined;
 }
 
 /** A training data set entry (axolotl `datasets`). */
