@@ -148,7 +148,7 @@ export function planDeploymentFromSpec(
       gpuMemoryUtilization: d.ranking.assumptions.gpuMemoryUtilization,
       engineVersion: resolved.engineVersion,
     });
-    const { infra, note } = infraPlanFrom(catalog, d.row, {
+    const { infra, rent, note } = infraPlanFrom(catalog, d.row, {
       replicas: d.replicas,
       pricing,
       region: resolved.region,
@@ -179,6 +179,7 @@ export function planDeploymentFromSpec(
       loraSuggestion: null,
       baseline: d.baseline,
       templates,
+      fleet: rent ?? null,
       templateTargets: templateTargetsFor(templates),
       assumptions: [
         ...resolved.notes,
@@ -227,6 +228,7 @@ export function planDeploymentFromSpec(
     loraSuggestion: d.loraSuggestion,
     baseline: d.baseline,
     templates,
+    fleet: null,
     templateTargets: templateTargetsFor(templates),
     assumptions: [
       ...resolved.notes,

@@ -144,7 +144,8 @@ export const ENGINE_RULES = {
   },
   "tgi/total-within-batch-total": {
     engine: "tgi",
-    statement: "max_total_tokens <= max_batch_total_tokens (TGI infers the batch total; vramfit does not emit it)",
+    statement:
+      "max_total_tokens <= max_batch_total_tokens (TGI infers the batch total; vramfit does not emit it)",
     handling: "construct",
     source: "backends/v3/src/main.rs @ v3.3.7",
   },

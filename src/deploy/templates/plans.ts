@@ -243,6 +243,12 @@ export interface InfraPlan {
   /** GPUs in each of the instance types. */
   readonly gpusPerInstance: number;
   /**
+   * Replicas each instance runs. Fewer than fit leaves GPUs idle (and rented): the blueprint sets
+   * it to the plan's replica count when one instance holds them all.
+   * @default ⌊gpusPerInstance / (TP × PP)⌋
+   */
+  readonly replicasPerInstance?: number | undefined;
+  /**
    * Fewest instances.
    * @default 1
    */
@@ -291,6 +297,12 @@ export interface InfraPlan {
    * @default DLAMI_SSM_PARAMETER (Deep Learning Base OSS NVIDIA driver GPU AMI, Ubuntu 22.04)
    */
   readonly amiSsmParameter?: string | undefined;
+  /**
+   * SSM Parameter Store SecureString holding the Hugging Face token. The instances read it at boot
+   * through their instance profile; the token is never written into a template.
+   * @default "/vramfit/hf-token"
+   */
+  readonly hfTokenSsmParameter?: string | undefined;
 }
 
 /** What the AWS templates deploy: a serving replica and the fleet that runs copies of it. */

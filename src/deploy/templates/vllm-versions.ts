@@ -76,7 +76,8 @@ export const VLLM_CHANGES = {
   "quantization=bitsandbytes": {
     since: "0.28",
     change: "moved",
-    replacement: "the vllm-bnb-plugin package in the image, or an AWQ/GPTQ/compressed-tensors checkpoint",
+    replacement:
+      "the vllm-bnb-plugin package in the image, or an AWQ/GPTQ/compressed-tensors checkpoint",
     source: "vllm-project/vllm#43529 (v0.28.0); runpod-workers/worker-vllm#332",
   },
   "override-attention-dtype": {

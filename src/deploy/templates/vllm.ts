@@ -400,7 +400,9 @@ export interface VllmDockerOptions {
 
 /** `vllm/Dockerfile` when the plan's image must be built. */
 export function dockerfileFiles(serve: VllmServeArgs): { path: string; contents: string }[] {
-  return serve.dockerfile === undefined ? [] : [{ path: "vllm/Dockerfile", contents: serve.dockerfile }];
+  return serve.dockerfile === undefined
+    ? []
+    : [{ path: "vllm/Dockerfile", contents: serve.dockerfile }];
 }
 
 /** Words of a `docker run` line for one vLLM replica; shared with the fleet templates. */

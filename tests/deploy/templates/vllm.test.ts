@@ -336,7 +336,10 @@ describe("vLLM INT4 routes and engine versions", () => {
     const named = renderVllmCommand({
       ...base,
       weights: "int4",
-      int4Checkpoint: { modelId: "hugging-quants/Meta-Llama-3.1-70B-Instruct-AWQ-INT4", method: "awq" },
+      int4Checkpoint: {
+        modelId: "hugging-quants/Meta-Llama-3.1-70B-Instruct-AWQ-INT4",
+        method: "awq",
+      },
     });
     expect(named.argv[2]).toBe("hugging-quants/Meta-Llama-3.1-70B-Instruct-AWQ-INT4");
   });
