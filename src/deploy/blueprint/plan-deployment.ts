@@ -204,11 +204,6 @@ export function planDeploymentFromSpec(
     }),
   );
   const training = trainingPlanFrom(spec, modelId, d.training);
-  if (training === undefined) {
-    warnings.push(
-      "no template for full training: the axolotl and PEFT templates cover LoRA and QLoRA",
-    );
-  }
   const templates: TemplatePlans = training === undefined ? {} : { training };
   return {
     kind: "plan",

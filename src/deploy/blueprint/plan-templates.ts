@@ -181,8 +181,23 @@ export function trainingPlanFrom(
   modelId: string,
   training: TrainingEstimate,
 ): TrainingPlan | undefined {
-  if (training.method === "full") return undefined;
   const a = training.assumptions;
+  if (training.method === "full") {
+    // The estimate's layout: GPUs, ZeRO stage, offload, micro-batch, checkpointing.
+    return {
+      baseModel: modelId,
+      method: "full",
+      sequenceLength: a.sequenceLength,
+      microBatchSize: a.microBatchSize,
+      gpuCount: a.gpuCount,
+      zeroStage: a.zeroStage,
+      offloadOptimizer: a.offloadOptimizer,
+      gradientCheckpointing: a.gradientCheckpointing,
+      attnImplementation: a.attention === "eager" ? "eager" : "flash_attention_2",
+      // The optimizer the estimate sized: 32-bit AdamW states unless it assumed 8-bit ones.
+      optimizer: a.optimizer === "adamw-8bit" ? "adamw_bnb_8bit" : "adamw_torch_fused",
+    };
+  }
   return {
     baseModel: modelId,
     method: training.method,
@@ -219,6 +234,9 @@ export function templateTargetsFor(plans: {
   if (plans.serving !== undefined) targets.push("vllm", "tgi", "k8s");
   if (plans.serving !== undefined && plans.infra !== undefined)
     targets.push("terraform", "cloudformation");
-  if (plans.training !== undefined) targets.push("axolotl", "peft");
+  if (plans.training !== undefined) {
+    targets.push("axolotl");
+    if (plans.training.method !== "full") targets.push("peft");
+  }
   return targets;
 }

@@ -153,8 +153,22 @@ export type Warmup = { readonly steps: number } | { readonly ratio: number };
 export interface TrainingPlan {
   /** Hugging Face repo id (or local path) of the base model. */
   readonly baseModel: string;
-  /** `"lora"` trains adapters on a 16-bit base; `"qlora"` on a 4-bit NF4 base. */
-  readonly method: "lora" | "qlora";
+  /**
+   * `"lora"` trains adapters on a 16-bit base; `"qlora"` on a 4-bit NF4 base; `"full"` trains every
+   * weight (axolotl without an adapter, DeepSpeed ZeRO across GPUs).
+   */
+  readonly method: "lora" | "qlora" | "full";
+  /**
+   * Full training: the DeepSpeed ZeRO stage that shards optimizer states (1), gradients (2) and
+   * weights (3) over the GPUs; 0 writes no DeepSpeed config.
+   * @default 0 on one GPU, 3 on several
+   */
+  readonly zeroStage?: 0 | 1 | 2 | 3 | undefined;
+  /**
+   * Full training: keep the optimizer states in CPU memory (DeepSpeed `offload_optimizer`).
+   * @default false
+   */
+  readonly offloadOptimizer?: boolean | undefined;
   /** Adapter rank `r`. */
   readonly rank?: number | undefined;
   /** `lora_alpha`; the update is scaled by alpha / rank. */

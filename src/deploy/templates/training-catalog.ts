@@ -2,7 +2,7 @@
  * The axolotl YAML keys and PEFT `LoraConfig` arguments vramfit knows, and the LoRA / QLoRA
  * presets the training templates start from.
  */
-import type { CatalogProvenance, RemovedName } from "./catalog-types.js";
+import type { CatalogProvenance, KeyTree, RemovedName } from "./catalog-types.js";
 
 /** The axolotl version the key catalog describes. */
 export const AXOLOTL_CATALOG: CatalogProvenance = {
@@ -188,4 +188,47 @@ export const LORA_PRESETS = {
     optimizer: "paged_adamw_32bit",
     source: "axolotl-ai-cloud/axolotl examples/llama-3/qlora.yml @ v0.18.0",
   },
-} as const satisfies Record<"lora" | "qlora", LoraPreset>;
+  /**
+   * Full fine-tuning: axolotl's own full fine-tune example. The adapter fields are unused (no
+   * adapter is written); they keep the preset's shape.
+   */
+  full: {
+    rank: 0,
+    alpha: 0,
+    dropout: 0,
+    learningRate: 0.00002,
+    lrScheduler: "cosine",
+    warmup: { ratio: 0.1 },
+    microBatchSize: 1,
+    gradientAccumulationSteps: 8,
+    sequenceLength: 8192,
+    numEpochs: 1,
+    optimizer: "paged_adamw_8bit",
+    source: "axolotl-ai-cloud/axolotl examples/llama-3/fft-8b.yaml @ v0.18.0",
+  },
+} as const satisfies Record<"lora" | "qlora" | "full", LoraPreset>;
+
+/**
+ * DeepSpeed ZeRO configs as axolotl ships them (`deepspeed_configs/zero{1,2,3_bf16}.json` @ v0.18.0):
+ * batch sizes, accumulation and clipping are `"auto"`, filled in by the HF Trainer from the axolotl
+ * config, so the two files cannot disagree.
+ */
+export const DEEPSPEED_CONFIG_KEYS = {
+  zero_optimization: {
+    stage: true,
+    offload_optimizer: { device: true, pin_memory: true },
+    overlap_comm: true,
+    contiguous_gradients: true,
+    sub_group_size: true,
+    reduce_bucket_size: true,
+    stage3_prefetch_bucket_size: true,
+    stage3_param_persistence_threshold: true,
+    gather_16bit_weights_on_model_save: true,
+  },
+  bf16: { enabled: true },
+  gradient_accumulation_steps: true,
+  gradient_clipping: true,
+  train_batch_size: true,
+  train_micro_batch_size_per_gpu: true,
+  wall_clock_breakdown: true,
+} as const satisfies KeyTree;

@@ -134,7 +134,7 @@ describe("axolotl YAML", () => {
     const bad: [TrainingPlan, string][] = [
       [{ ...lora, warmup: { steps: 10, ratio: 0.1 } }, "plan.warmup"],
       [{ ...lora, dropout: 1 }, "plan.dropout"],
-      [{ ...lora, method: "full" as never }, "plan.method"],
+      [{ ...lora, method: "dpo" as never }, "plan.method"],
       [{ ...lora, targetModules: [] }, "plan.targetModules"],
       [{ ...lora, datasets: [] }, "plan.datasets"],
       [{ ...lora, rank: 0 }, "plan.rank"],
@@ -203,5 +203,44 @@ describe("PEFT LoraConfig", () => {
         }),
       ).not.toThrow();
     }
+  });
+});
+
+describe("full fine-tuning (axolotl + DeepSpeed)", () => {
+  const full: TrainingPlan = { baseModel: "meta-llama/Meta-Llama-3-8B", method: "full" };
+
+  it("no adapter keys; axolotl's fft-8b.yaml @ v0.18.0 values (lr 2e-5, micro 1 × 8, 1 epoch)", () => {
+    const config = parse(renderAxolotlYaml(full).yaml) as Record<string, unknown>;
+    for (const key of ["adapter", "lora_r", "load_in_4bit", "lora_target_linear"])
+      expect(config).not.toHaveProperty(key);
+    expect(config).toMatchObject({
+      learning_rate: 0.00002,
+      micro_batch_size: 1,
+      gradient_accumulation_steps: 8,
+      num_epochs: 1,
+      warmup_ratio: 0.1,
+    });
+    for (const key of Object.keys(config)) expect(AXOLOTL_KEYS).toHaveProperty(key);
+    expect(renderAxolotlYaml(full).files).toHaveLength(1);
+  });
+
+  it("several GPUs: a ZeRO-3 DeepSpeed file shaped as axolotl's zero3_bf16.json, referenced from the config", () => {
+    const result = renderAxolotlYaml({ ...full, gpuCount: 8, offloadOptimizer: true });
+    const config = parse(result.yaml) as Record<string, unknown>;
+    expect(config.deepspeed).toBe("deepspeed.json");
+    const file = result.files.find((f) => f.path === "axolotl/deepspeed.json");
+    const ds = JSON.parse(file?.contents ?? "{}") as Record<string, any>;
+    expect(ds.zero_optimization.stage).toBe(3);
+    expect(ds.zero_optimization.offload_optimizer).toEqual({ device: "cpu", pin_memory: true });
+    // "auto": the HF Trainer fills these from the axolotl config, so the two cannot disagree.
+    expect(ds.train_micro_batch_size_per_gpu).toBe("auto");
+    expect(ds.gradient_accumulation_steps).toBe("auto");
+    const stage2 = renderAxolotlYaml({ ...full, gpuCount: 4, zeroStage: 2 }).files[1]?.contents;
+    expect(JSON.parse(stage2 ?? "{}").zero_optimization.stage).toBe(2);
+  });
+
+  it("PEFT refuses a full plan; zeroStage is refused for LoRA", () => {
+    expect(() => renderPeftLoraConfig(full)).toThrow(InvalidOptionError);
+    expect(() => renderAxolotlYaml({ ...lora, zeroStage: 3 })).toThrow(/zeroStage/);
   });
 });
