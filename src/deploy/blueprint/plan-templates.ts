@@ -115,7 +115,7 @@ export function infraPlanFrom(
     )
     .flatMap((instance) => {
       const usdPerHour = (spot ? instance.spotUsdPerHour : null) ?? instance.onDemandUsdPerHour;
-      if (usdPerHour === null || usdPerHour === undefined) return [];
+      if (usdPerHour === null) return [];
       const replicasPerInstance = Math.min(
         Math.floor(instance.gpuCount / gpusPerReplica),
         replicas,

@@ -42,7 +42,7 @@ function checkFleet(result: DeploymentPlan, batch = 8): void {
   expect(rent.instances).toBe(Math.ceil(result.chosen.replicas / rent.replicasPerInstance));
   expect(fleet.userData.match(/docker run/g)).toHaveLength(fleet.replicasPerInstance);
   // Serving flags: the plan's.
-  const tp = result.chosen.tensorParallel ?? 1;
+  const tp = result.chosen.tensorParallel;
   expect(fleet.serve.plan.tensorParallel).toBe(tp);
   expect(fleet.serve.plan.maxModelLen).toBe(4096);
   expect(fleet.serve.plan.maxNumSeqs).toBe(batch);
@@ -71,7 +71,7 @@ describe("the AWS fleet equals the plan", () => {
       gpusRented: 8,
       market: "on-demand",
     });
-    expect(result.fleet?.usdPerHour).toBeCloseTo(P5.onDemandUsdPerHour ?? Number.NaN, 9);
+    expect(result.fleet?.usdPerHour).toBeCloseTo(P5.onDemandUsdPerHour, 9);
     expect(result.templates.infra).toMatchObject({ minSize: 1, onDemandBaseCapacity: 1 });
     expect(result.warnings.join("\n")).toContain("6 GPU(s) idle");
   });

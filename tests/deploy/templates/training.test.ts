@@ -229,14 +229,19 @@ describe("full fine-tuning (axolotl + DeepSpeed)", () => {
     const config = parse(result.yaml) as Record<string, unknown>;
     expect(config.deepspeed).toBe("deepspeed.json");
     const file = result.files.find((f) => f.path === "axolotl/deepspeed.json");
-    const ds = JSON.parse(file?.contents ?? "{}") as Record<string, any>;
+    const ds = JSON.parse(file?.contents ?? "{}") as {
+      zero_optimization: { stage: number; offload_optimizer?: unknown };
+      train_micro_batch_size_per_gpu: unknown;
+      gradient_accumulation_steps: unknown;
+    };
     expect(ds.zero_optimization.stage).toBe(3);
     expect(ds.zero_optimization.offload_optimizer).toEqual({ device: "cpu", pin_memory: true });
     // "auto": the HF Trainer fills these from the axolotl config, so the two cannot disagree.
     expect(ds.train_micro_batch_size_per_gpu).toBe("auto");
     expect(ds.gradient_accumulation_steps).toBe("auto");
     const stage2 = renderAxolotlYaml({ ...full, gpuCount: 4, zeroStage: 2 }).files[1]?.contents;
-    expect(JSON.parse(stage2 ?? "{}").zero_optimization.stage).toBe(2);
+    const ds2 = JSON.parse(stage2 ?? "{}") as { zero_optimization: { stage: number } };
+    expect(ds2.zero_optimization.stage).toBe(2);
   });
 
   it("PEFT refuses a full plan; zeroStage is refused for LoRA", () => {
