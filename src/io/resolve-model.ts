@@ -76,6 +76,11 @@ export async function resolveModel(
       source: { kind: "file", path: localPath },
     };
   }
+  if (looksLikePath(model)) {
+    throw new ModelNotFoundError(model, `No such file or folder: ${model}.`, {
+      hint: "Check the path: point at a config.json or a folder holding one (or pass a Hub repo id such as meta-llama/Meta-Llama-3-8B).",
+    });
+  }
   if (!REPO_ID.test(model) || model.split("/").some((part) => /^\.|\.\.|\.$/.test(part))) {
     throw new ModelNotFoundError(model, `"${model}" is neither a local path nor a Hub repo id.`, {
       hint: "Pass a repo id such as meta-llama/Meta-Llama-3-8B, or a path to a config.json (or a folder holding one).",
@@ -90,6 +95,16 @@ export async function resolveModel(
     checkpoint: lookup.checkpoint,
     warnings: lookup.warnings,
   };
+}
+
+/** A string meant as a path: relative or absolute, a `.json` file, or more than `org/name`. */
+function looksLikePath(model: string): boolean {
+  return (
+    /^(?:\.{1,2}[\\/]|[\\/]|~|[A-Za-z]:[\\/])/.test(model) ||
+    /\.json$/i.test(model) ||
+    /[\\/]$/.test(model) ||
+    model.split(/[\\/]/).length > 2
+  );
 }
 
 async function lookUp(repo: string, settings: HubSettings): Promise<ModelLookup> {

@@ -10,6 +10,7 @@ import { UsageError } from "../usage-error.js";
 import { catalogFileFromFlag } from "./gpus.js";
 import { resolveModelArgument } from "./model-argument.js";
 import { parseCommandLine } from "../parse-command-line.js";
+import { renderJson } from "../render/json.js";
 
 const HELP = `Usage: vramfit check <deployment.json> [options]
 
@@ -29,7 +30,7 @@ invalid, 2 for a usage error: use it to gate a CI pipeline.
   tensorParallel, pipelineParallel
   contextLength, batchSize        serving: --max-model-len and --max-num-seqs; training:
                                   sequence length and micro-batch per GPU
-  precision             auto | fp32 | bf16 | fp16 | fp8 | int8 | int4 | int4-g128
+  weights               auto | fp32 | bf16 | fp16 | fp8 | int8 | int4 | int4-g128
   kvCacheDtype, imagesPerRequest, engine, gpuMemoryUtilization, overheadFraction
   pricing               on-demand | reserved | spot | autoscaling
   checkpointing, durationHours, zeroStage, gradientCheckpointing, loraRank
@@ -77,9 +78,7 @@ export const checkCommand: Command = {
         ? {}
         : { model: resolveModelArgument(deployment.model, io) }),
     });
-    io.stdout(
-      values.json === true ? `${JSON.stringify(report, null, 2)}\n` : renderChecklist(report),
-    );
+    io.stdout(values.json === true ? renderJson(report) : renderChecklist(report));
     return report.passed ? 0 : 1;
   },
 };

@@ -118,6 +118,7 @@ async function readUnredacted(
       throw toVramfitError(error, hub, context, settings, failures);
     });
 
+  settings.onProgress?.({ kind: "resolving", repo, revision });
   const rawInfo = await guard(() =>
     hub.modelInfo({
       name: repo,
@@ -161,7 +162,14 @@ async function readUnredacted(
   }
   const at = { repo: info.name, revision: info.sha, ...common };
   const plan = planWeights(info.filePaths, info.safetensors ?? undefined);
-  for (const path of filesToPrefetch(plan, info.filePaths)) {
+  const prefetched = filesToPrefetch(plan, info.filePaths);
+  settings.onProgress?.({
+    kind: "reading-files",
+    repo,
+    commit: info.sha,
+    weightFiles: prefetched.filter((path) => path.endsWith(".safetensors")).length,
+  });
+  for (const path of prefetched) {
     // Start the weight files with config.json rather than after it (see filesToPrefetch).
     const url = `${settings.endpoint}/${info.name}/resolve/${info.sha}/${encodeFilePath(path)}`;
     common.fetch(url, { headers: { Range: "bytes=0-0" } }).then(

@@ -48,3 +48,9 @@ export function homeDirectory(): string | undefined {
 export async function loadHubLibrary(): Promise<HubLibrary> {
   return (await import("../hub/fetch-hub-library.js")).FETCH_HUB_LIBRARY;
 }
+
+/**
+ * The `fetch` under every Hub request: the page's own, called as a plain function (a browser
+ * refuses `fetch` called as a method of another object).
+ */
+export const defaultFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
