@@ -70,7 +70,9 @@ function checkValue(
         errors.push(`${path}: expected a list`);
         return;
       }
-      value.forEach((item, i) => { checkValue(db, type.element, item, `${path}[${i}]`, errors); });
+      value.forEach((item, i) => {
+        checkValue(db, type.element, item, `${path}[${i}]`, errors);
+      });
       return;
     case "map":
       if (typeof value !== "object" || value === null) errors.push(`${path}: expected a map`);
@@ -132,13 +134,7 @@ export async function cfnErrors(template: Record<string, Json>): Promise<string[
       errors.push(`${name}: unknown resource type ${resource.Type}`);
       continue;
     }
-    checkProperties(
-      db,
-      spec.properties,
-      resource.Properties ?? {},
-      `${name}.Properties`,
-      errors,
-    );
+    checkProperties(db, spec.properties, resource.Properties ?? {}, `${name}.Properties`, errors);
   }
   return errors;
 }

@@ -31,7 +31,9 @@ describe("Kubernetes Deployment against kubernetes-models (apps/v1)", () => {
   for (const [name, plan] of Object.entries(plans)) {
     it(`${name}: valid, and every key is a known one`, () => {
       const { manifest } = renderKubernetesDeployment(plan);
-      expect(() => { validate(manifest); }).not.toThrow();
+      expect(() => {
+        validate(manifest);
+      }).not.toThrow();
       expect(unknownKeys(manifest, KUBERNETES_DEPLOYMENT_KEYS as KeyTree)).toEqual([]);
     });
   }
@@ -40,7 +42,9 @@ describe("Kubernetes Deployment against kubernetes-models (apps/v1)", () => {
     const { manifest } = renderKubernetesDeployment(llama3_70bBf16());
     const mistyped = structuredClone(manifest) as { spec: Record<string, unknown> };
     mistyped.spec.replicas = "2";
-    expect(() => { validate(mistyped); }).toThrow();
+    expect(() => {
+      validate(mistyped);
+    }).toThrow();
     const misspelled = structuredClone(manifest) as { spec: Record<string, unknown> };
     misspelled.spec.replica = 2;
     expect(unknownKeys(misspelled, KUBERNETES_DEPLOYMENT_KEYS as KeyTree)).toEqual([
