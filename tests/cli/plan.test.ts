@@ -48,6 +48,21 @@ describe("vramfit plan (in-process)", () => {
     for (const line of prices.trim().split("\n")) expect(line).toMatch(/as of .+; source /);
   });
 
+  it("--engine-version picks the vLLM release: its image in the templates; an unchecked one is refused", async () => {
+    const cwd = tempDir();
+    const argv = ["plan", LLAMA_70B, ...WORKED, "--gpu", "nvidia-h100-sxm", "--emit", "vllm"];
+    const older = await runCli([...argv, "--engine-version", "0.27", "--out", "old"], { cwd });
+    expect(older.stderr).toBe("");
+    expect(older.code).toBe(0);
+    const docker = readFileSync(join(cwd, "old", "vllm", "docker-run.sh"), "utf8");
+    expect(docker).toContain("vllm/vllm-openai:v0.27.1");
+    expect(docker).toContain("Flags for vLLM 0.27");
+    const unchecked = await runCli([...argv, "--engine-version", "0.31", "--out", "new"], { cwd });
+    expect(unchecked.code).not.toBe(0);
+    expect(unchecked.stderr).toContain("engineVersion");
+    expect(unchecked.stderr).toContain("0.29");
+  });
+
   it("refuses to overwrite files unless --force, and writes nothing then", async () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, "out", "vllm"), { recursive: true });

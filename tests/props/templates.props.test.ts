@@ -174,7 +174,7 @@ describe("random serving plans: vLLM and TGI output always satisfies the engines
     );
   });
 
-  it("TGI: input < total ≤ batch total, input ≤ prefill ≤ batch total, catalogued flags only", () => {
+  it("TGI: input < total, input ≤ prefill ≤ batch size × total, catalogued flags only", () => {
     fc.assert(
       fc.property(servingPlan, (plan) => {
         const result = renderOrRefuse(() => renderTgiLauncher(plan));
@@ -183,9 +183,11 @@ describe("random serving plans: vLLM and TGI output always satisfies the engines
         const input = flagValue(argv, "--max-input-tokens");
         const total = flagValue(argv, "--max-total-tokens");
         const prefill = flagValue(argv, "--max-batch-prefill-tokens");
-        const batchTotal = flagValue(argv, "--max-batch-total-tokens");
+        const batchSize = flagValue(argv, "--max-batch-size");
+        const batchTotal = batchSize * total;
+        expect(batchSize).toBe(plan.maxNumSeqs);
+        expect(argv).not.toContain("--max-batch-total-tokens");
         expect(input).toBeLessThan(total);
-        expect(total).toBeLessThanOrEqual(batchTotal);
         expect(prefill).toBeGreaterThanOrEqual(input);
         expect(prefill).toBeLessThanOrEqual(batchTotal);
         expect(argv.includes("--dtype") && argv.includes("--quantize")).toBe(false);

@@ -57,6 +57,7 @@ Plan:
   --gpu-util F       fraction of GPU memory usable (default 0.92 serving, 1 training)
   --catalog FILE     your accelerators and instances (JSON), added to the built-in catalog
   --region R         AWS region of the Terraform / CloudFormation fleet (default us-east-1)
+  --engine-version V vLLM release the templates target: 0.27 | 0.28 | 0.29 (default 0.29)
   --rank N           LoRA rank (lora, qlora; default 16)
   --targets T        LoRA targets: all-linear | attention | qv | q,k,v,o,gate,up,down
   --optimizer O      training optimizer (default adamw)
@@ -87,6 +88,7 @@ const OPTIONS = {
   "no-checkpointing": { type: "boolean" },
   "training-tokens": { type: "string" },
   region: { type: "string" },
+  "engine-version": { type: "string" },
   emit: { type: "string" },
   out: { type: "string" },
   force: { type: "boolean" },
@@ -162,6 +164,7 @@ export const planCommand: Command = {
       trainingTokens: positiveNumber("--training-tokens", values["training-tokens"]),
       checkpointing: values["no-checkpointing"] === true ? false : undefined,
       region: values.region,
+      engineVersion: values["engine-version"] as PlanRequest["engineVersion"],
       training: {
         rank: training.rank,
         targets: training.targets,

@@ -146,8 +146,9 @@ export function planDeploymentFromSpec(
     const serving = servingPlanFrom(spec, modelId, d.inference, d.row, {
       kvCacheDtype: request.kvCacheDtype,
       gpuMemoryUtilization: d.ranking.assumptions.gpuMemoryUtilization,
+      engineVersion: resolved.engineVersion,
     });
-    const { infra, note } = infraPlanFrom(catalog, d.row, {
+    const { infra, rent, note } = infraPlanFrom(catalog, d.row, {
       replicas: d.replicas,
       pricing,
       region: resolved.region,
@@ -178,6 +179,7 @@ export function planDeploymentFromSpec(
       loraSuggestion: null,
       baseline: d.baseline,
       templates,
+      fleet: rent ?? null,
       templateTargets: templateTargetsFor(templates),
       assumptions: [
         ...resolved.notes,
@@ -202,11 +204,6 @@ export function planDeploymentFromSpec(
     }),
   );
   const training = trainingPlanFrom(spec, modelId, d.training);
-  if (training === undefined) {
-    warnings.push(
-      "no template for full training: the axolotl and PEFT templates cover LoRA and QLoRA",
-    );
-  }
   const templates: TemplatePlans = training === undefined ? {} : { training };
   return {
     kind: "plan",
@@ -226,6 +223,7 @@ export function planDeploymentFromSpec(
     loraSuggestion: d.loraSuggestion,
     baseline: d.baseline,
     templates,
+    fleet: null,
     templateTargets: templateTargetsFor(templates),
     assumptions: [
       ...resolved.notes,

@@ -11,6 +11,7 @@ import { LORA_TARGET_PRESETS } from "../../memory/training/lora.js";
 import type { ModelSpec } from "../../model/model-spec.js";
 import type { InfraPlan, ServingPlan, TrainingPlan } from "../templates/plans.js";
 import type { TemplateTarget } from "../templates/render-templates.js";
+import type { VllmEngineVersion } from "../templates/vllm-versions.js";
 import type { PricingDecision } from "./pricing.js";
 
 /** The repo id the templates name when the model was given as a config object. */
@@ -25,6 +26,7 @@ export function servingPlanFrom(
   options: {
     readonly kvCacheDtype: ServingPlan["kvCacheDtype"];
     readonly gpuMemoryUtilization: number;
+    readonly engineVersion: VllmEngineVersion;
   },
 ): ServingPlan {
   const a = inference.assumptions;
@@ -42,6 +44,7 @@ export function servingPlanFrom(
     gpuMemoryUtilization: options.gpuMemoryUtilization,
     ...(a.imagesPerRequest > 0 ? { imagesPerPrompt: a.imagesPerRequest } : {}),
     gpuName: row.name,
+    engineVersion: options.engineVersion,
     numAttentionHeads: spec.numAttentionHeads,
     numKeyValueHeads: spec.numKeyValueHeads,
     ...(spec.maxPositionEmbeddings === undefined
@@ -50,7 +53,35 @@ export function servingPlanFrom(
   };
 }
 
-/** The AWS fleet that runs copies of the replica, or why there is none. */
+/** What the AWS fleet rents for the plan's replicas, priced at the pricing decision's rate. */
+export interface FleetRent {
+  readonly kind: "fleet-rent";
+  /** The launch template's instance type (the cheapest fleet for the replicas). */
+  readonly instanceType: string;
+  /** Instances the group starts with. */
+  readonly instances: number;
+  /** GPUs on one instance. */
+  readonly gpusPerInstance: number;
+  /** Replicas one instance runs. */
+  readonly replicasPerInstance: number;
+  /** GPUs the replicas use: replicas × TP × PP. */
+  readonly gpusUsed: number;
+  /** GPUs rented: instances × GPUs per instance (≥ used). */
+  readonly gpusRented: number;
+  /** Dollars per hour for the instances (Spot for a Spot fleet, else On-Demand). */
+  readonly usdPerHour: number;
+  /** Spot or On-Demand. */
+  readonly market: "spot" | "on-demand";
+  /** Where the price comes from, and its date. */
+  readonly priceSource: string;
+}
+
+/**
+ * The AWS fleet that runs the plan's replicas, or why there is none. The instance type is the one
+ * whose whole instances cost least for the replicas (not the cheapest per GPU: an 8-GPU instance
+ * for one 2-GPU replica rents 6 idle GPUs), and each instance runs only as many replicas as the
+ * plan has, so the template's capacity and cost are the plan's.
+ */
 export function infraPlanFrom(
   catalog: GpuCatalog,
   row: GpuMatch,
@@ -60,15 +91,21 @@ export function infraPlanFrom(
     readonly region: string;
     readonly clouds: readonly string[];
   },
-): { readonly infra: InfraPlan | undefined; readonly note: string | null } {
+): {
+  readonly infra: InfraPlan | undefined;
+  readonly rent: FleetRent | undefined;
+  readonly note: string | null;
+} {
   const gpusPerReplica = (row.tensorParallel ?? 1) * row.pipelineParallel;
   if (details.clouds.length > 0 && !details.clouds.includes("aws")) {
     return {
       infra: undefined,
+      rent: undefined,
       note: "Terraform and CloudFormation templates are AWS-only: add aws to the clouds to get them",
     };
   }
   const spot = details.pricing.spotInFleet;
+  const replicas = Math.max(1, details.replicas);
   const candidates = Object.values(catalog.instances)
     .filter(
       (instance) =>
@@ -76,39 +113,65 @@ export function infraPlanFrom(
         instance.acceleratorId === row.acceleratorId &&
         instance.gpuCount >= gpusPerReplica,
     )
-    .map((instance) => ({
-      instance,
-      usdPerGpuHour:
-        ((spot ? instance.spotUsdPerHour : null) ??
-          instance.onDemandUsdPerHour ??
-          Number.POSITIVE_INFINITY) / instance.gpuCount,
-    }))
-    .sort((a, b) => a.usdPerGpuHour - b.usdPerGpuHour);
+    .flatMap((instance) => {
+      const usdPerHour = (spot ? instance.spotUsdPerHour : null) ?? instance.onDemandUsdPerHour;
+      if (usdPerHour === null) return [];
+      const replicasPerInstance = Math.min(
+        Math.floor(instance.gpuCount / gpusPerReplica),
+        replicas,
+      );
+      const instances = Math.ceil(replicas / replicasPerInstance);
+      const market: FleetRent["market"] =
+        spot && instance.spotUsdPerHour != null ? "spot" : "on-demand";
+      return [
+        { instance, replicasPerInstance, instances, usdPerHour: usdPerHour * instances, market },
+      ];
+    })
+    .sort((a, b) => a.usdPerHour - b.usdPerHour || a.instance.gpuCount - b.instance.gpuCount);
   const best = candidates[0];
   if (best === undefined || row.pipelineParallel > 1) {
     return {
       infra: undefined,
+      rent: undefined,
       note: `no AWS instance in the catalog holds one replica (${gpusPerReplica} × ${row.name}): no Terraform or CloudFormation template for this plan`,
     };
   }
-  const gpusPerInstance = best.instance.gpuCount;
+  const { instance, replicasPerInstance, instances } = best;
   const instanceTypes = candidates
-    .filter((candidate) => candidate.instance.gpuCount === gpusPerInstance)
+    .filter((candidate) => candidate.instance.gpuCount === instance.gpuCount)
     .map((candidate) => candidate.instance.name);
-  const replicasPerInstance = Math.floor(gpusPerInstance / gpusPerReplica);
-  const instances = Math.max(1, Math.ceil(details.replicas / replicasPerInstance));
+  const rent: FleetRent = {
+    kind: "fleet-rent",
+    instanceType: instance.name,
+    instances,
+    gpusPerInstance: instance.gpuCount,
+    replicasPerInstance,
+    gpusUsed: replicas * gpusPerReplica,
+    gpusRented: instances * instance.gpuCount,
+    usdPerHour: best.usdPerHour,
+    market: best.market,
+    priceSource: `${instance.priceSource} (as of ${instance.priceAsOf})`,
+  };
+  const idle = rent.gpusRented - rent.gpusUsed;
   return {
     infra: {
       region: details.region,
       instanceTypes: [...new Set(instanceTypes)],
-      gpusPerInstance,
-      minSize: instances,
+      gpusPerInstance: instance.gpuCount,
+      replicasPerInstance,
+      // Batch work is retryable: Spot only, scaled to zero between jobs. Real-time replicas stay
+      // On-Demand, and the plan's instances are the floor.
+      minSize: spot ? 0 : instances,
       maxSize: Math.max(instances * 2, 2),
-      // Real-time replicas stay On-Demand; batch runs Spot above no On-Demand base.
+      ...(spot ? { desiredCapacity: instances } : {}),
       onDemandBaseCapacity: spot ? 0 : instances,
       onDemandPercentageAboveBaseCapacity: spot ? 0 : 100,
     },
-    note: null,
+    rent,
+    note:
+      idle > 0
+        ? `the fleet rents ${instances} × ${instance.name} (${rent.gpusRented} GPUs) for ${rent.gpusUsed} used: ${idle} GPU(s) idle; it costs $${rent.usdPerHour.toFixed(2)}/h ${rent.market}, the whole instances`
+        : null,
   };
 }
 
@@ -118,8 +181,23 @@ export function trainingPlanFrom(
   modelId: string,
   training: TrainingEstimate,
 ): TrainingPlan | undefined {
-  if (training.method === "full") return undefined;
   const a = training.assumptions;
+  if (training.method === "full") {
+    // The estimate's layout: GPUs, ZeRO stage, offload, micro-batch, checkpointing.
+    return {
+      baseModel: modelId,
+      method: "full",
+      sequenceLength: a.sequenceLength,
+      microBatchSize: a.microBatchSize,
+      gpuCount: a.gpuCount,
+      zeroStage: a.zeroStage,
+      offloadOptimizer: a.offloadOptimizer,
+      gradientCheckpointing: a.gradientCheckpointing,
+      attnImplementation: a.attention === "eager" ? "eager" : "flash_attention_2",
+      // The optimizer the estimate sized: 32-bit AdamW states unless it assumed 8-bit ones.
+      optimizer: a.optimizer === "adamw-8bit" ? "adamw_bnb_8bit" : "adamw_torch_fused",
+    };
+  }
   return {
     baseModel: modelId,
     method: training.method,
@@ -156,6 +234,9 @@ export function templateTargetsFor(plans: {
   if (plans.serving !== undefined) targets.push("vllm", "tgi", "k8s");
   if (plans.serving !== undefined && plans.infra !== undefined)
     targets.push("terraform", "cloudformation");
-  if (plans.training !== undefined) targets.push("axolotl", "peft");
+  if (plans.training !== undefined) {
+    targets.push("axolotl");
+    if (plans.training.method !== "full") targets.push("peft");
+  }
   return targets;
 }

@@ -3,6 +3,7 @@
  * GPUs, the pricing, the quantization matrix, the LoRA suggestion, the comparison with the naive
  * baseline, and the plans the template generators take. Plain data: bytes, seconds and dollars.
  */
+import type { FleetRent } from "./plan-templates.js";
 import type { PricePoint } from "../../hardware/price.js";
 import type { CheckpointFacts } from "../../memory/checkpoint.js";
 import type { InferenceEstimate } from "../../memory/estimate-inference.js";
@@ -180,6 +181,11 @@ export interface DeploymentPlan {
   readonly baseline: BaselineComparison | null;
   /** The plans `renderTemplates` takes: serving (+ infra for AWS) or training. */
   readonly templates: TemplatePlans;
+  /**
+   * What the AWS fleet template rents for the replicas (instances, GPUs used and rented, dollars per
+   * hour for the whole instances); null without an AWS fleet.
+   */
+  readonly fleet: FleetRent | null;
   /** The template targets these plans can render. */
   readonly templateTargets: readonly string[];
   /** The options the estimate and the ranking used, one line per default. */

@@ -22,6 +22,11 @@ import type { InferenceEngine } from "../../memory/engine.js";
 import type { ImageSize } from "../../model/features/vision/cache.js";
 import type { KvCacheDtype, WeightPrecision } from "../../memory/precision.js";
 import type { TrainingMethod, TrainingOptions } from "../../memory/training/training-options.js";
+import {
+  DEFAULT_VLLM_ENGINE_VERSION,
+  VLLM_ENGINE_VERSIONS,
+  type VllmEngineVersion,
+} from "../templates/vllm-versions.js";
 
 /** The four workload classes of the decision tree (LoRA and QLoRA are one class, two methods). */
 export type WorkloadClass = "realtime" | "batch" | "lora" | "qlora" | "full";
@@ -179,6 +184,11 @@ export interface PlanRequest {
   readonly gpuMemoryUtilization?: number | undefined;
   /** AWS region of the fleet templates. @default "us-east-1" */
   readonly region?: string | undefined;
+  /**
+   * The vLLM release the serving templates target (`VLLM_RELEASES`): its image, flags and INT4 route.
+   * @default "0.29"
+   */
+  readonly engineVersion?: VllmEngineVersion | undefined;
 }
 
 /** A {@link PlanRequest} with every default resolved, echoed in the plan. */
@@ -193,6 +203,8 @@ export interface ResolvedPlanRequest {
   readonly durationHours: number | null;
   readonly checkpointing: boolean;
   readonly region: string;
+  /** The vLLM release the serving templates target. */
+  readonly engineVersion: VllmEngineVersion;
   /** One line for every value defaulted rather than given. */
   readonly notes: readonly string[];
 }
@@ -241,6 +253,11 @@ export const PLAN_REQUEST_OPTIONS: OptionTable<PlanRequest> = {
         typeof value === "string" && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(value),
     },
     default: DEFAULT_PLAN_REQUEST.region,
+  },
+  // The releases whose facts were checked (vllm-versions.ts): later ones are refused, not guessed.
+  engineVersion: {
+    field: choiceField(VLLM_ENGINE_VERSIONS),
+    default: DEFAULT_VLLM_ENGINE_VERSION,
   },
 };
 
@@ -301,6 +318,7 @@ export function resolvePlanRequest(request: PlanRequest): ResolvedPlanRequest {
     durationHours: read("durationHours") ?? null,
     checkpointing,
     region,
+    engineVersion: read("engineVersion") ?? DEFAULT_VLLM_ENGINE_VERSION,
     notes,
   };
 }

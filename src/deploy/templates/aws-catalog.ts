@@ -9,7 +9,7 @@ export const TERRAFORM_AWS_CATALOG: CatalogProvenance = {
   tool: "Terraform hashicorp/aws provider",
   version: "6.x (6.0.0 released 2025-06-18)",
   source:
-    "hashicorp/terraform-provider-aws website/docs/r/{launch_template,autoscaling_group,autoscaling_policy}.html.markdown, website/docs/d/ssm_parameter.html.markdown",
+    "hashicorp/terraform-provider-aws website/docs/r/{launch_template,autoscaling_group,autoscaling_policy,iam_role,iam_role_policy,iam_role_policy_attachment,iam_instance_profile}.html.markdown, website/docs/d/ssm_parameter.html.markdown",
   recordedOn: "2026-11-28",
 };
 
@@ -34,6 +34,7 @@ export const TERRAFORM_AWS_ENUMS = {
   health_check_type: ["EC2", "ELB"],
   policy_type: ["SimpleScaling", "StepScaling", "TargetTrackingScaling", "PredictiveScaling"],
   http_tokens: ["optional", "required"],
+  instance_metadata_tags: ["disabled", "enabled"],
   volume_type: ["standard", "gp2", "gp3", "io1", "io2", "sc1", "st1"],
   statistic: ["Average", "Minimum", "Maximum", "SampleCount", "Sum"],
 } as const satisfies Record<string, readonly string[]>;
@@ -58,9 +59,14 @@ export const TERRAFORM_AWS_KEYS = {
           device_name: true,
           ebs: { volume_size: true, volume_type: true, delete_on_termination: true },
         },
-        metadata_options: { http_tokens: true },
+        metadata_options: { http_tokens: true, instance_metadata_tags: true },
+        iam_instance_profile: { arn: true, name: true },
       },
     },
+    aws_iam_role: { "*": { name_prefix: true, assume_role_policy: true } },
+    aws_iam_role_policy_attachment: { "*": { role: true, policy_arn: true } },
+    aws_iam_role_policy: { "*": { name: true, role: true, policy: true } },
+    aws_iam_instance_profile: { "*": { name_prefix: true, role: true } },
     aws_autoscaling_group: {
       "*": {
         name_prefix: true,
@@ -139,9 +145,16 @@ export const CLOUDFORMATION_RESOURCE_PROPERTIES = {
         DeviceName: true,
         Ebs: { VolumeSize: true, VolumeType: true, DeleteOnTermination: true },
       },
-      MetadataOptions: { HttpTokens: true },
+      MetadataOptions: { HttpTokens: true, InstanceMetadataTags: true },
+      IamInstanceProfile: { Arn: true, Name: true },
     },
   },
+  "AWS::IAM::Role": {
+    AssumeRolePolicyDocument: true,
+    ManagedPolicyArns: true,
+    Policies: { PolicyName: true, PolicyDocument: true },
+  },
+  "AWS::IAM::InstanceProfile": { Roles: true },
   "AWS::AutoScaling::AutoScalingGroup": {
     MinSize: true,
     MaxSize: true,

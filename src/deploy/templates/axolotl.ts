@@ -38,16 +38,25 @@ export function renderAxolotlYaml(plan: TrainingPlan): AxolotlConfig {
       ? { warmup_steps: resolved.warmup.steps }
       : { warmup_ratio: resolved.warmup.ratio };
 
+  const full = resolved.method === "full";
+  const adapter: PlainObject = full
+    ? {}
+    : {
+        // QLoRA needs the 4-bit base and refuses 8-bit (axolotl schemas/peft.py, validate_qlora).
+        load_in_8bit: false,
+        load_in_4bit: qlora,
+        adapter: resolved.method,
+        lora_r: resolved.rank,
+        lora_alpha: resolved.alpha,
+        lora_dropout: resolved.dropout,
+        ...targets,
+      };
+  const deepspeedPath = "axolotl/deepspeed.json";
+  const deepspeed = full && resolved.zeroStage > 0 ? deepSpeedConfig(resolved) : undefined;
+
   const config: PlainObject = {
     base_model: resolved.baseModel,
-    // QLoRA needs the 4-bit base and refuses 8-bit (axolotl schemas/peft.py, validate_qlora).
-    load_in_8bit: false,
-    load_in_4bit: qlora,
-    adapter: resolved.method,
-    lora_r: resolved.rank,
-    lora_alpha: resolved.alpha,
-    lora_dropout: resolved.dropout,
-    ...targets,
+    ...adapter,
     datasets: resolved.datasets.map((dataset) => ({ path: dataset.path, type: dataset.type })),
     val_set_size: 0.05,
     output_dir: resolved.outputDir,
@@ -63,16 +72,21 @@ export function renderAxolotlYaml(plan: TrainingPlan): AxolotlConfig {
     bf16: "auto",
     gradient_checkpointing: resolved.gradientCheckpointing,
     attn_implementation: resolved.attnImplementation,
+    ...(deepspeed === undefined ? {} : { deepspeed: deepspeedPath.split("/").at(-1) ?? "" }),
   };
   notes.push("sample_packing: true and val_set_size: 0.05, as axolotl's examples");
-  if (resolved.gpuCount > 1) {
+  if (deepspeed !== undefined) {
+    notes.push(
+      `DeepSpeed ZeRO stage ${resolved.zeroStage}${resolved.offloadOptimizer ? " with the optimizer in CPU memory" : ""} over ${resolved.gpuCount} GPU(s): axolotl/deepspeed.json (batch sizes "auto", filled from this config); launch: axolotl train config.yaml (or accelerate launch -m axolotl.cli.train config.yaml)`,
+    );
+  } else if (resolved.gpuCount > 1) {
     notes.push(
       `${resolved.gpuCount} GPUs: launch under accelerate or torchrun (data parallel); effective batch ${resolved.effectiveBatchSize} sequences = micro ${resolved.microBatchSize} × accumulation ${resolved.gradientAccumulationSteps} × ${resolved.gpuCount} GPUs. Sharding a model too large for one GPU needs fsdp_config, which this template does not write.`,
     );
   }
   const path = "axolotl/config.yaml";
   const command = `axolotl train ${path.split("/").at(-1) ?? path}`;
-  const label = qlora ? "QLoRA (4-bit NF4 base)" : "LoRA (16-bit base)";
+  const label = full ? "Full" : qlora ? "QLoRA (4-bit NF4 base)" : "LoRA (16-bit base)";
   const yaml = toYaml(config, {
     comments: [
       command,
@@ -81,5 +95,41 @@ export function renderAxolotlYaml(plan: TrainingPlan): AxolotlConfig {
       `Effective batch: ${resolved.effectiveBatchSize} sequences of ${resolved.sequenceLength} tokens per optimizer step.`,
     ],
   });
-  return { config, yaml, command, plan: resolved, files: [{ path, contents: yaml }], notes };
+  const files = [{ path, contents: yaml }];
+  if (deepspeed !== undefined) {
+    files.push({ path: deepspeedPath, contents: JSON.stringify(deepspeed, null, 2) + "\n" });
+  }
+  return { config, yaml, command, plan: resolved, files, notes };
+}
+
+/**
+ * The DeepSpeed config of a full run, shaped as axolotl's `deepspeed_configs/zero{1,2,3_bf16}.json`
+ * @ v0.18.0: the stage from the training estimate, `"auto"` for what the Trainer fills in.
+ */
+function deepSpeedConfig(plan: ResolvedTrainingPlan): PlainObject {
+  const stage3 =
+    plan.zeroStage === 3
+      ? {
+          sub_group_size: 0,
+          reduce_bucket_size: "auto",
+          stage3_prefetch_bucket_size: "auto",
+          stage3_param_persistence_threshold: "auto",
+          gather_16bit_weights_on_model_save: true,
+        }
+      : {};
+  return {
+    zero_optimization: {
+      stage: plan.zeroStage,
+      ...(plan.offloadOptimizer ? { offload_optimizer: { device: "cpu", pin_memory: true } } : {}),
+      overlap_comm: true,
+      contiguous_gradients: true,
+      ...stage3,
+    },
+    bf16: { enabled: true },
+    gradient_accumulation_steps: "auto",
+    gradient_clipping: "auto",
+    train_batch_size: "auto",
+    train_micro_batch_size_per_gpu: "auto",
+    wall_clock_breakdown: false,
+  };
 }

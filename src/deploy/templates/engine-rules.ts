@@ -97,6 +97,13 @@ export const ENGINE_RULES = {
     handling: "construct",
     source: "vllm/config/model.py @ 0052a5b (_verify_quantization)",
   },
+  "vllm/int4-route-supported": {
+    engine: "vllm",
+    statement:
+      "an INT4 plan uses a method the targeted release has in core (a pre-quantized AWQ/GPTQ/compressed-tensors checkpoint), or bitsandbytes with vllm-bnb-plugin installed from 0.28 on",
+    handling: "construct",
+    source: "vllm-project/vllm#43529 (v0.28.0); VLLM_RELEASES, VLLM_CHANGES",
+  },
   "vllm/gpus-equal-tp-times-pp": {
     engine: "vllm",
     statement: "a replica needs tensor_parallel_size × pipeline_parallel_size GPUs",
@@ -122,15 +129,23 @@ export const ENGINE_RULES = {
     handling: "fix",
     source: "launcher/src/main.rs @ v3.3.7; backends/v3/src/main.rs",
   },
+  "tgi/max-batch-size-caps-requests": {
+    engine: "tgi",
+    statement:
+      "--max-batch-total-tokens is inferred from free memory and ignored for flash-attention models (Llama, Mistral, ...); --max-batch-size caps the requests in a batch",
+    handling: "construct",
+    source: "docs/source/reference/launcher.md @ v3.3.7 (MAX_BATCH_TOTAL_TOKENS, MAX_BATCH_SIZE)",
+  },
   "tgi/prefill-within-batch-total": {
     engine: "tgi",
-    statement: "max_batch_prefill_tokens <= max_batch_total_tokens",
+    statement: "max_batch_prefill_tokens <= max_batch_size × max_total_tokens",
     handling: "fix",
     source: "backends/v3/src/main.rs @ v3.3.7",
   },
   "tgi/total-within-batch-total": {
     engine: "tgi",
-    statement: "max_total_tokens <= max_batch_total_tokens",
+    statement:
+      "max_total_tokens <= max_batch_total_tokens (TGI infers the batch total; vramfit does not emit it)",
     handling: "construct",
     source: "backends/v3/src/main.rs @ v3.3.7",
   },

@@ -11,8 +11,7 @@ import {
 } from "./aws-catalog.js";
 import { engineRuleError } from "./engine-rules.js";
 import type { FleetPlan, InfraPlan, ScalingMetric } from "./plans.js";
-import { formatCommand, shellComment } from "./shell.js";
-import { VLLM_DEFAULT_IMAGE } from "./vllm-catalog.js";
+import { formatCommand, quoteShellWord, shellComment } from "./shell.js";
 import { vllmDockerLines, vllmServeArgs, type VllmServeArgs } from "./vllm.js";
 import {
   optionalChoice,
@@ -37,7 +36,18 @@ export const DEFAULT_INFRA_PLAN = {
   rootVolumeGiB: 500,
   healthCheckGracePeriodSeconds: 1200,
   amiSsmParameter: DLAMI_SSM_PARAMETER,
+  hfTokenSsmParameter: "/vramfit/hf-token",
 } as const;
+
+/**
+ * The CloudWatch agent's Ubuntu package, from the URL AWS documents ("Download and install the
+ * CloudWatch agent using the command line", CloudWatch user guide).
+ */
+export const CLOUDWATCH_AGENT_DEB_URL =
+  "https://amazoncloudwatch-agent.s3.amazonaws.com/ubuntu/amd64/latest/amazon-cloudwatch-agent.deb";
+
+/** The agent's install folder and control script (CloudWatch user guide, same page). */
+const CLOUDWATCH_AGENT_DIR = "/opt/aws/amazon-cloudwatch-agent";
 
 /**
  * The CloudWatch metric each scaling choice tracks: vLLM's Prometheus gauge, published under a
@@ -82,6 +92,12 @@ export interface ResolvedFleetPlan {
   readonly rootVolumeGiB: number;
   readonly healthCheckGracePeriodSeconds: number;
   readonly amiSsmParameter: string;
+  /** SSM parameter (SecureString) the instances read `HF_TOKEN` from. */
+  readonly hfTokenSsmParameter: string;
+  /** The CloudWatch agent config (JSON) that publishes the scaling metric from vLLM's `/metrics`. */
+  readonly cloudWatchAgentConfig: string;
+  /** The Prometheus scrape config the agent reads. */
+  readonly prometheusScrapeConfig: string;
   /** The container image every replica runs. */
   readonly image: string;
   /** The instance's start-up script (bash). */
@@ -94,7 +110,7 @@ export interface ResolvedFleetPlan {
 export interface FleetOptions {
   /**
    * Container image of every replica.
-   * @default VLLM_DEFAULT_IMAGE
+   * @default the plan's release image (`VLLM_RELEASES`), or the bitsandbytes-plugin build
    */
   readonly image?: string | undefined;
 }
@@ -147,10 +163,12 @@ export function resolveFleetPlan(fleet: FleetPlan, options: FleetOptions = {}): 
       "Pick an instance type with more GPUs, or lower the tensor/pipeline parallel size (e.g. a quantized checkpoint).",
     );
   }
-  const replicasPerInstance = Math.floor(gpusPerInstance / perReplica);
+  const fit = Math.floor(gpusPerInstance / perReplica);
+  const replicasPerInstance =
+    optionalInteger("infra.replicasPerInstance", infra.replicasPerInstance, 1, fit) ?? fit;
   const idle = gpusPerInstance - replicasPerInstance * perReplica;
   notes.push(
-    `${replicasPerInstance} replica(s) per instance: ${gpusPerInstance} GPUs / ${perReplica} per replica${idle > 0 ? ` (${idle} GPU(s) idle)` : ""}`,
+    `${replicasPerInstance} replica(s) per instance: ${perReplica} GPU(s) each on a ${gpusPerInstance}-GPU instance${idle > 0 ? ` (${idle} GPU(s) idle but rented)` : ""}`,
   );
 
   const minSize = optionalInteger("infra.minSize", infra.minSize, 0) ?? DEFAULT_INFRA_PLAN.minSize;
@@ -218,7 +236,7 @@ export function resolveFleetPlan(fleet: FleetPlan, options: FleetOptions = {}): 
     DEFAULT_INFRA_PLAN.scalingNamespace;
   const names = SCALING_METRICS[metric];
   notes.push(
-    `scaling: target tracking on ${namespace} ${names.cloudWatch} (vLLM's ${names.prometheus}) = ${targetValue} per instance; publish it to CloudWatch with the dimension AutoScalingGroupName (e.g. a CloudWatch agent scraping :${serve.plan.port}/metrics): the template does not install that agent`,
+    `scaling: target tracking on ${namespace} ${names.cloudWatch} (vLLM's ${names.prometheus}) = ${targetValue} per replica; the start-up script installs the CloudWatch agent, which scrapes each replica's /metrics and publishes it with the dimension AutoScalingGroupName (the instance profile allows it)`,
   );
 
   const namePrefix =
@@ -251,8 +269,21 @@ export function resolveFleetPlan(fleet: FleetPlan, options: FleetOptions = {}): 
   const amiSsmParameter =
     optionalText("infra.amiSsmParameter", infra.amiSsmParameter, DLAMI_SSM_PARAMETER) ??
     DEFAULT_INFRA_PLAN.amiSsmParameter;
-  const image =
-    optionalText("options.image", options.image, VLLM_DEFAULT_IMAGE) ?? VLLM_DEFAULT_IMAGE;
+  const image = optionalText("options.image", options.image, serve.image) ?? serve.image;
+  const hfTokenSsmParameter =
+    optionalText("infra.hfTokenSsmParameter", infra.hfTokenSsmParameter, "/vramfit/hf-token") ??
+    DEFAULT_INFRA_PLAN.hfTokenSsmParameter;
+  if (!/^\/[A-Za-z0-9_.\-/]{1,1010}$/.test(hfTokenSsmParameter)) {
+    throw new InvalidOptionError(
+      "infra.hfTokenSsmParameter",
+      `"${hfTokenSsmParameter}" is not an SSM parameter name`,
+      { hint: 'Use a path such as "/vramfit/hf-token" (letters, digits, "_", ".", "-", "/").' },
+    );
+  }
+  notes.push(
+    `HF_TOKEN: read at boot from the SSM SecureString ${hfTokenSsmParameter} (create it: aws ssm put-parameter --type SecureString --name ${hfTokenSsmParameter} --value <token>); the instance profile may read only that parameter`,
+  );
+  const agent = cloudWatchAgentFiles(serve, replicasPerInstance, namespace);
 
   return {
     serve,
@@ -271,8 +302,18 @@ export function resolveFleetPlan(fleet: FleetPlan, options: FleetOptions = {}): 
     rootVolumeGiB,
     healthCheckGracePeriodSeconds,
     amiSsmParameter,
+    hfTokenSsmParameter,
+    cloudWatchAgentConfig: agent.config,
+    prometheusScrapeConfig: agent.prometheus,
     image,
-    userData: userDataScript(serve, replicasPerInstance, gpusPerInstance, image),
+    userData: userDataScript(serve, {
+      replicas: replicasPerInstance,
+      gpusPerInstance,
+      image,
+      region,
+      hfTokenSsmParameter,
+      agent,
+    }),
     notes,
   };
 }
@@ -305,13 +346,82 @@ function resolveInstanceTypes(value: unknown): readonly string[] {
   return types;
 }
 
-/** The bash start-up script: one detached vLLM container per replica, GPUs 0..n split in order. */
-function userDataScript(
+/**
+ * The CloudWatch agent's config: Prometheus scraping of every replica's `/metrics` on the instance,
+ * published as embedded-metric-format logs into the scaling namespace with the group's name as the
+ * dimension (CloudWatch user guide, "Set up and configure Prometheus metrics collection on Amazon EC2
+ * instances"). vLLM's names carry a colon (`vllm:num_requests_waiting`); a relabel rule writes them
+ * as `vllm_...`, the names the scaling policy tracks.
+ */
+function cloudWatchAgentFiles(
   serve: VllmServeArgs,
   replicas: number,
-  gpusPerInstance: number,
-  image: string,
+  namespace: string,
+): { readonly config: string; readonly prometheus: string } {
+  const port = serve.plan.port;
+  const targets = Array.from({ length: replicas }, (_, i) => `localhost:${port + i}`);
+  const prometheus = JSON.stringify({
+    global: { scrape_interval: "15s", scrape_timeout: "10s" },
+    scrape_configs: [
+      {
+        job_name: "vllm",
+        metrics_path: "/metrics",
+        // The group name is filled in at boot from the instance's tags (see the start-up script).
+        static_configs: [{ targets, labels: { AutoScalingGroupName: "__ASG_NAME__" } }],
+        metric_relabel_configs: [
+          {
+            source_labels: ["__name__"],
+            regex: "vllm:(.*)",
+            target_label: "__name__",
+            replacement: "vllm_$1",
+          },
+        ],
+      },
+    ],
+  });
+  const config = JSON.stringify({
+    agent: { region: "__REGION__" },
+    logs: {
+      metrics_collected: {
+        prometheus: {
+          log_group_name: "/vramfit/vllm/prometheus",
+          prometheus_config_path: `${CLOUDWATCH_AGENT_DIR}/etc/prometheus.yaml`,
+          emf_processor: {
+            metric_namespace: namespace,
+            metric_declaration: [
+              {
+                source_labels: ["job"],
+                label_matcher: "^vllm$",
+                dimensions: [["AutoScalingGroupName"]],
+                metric_selectors: Object.values(SCALING_METRICS).map(
+                  (names) => `^${names.cloudWatch}$`,
+                ),
+              },
+            ],
+          },
+        },
+      },
+    },
+  });
+  return { config, prometheus };
+}
+
+/**
+ * The bash start-up script: the HF token from SSM, the CloudWatch agent that publishes the scaling
+ * metric, then one detached vLLM container per replica, GPUs 0..n split in order.
+ */
+function userDataScript(
+  serve: VllmServeArgs,
+  options: {
+    readonly replicas: number;
+    readonly gpusPerInstance: number;
+    readonly image: string;
+    readonly region: string;
+    readonly hfTokenSsmParameter: string;
+    readonly agent: { readonly config: string; readonly prometheus: string };
+  },
 ): string {
+  const { replicas, gpusPerInstance, image, region, hfTokenSsmParameter, agent } = options;
   const { plan } = serve;
   const perReplica = plan.gpusPerReplica;
   const cacheDir = "/opt/dlami/nvme/huggingface";
@@ -333,10 +443,28 @@ function userDataScript(
     shellComment(
       `${replicas} vLLM replica(s) of ${plan.modelId} on a ${gpusPerInstance}-GPU instance: TP ${plan.tensorParallel} × PP ${plan.pipelineParallel} GPUs each, ports ${plan.port}..${plan.port + replicas - 1}. Generated by vramfit.`,
     ),
-    shellComment(
-      "Gated models need HF_TOKEN: export it here from AWS Secrets Manager or SSM Parameter Store. Never write the token into this file.",
-    ),
     "set -euo pipefail",
+    shellComment(
+      "HF_TOKEN (gated models) from SSM Parameter Store through the instance profile; the token itself is never in this file.",
+    ),
+    `HF_TOKEN="$(aws ssm get-parameter --region ${quoteShellWord(region)} --name ${quoteShellWord(hfTokenSsmParameter)} --with-decryption --query Parameter.Value --output text)"`,
+    "export HF_TOKEN",
+    shellComment(
+      "The CloudWatch agent publishes vLLM's queue metrics, which the scaling policy tracks, per autoscaling group.",
+    ),
+    'IMDS_TOKEN="$(curl -sS -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")"',
+    'ASG_NAME="$(curl -sS -H "X-aws-ec2-metadata-token: $IMDS_TOKEN" http://169.254.169.254/latest/meta-data/tags/instance/aws:autoscaling:groupName)"',
+    `curl -sSfo /tmp/amazon-cloudwatch-agent.deb ${CLOUDWATCH_AGENT_DEB_URL}`,
+    "dpkg -i -E /tmp/amazon-cloudwatch-agent.deb",
+    `cat > ${CLOUDWATCH_AGENT_DIR}/etc/prometheus.yaml <<'PROMETHEUS'`,
+    agent.prometheus,
+    "PROMETHEUS",
+    `cat > ${CLOUDWATCH_AGENT_DIR}/etc/vramfit-agent.json <<'AGENT'`,
+    agent.config,
+    "AGENT",
+    `sed -i "s|__ASG_NAME__|$ASG_NAME|" ${CLOUDWATCH_AGENT_DIR}/etc/prometheus.yaml`,
+    `sed -i "s|__REGION__|${region}|" ${CLOUDWATCH_AGENT_DIR}/etc/vramfit-agent.json`,
+    `${CLOUDWATCH_AGENT_DIR}/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${CLOUDWATCH_AGENT_DIR}/etc/vramfit-agent.json`,
     `mkdir -p ${cacheDir}`,
     ...commands,
     "",
@@ -350,6 +478,44 @@ function userDataScript(
     );
   }
   return script;
+}
+
+/** The AWS managed policy the CloudWatch agent needs to publish metrics (CloudWatch user guide). */
+export const CLOUDWATCH_AGENT_POLICY_ARN = "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy";
+
+/** The instance role's trust policy: EC2 may assume it. */
+export function instanceAssumeRolePolicy(): PlainPolicy {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+    ],
+  };
+}
+
+/** The instance role's own policy: read the one SSM parameter that holds the token. */
+export function hfTokenReadPolicy(fleet: ResolvedFleetPlan): PlainPolicy {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "ssm:GetParameter",
+        Resource: `arn:aws:ssm:${fleet.region}:*:parameter${fleet.hfTokenSsmParameter}`,
+      },
+    ],
+  };
+}
+
+/** An IAM policy document as plain data. */
+export interface PlainPolicy {
+  readonly Version: "2012-10-17";
+  readonly Statement: readonly {
+    readonly Effect: "Allow";
+    readonly Principal?: { readonly Service: string };
+    readonly Action: string;
+    readonly Resource?: string;
+  }[];
 }
 
 /** Most GPUs one instance may have: EC2's largest have 8 or 16 accelerators. */

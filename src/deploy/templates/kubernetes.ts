@@ -9,7 +9,6 @@ import { resourceSlug } from "./fleet.js";
 import { KUBERNETES_CATALOG, NVIDIA_GPU_RESOURCE } from "./kubernetes-catalog.js";
 import type { ServingPlan, TemplateOutput } from "./plans.js";
 import { optionalInteger, optionalText } from "./validate.js";
-import { VLLM_DEFAULT_IMAGE } from "./vllm-catalog.js";
 import { vllmArgWords, vllmServeArgs } from "./vllm.js";
 import { toYaml, type PlainObject } from "./yaml.js";
 
@@ -29,7 +28,7 @@ export interface KubernetesOptions {
   readonly name?: string | undefined;
   /**
    * Container image.
-   * @default VLLM_DEFAULT_IMAGE
+   * @default the plan's release image (`VLLM_RELEASES`), or the bitsandbytes-plugin build
    */
   readonly image?: string | undefined;
   /**
@@ -89,8 +88,7 @@ export function renderKubernetesDeployment(
     }
   }
   const replicas = optionalInteger("options.replicas", options.replicas, 0) ?? 1;
-  const image =
-    optionalText("options.image", options.image, VLLM_DEFAULT_IMAGE) ?? VLLM_DEFAULT_IMAGE;
+  const image = optionalText("options.image", options.image, serve.image) ?? serve.image;
   const shmSizeGiB = optionalInteger("options.shmSizeGiB", options.shmSizeGiB) ?? 16;
   const claimName =
     optionalText("options.hfCacheClaimName", options.hfCacheClaimName, "hf-cache") ?? "hf-cache";

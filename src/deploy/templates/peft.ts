@@ -3,6 +3,7 @@
  * `adapter_config.json` uses) and as a Python snippet, plus the `BitsAndBytesConfig` a QLoRA run
  * loads its base with.
  */
+import { InvalidOptionError } from "../../errors.js";
 import { flattenLine, unicodeEscape } from "./line-breaks.js";
 import type { TemplateOutput, TrainingPlan } from "./plans.js";
 import { resolveTrainingPlan, type ResolvedTrainingPlan } from "./resolve-training-plan.js";
@@ -28,6 +29,11 @@ export interface PeftLoraConfig extends TemplateOutput {
  */
 export function renderPeftLoraConfig(plan: TrainingPlan): PeftLoraConfig {
   const resolved = resolveTrainingPlan(plan);
+  if (resolved.method === "full") {
+    throw new InvalidOptionError("plan.method", "full training has no LoRA adapter to configure", {
+      hint: "Use the axolotl target for full fine-tuning, or method lora / qlora for PEFT.",
+    });
+  }
   const notes = [
     ...resolved.notes,
     "PEFT holds only the adapter's shape: learning rate, schedule and batch go to the trainer (e.g. TRL SFTConfig), which this template does not write",
@@ -54,10 +60,12 @@ export function renderPeftLoraConfig(plan: TrainingPlan): PeftLoraConfig {
   ];
   if (qlora) {
     lines.push(
-      "# QLoRA: load the base model in 4-bit NF4, compute in bfloat16.",
+      "# QLoRA: load the base model in 4-bit NF4 with double quantization (the estimate's 4.127 bits",
+      "# per weight; axolotl turns it on too), compute in bfloat16.",
       ...pythonCall("bnb_config", "BitsAndBytesConfig", {
         load_in_4bit: true,
         bnb_4bit_quant_type: "nf4",
+        bnb_4bit_use_double_quant: true,
         bnb_4bit_compute_dtype: { python: "torch.bfloat16" },
       }),
       "",

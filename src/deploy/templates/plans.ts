@@ -7,6 +7,7 @@
 import type { KvCacheDtype, WeightPrecision } from "../../memory/precision.js";
 import type { AxolotlAttnImplementation } from "./training-catalog.js";
 import type { SpotAllocationStrategy } from "./aws-catalog.js";
+import type { VllmEngineVersion, VllmInt4Route } from "./vllm-versions.js";
 
 /** A LoRA adapter to load when the server starts. */
 export interface LoraAdapter {
@@ -113,6 +114,25 @@ export interface ServingPlan {
   readonly numKeyValueHeads?: number | undefined;
   /** The model's `max_position_embeddings`: when given, a longer `maxModelLen` gets a note. */
   readonly maxPositionEmbeddings?: number | undefined;
+  /**
+   * The vLLM release the vLLM, Kubernetes and AWS templates target (`VLLM_RELEASES`): its image,
+   * and which flags and quantization methods it still has.
+   * @default "0.29"
+   */
+  readonly engineVersion?: VllmEngineVersion | undefined;
+  /**
+   * How vLLM serves `int4` / `int4-g128` weights of a 16-bit checkpoint (`VLLM_INT4_ROUTES`). From
+   * vLLM 0.28 in-flight bitsandbytes needs a plugin, so the default serves a pre-quantized checkpoint.
+   * @default "prequantized" (the route the plan's INT4 speed assumes)
+   */
+  readonly int4Route?: VllmInt4Route | undefined;
+  /**
+   * The pre-quantized INT4 checkpoint of the `prequantized` route: a repo id or local path and its
+   * method. Without it the templates name `<modelId>-AWQ` and the notes say how to make it.
+   */
+  readonly int4Checkpoint?:
+    | { readonly modelId: string; readonly method: "awq" | "gptq" | "compressed-tensors" }
+    | undefined;
 }
 
 /** A training data set entry (axolotl `datasets`). */
@@ -133,8 +153,22 @@ export type Warmup = { readonly steps: number } | { readonly ratio: number };
 export interface TrainingPlan {
   /** Hugging Face repo id (or local path) of the base model. */
   readonly baseModel: string;
-  /** `"lora"` trains adapters on a 16-bit base; `"qlora"` on a 4-bit NF4 base. */
-  readonly method: "lora" | "qlora";
+  /**
+   * `"lora"` trains adapters on a 16-bit base; `"qlora"` on a 4-bit NF4 base; `"full"` trains every
+   * weight (axolotl without an adapter, DeepSpeed ZeRO across GPUs).
+   */
+  readonly method: "lora" | "qlora" | "full";
+  /**
+   * Full training: the DeepSpeed ZeRO stage that shards optimizer states (1), gradients (2) and
+   * weights (3) over the GPUs; 0 writes no DeepSpeed config.
+   * @default 0 on one GPU, 3 on several
+   */
+  readonly zeroStage?: 0 | 1 | 2 | 3 | undefined;
+  /**
+   * Full training: keep the optimizer states in CPU memory (DeepSpeed `offload_optimizer`).
+   * @default false
+   */
+  readonly offloadOptimizer?: boolean | undefined;
   /** Adapter rank `r`. */
   readonly rank?: number | undefined;
   /** `lora_alpha`; the update is scaled by alpha / rank. */
@@ -223,6 +257,12 @@ export interface InfraPlan {
   /** GPUs in each of the instance types. */
   readonly gpusPerInstance: number;
   /**
+   * Replicas each instance runs. Fewer than fit leaves GPUs idle (and rented): the blueprint sets
+   * it to the plan's replica count when one instance holds them all.
+   * @default ⌊gpusPerInstance / (TP × PP)⌋
+   */
+  readonly replicasPerInstance?: number | undefined;
+  /**
    * Fewest instances.
    * @default 1
    */
@@ -271,6 +311,12 @@ export interface InfraPlan {
    * @default DLAMI_SSM_PARAMETER (Deep Learning Base OSS NVIDIA driver GPU AMI, Ubuntu 22.04)
    */
   readonly amiSsmParameter?: string | undefined;
+  /**
+   * SSM Parameter Store SecureString holding the Hugging Face token. The instances read it at boot
+   * through their instance profile; the token is never written into a template.
+   * @default "/vramfit/hf-token"
+   */
+  readonly hfTokenSsmParameter?: string | undefined;
 }
 
 /** What the AWS templates deploy: a serving replica and the fleet that runs copies of it. */

@@ -42,12 +42,12 @@ export const WEIGHT_PRECISION_FLAGS = {
   int4: {
     vllm: { quantization: "bitsandbytes" },
     tgi: { quantize: "bitsandbytes-nf4" },
-    note: "in-flight bitsandbytes NF4; an AWQ or GPTQ checkpoint is faster",
+    note: "in-flight bitsandbytes NF4 (vLLM: only the bitsandbytes INT4 route; from 0.28 with vllm-bnb-plugin); an AWQ or GPTQ checkpoint is faster",
   },
   "int4-g128": {
     vllm: { quantization: "bitsandbytes" },
     tgi: { quantize: "bitsandbytes-nf4" },
-    note: "in-flight bitsandbytes NF4; an AWQ or GPTQ checkpoint is faster",
+    note: "in-flight bitsandbytes NF4 (vLLM: only the bitsandbytes INT4 route; from 0.28 with vllm-bnb-plugin); an AWQ or GPTQ checkpoint is faster",
   },
 } as const satisfies Record<WeightPrecision, PrecisionFlags>;
 

@@ -7,6 +7,13 @@ import {
 } from "../../memory/precision.js";
 import type { LoraAdapter, ServingPlan } from "./plans.js";
 import {
+  DEFAULT_VLLM_ENGINE_VERSION,
+  VLLM_ENGINE_VERSIONS,
+  VLLM_INT4_ROUTES,
+  type VllmEngineVersion,
+  type VllmInt4Route,
+} from "./vllm-versions.js";
+import {
   optionalBoolean,
   optionalChoice,
   optionalInteger,
@@ -66,6 +73,14 @@ export interface ResolvedServingPlan {
   readonly numAttentionHeads: number | undefined;
   readonly numKeyValueHeads: number | undefined;
   readonly maxPositionEmbeddings: number | undefined;
+  /** The vLLM release targeted. */
+  readonly engineVersion: VllmEngineVersion;
+  /** The INT4 route asked for; vLLM picks its default when undefined. */
+  readonly int4Route: VllmInt4Route | undefined;
+  /** The pre-quantized INT4 checkpoint, when named. */
+  readonly int4Checkpoint:
+    | { readonly modelId: string; readonly method: "awq" | "gptq" | "compressed-tensors" }
+    | undefined;
   /** One line per default applied. */
   readonly notes: readonly string[];
 }
@@ -155,6 +170,30 @@ export function resolveServingPlan(plan: ServingPlan): ResolvedServingPlan {
   const gpuName = optionalText("plan.gpuName", plan.gpuName, "A100 80GB");
   const port = optionalInteger("plan.port", plan.port, 1, 65_535) ?? DEFAULT_SERVING_PLAN.port;
   if (plan.port === undefined) notes.push(`port: default ${port}`);
+  const engineVersion =
+    optionalChoice("plan.engineVersion", plan.engineVersion, VLLM_ENGINE_VERSIONS) ??
+    DEFAULT_VLLM_ENGINE_VERSION;
+  const int4Route = optionalChoice(
+    "plan.int4Route",
+    plan.int4Route,
+    Object.keys(VLLM_INT4_ROUTES) as readonly VllmInt4Route[],
+  );
+  const int4Checkpoint =
+    plan.int4Checkpoint === undefined
+      ? undefined
+      : {
+          modelId: requireText(
+            "plan.int4Checkpoint.modelId",
+            plan.int4Checkpoint.modelId,
+            "hugging-quants/Meta-Llama-3.1-70B-Instruct-AWQ-INT4",
+          ),
+          method:
+            optionalChoice("plan.int4Checkpoint.method", plan.int4Checkpoint.method, [
+              "awq",
+              "gptq",
+              "compressed-tensors",
+            ] as const) ?? "awq",
+        };
 
   return {
     modelId,
@@ -183,6 +222,9 @@ export function resolveServingPlan(plan: ServingPlan): ResolvedServingPlan {
       "plan.maxPositionEmbeddings",
       plan.maxPositionEmbeddings,
     ),
+    engineVersion,
+    int4Route,
+    int4Checkpoint,
     notes,
   };
 }

@@ -27,7 +27,11 @@ export const DEFAULT_TRAINING_PLAN = {
 /** A {@link TrainingPlan} with every default applied and every value checked. */
 export interface ResolvedTrainingPlan {
   readonly baseModel: string;
-  readonly method: "lora" | "qlora";
+  readonly method: "lora" | "qlora" | "full";
+  /** Full training: the ZeRO stage (0: no DeepSpeed). */
+  readonly zeroStage: 0 | 1 | 2 | 3;
+  /** Full training: optimizer states in CPU memory. */
+  readonly offloadOptimizer: boolean;
   readonly rank: number;
   readonly alpha: number;
   readonly dropout: number;
@@ -60,9 +64,11 @@ export interface ResolvedTrainingPlan {
 export function resolveTrainingPlan(plan: TrainingPlan): ResolvedTrainingPlan {
   const notes: string[] = [];
   const baseModel = requireText("plan.baseModel", plan.baseModel, "meta-llama/Meta-Llama-3-8B");
-  const method = optionalChoice("plan.method", plan.method, ["lora", "qlora"] as const);
+  const method = optionalChoice("plan.method", plan.method, ["lora", "qlora", "full"] as const);
   if (method === undefined) {
-    throw new InvalidOptionError("plan.method", "is required", { hint: 'Use "lora" or "qlora".' });
+    throw new InvalidOptionError("plan.method", "is required", {
+      hint: 'Use "lora", "qlora" or "full".',
+    });
   }
   const preset = LORA_PRESETS[method];
   const defaulted: string[] = [];
@@ -161,6 +167,19 @@ export function resolveTrainingPlan(plan: TrainingPlan): ResolvedTrainingPlan {
     );
   }
   const numGpus = optionalInteger("plan.gpuCount", plan.gpuCount) ?? DEFAULT_TRAINING_PLAN.numGpus;
+  const zeroGiven = optionalChoice("plan.zeroStage", plan.zeroStage, [0, 1, 2, 3] as const);
+  const zeroStage = method === "full" ? (zeroGiven ?? (numGpus > 1 ? 3 : 0)) : 0;
+  if (method === "full" && zeroGiven === undefined) {
+    notes.push(
+      `zeroStage: default ${zeroStage} (${numGpus > 1 ? "shard weights, gradients and optimizer states over the GPUs" : "one GPU: no DeepSpeed"})`,
+    );
+  }
+  if (method !== "full" && zeroGiven !== undefined && zeroGiven !== 0) {
+    throw new InvalidOptionError("plan.zeroStage", `applies to full training, not ${method}`, {
+      hint: "Drop zeroStage, or set method to full.",
+    });
+  }
+  const offloadOptimizer = optionalBoolean("plan.offloadOptimizer", plan.offloadOptimizer) ?? false;
   const datasets = resolveDatasets(plan.datasets, notes);
   const modelName = baseModel.split("/").at(-1) ?? baseModel;
   const outputDir =
@@ -170,6 +189,8 @@ export function resolveTrainingPlan(plan: TrainingPlan): ResolvedTrainingPlan {
   return {
     baseModel,
     method,
+    zeroStage,
+    offloadOptimizer,
     rank,
     alpha,
     dropout,

@@ -6,7 +6,14 @@
  * as Terraform loads both kinds of file from one directory.
  */
 import { TERRAFORM_AWS_CATALOG, TERRAFORM_AWS_PROVIDER_VERSION } from "./aws-catalog.js";
-import { resolveFleetPlan, type FleetOptions, type ResolvedFleetPlan } from "./fleet.js";
+import {
+  CLOUDWATCH_AGENT_POLICY_ARN,
+  hfTokenReadPolicy,
+  instanceAssumeRolePolicy,
+  resolveFleetPlan,
+  type FleetOptions,
+  type ResolvedFleetPlan,
+} from "./fleet.js";
 import {
   attribute,
   block,
@@ -21,6 +28,11 @@ import {
   type TerraformJson,
 } from "./hcl.js";
 import type { FleetPlan, TemplateOutput } from "./plans.js";
+
+/** IAM `name_prefix` is at most 38 characters (aws_iam_role docs). */
+function iamNamePrefix(fleet: ResolvedFleetPlan): string {
+  return fleet.namePrefix.slice(0, 32);
+}
 
 function terraformBody(fleet: ResolvedFleetPlan): HclBodyItem[] {
   const plan = fleet.serve.plan;
@@ -97,6 +109,40 @@ function terraformBody(fleet: ResolvedFleetPlan): HclBodyItem[] {
       [attribute("name", expression("var.ami_ssm_parameter"))],
     ),
     block("locals", [], [attribute("user_data", heredoc(fleet.userData))]),
+    // The instances' identity: read the HF token from SSM, publish the scaling metric.
+    block(
+      "resource",
+      ["aws_iam_role", "fleet"],
+      [
+        attribute("name_prefix", iamNamePrefix(fleet)),
+        attribute("assume_role_policy", JSON.stringify(instanceAssumeRolePolicy())),
+      ],
+    ),
+    block(
+      "resource",
+      ["aws_iam_role_policy_attachment", "cloudwatch_agent"],
+      [
+        attribute("role", expression("aws_iam_role.fleet.name")),
+        attribute("policy_arn", CLOUDWATCH_AGENT_POLICY_ARN),
+      ],
+    ),
+    block(
+      "resource",
+      ["aws_iam_role_policy", "hf_token"],
+      [
+        attribute("name", "read-hf-token"),
+        attribute("role", expression("aws_iam_role.fleet.id")),
+        attribute("policy", JSON.stringify(hfTokenReadPolicy(fleet))),
+      ],
+    ),
+    block(
+      "resource",
+      ["aws_iam_instance_profile", "fleet"],
+      [
+        attribute("name_prefix", iamNamePrefix(fleet)),
+        attribute("role", expression("aws_iam_role.fleet.name")),
+      ],
+    ),
     block(
       "resource",
       ["aws_launch_template", "fleet"],
@@ -106,6 +152,11 @@ function terraformBody(fleet: ResolvedFleetPlan): HclBodyItem[] {
         attribute("instance_type", fleet.instanceTypes[0] ?? ""),
         attribute("vpc_security_group_ids", expression("var.security_group_ids")),
         attribute("user_data", expression("base64encode(local.user_data)")),
+        block(
+          "iam_instance_profile",
+          [],
+          [attribute("arn", expression("aws_iam_instance_profile.fleet.arn"))],
+        ),
         block(
           "block_device_mappings",
           [],
@@ -122,7 +173,12 @@ function terraformBody(fleet: ResolvedFleetPlan): HclBodyItem[] {
             ),
           ],
         ),
-        block("metadata_options", [], [attribute("http_tokens", "required")]),
+        // Instance tags in the metadata let the start-up script find its group's name.
+        block(
+          "metadata_options",
+          [],
+          [attribute("http_tokens", "required"), attribute("instance_metadata_tags", "enabled")],
+        ),
       ],
     ),
     block(

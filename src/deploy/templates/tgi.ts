@@ -142,8 +142,8 @@ function precisionArgs(plan: ResolvedServingPlan, notes: string[]): TgiArg[] {
 }
 
 /**
- * The four token limits, in the launcher's order: input < total ≤ batch total, and
- * input ≤ prefill ≤ batch total.
+ * The token limits and the batch cap, in the launcher's order: input < total, and
+ * input ≤ prefill ≤ max-batch-size × total.
  */
 function tokenArgs(plan: ResolvedServingPlan, notes: string[]): TgiArg[] {
   const total = plan.maxModelLen;
@@ -165,16 +165,18 @@ function tokenArgs(plan: ResolvedServingPlan, notes: string[]): TgiArg[] {
       `Set maxInputTokens below maxModelLen (${total}), leaving room for the output.`,
     );
   }
+  // The token budget of a full batch. It is not emitted: TGI ignores --max-batch-total-tokens for
+  // flash-attention models (it sizes the batch from free memory), so --max-batch-size carries the cap.
   const batchTotal = plan.maxNumSeqs * total;
   notes.push(
-    `--max-batch-total-tokens ${batchTotal}: max-num-seqs ${plan.maxNumSeqs} × max-total-tokens ${total}`,
+    `--max-batch-size ${plan.maxNumSeqs}: the plan's concurrent requests (rule tgi/max-batch-size-caps-requests; --max-batch-total-tokens is ignored by flash-attention models)`,
   );
 
   let prefill: number;
   if (plan.maxNumBatchedTokens === undefined) {
     prefill = Math.min(Math.max(TGI_DEFAULT_MAX_BATCH_PREFILL_TOKENS, input), batchTotal);
     notes.push(
-      `--max-batch-prefill-tokens: default ${prefill} (TGI's ${TGI_DEFAULT_MAX_BATCH_PREFILL_TOKENS}, within max-input-tokens and max-batch-total-tokens)`,
+      `--max-batch-prefill-tokens: default ${prefill} (TGI's ${TGI_DEFAULT_MAX_BATCH_PREFILL_TOKENS}, within max-input-tokens and max-batch-size × max-total-tokens)`,
     );
   } else {
     prefill = plan.maxNumBatchedTokens;
@@ -186,7 +188,7 @@ function tokenArgs(plan: ResolvedServingPlan, notes: string[]): TgiArg[] {
     }
     if (prefill > batchTotal) {
       notes.push(
-        `--max-batch-prefill-tokens lowered from ${prefill} to max-batch-total-tokens ${batchTotal} (rule tgi/prefill-within-batch-total)`,
+        `--max-batch-prefill-tokens lowered from ${prefill} to max-batch-size × max-total-tokens = ${batchTotal} (rule tgi/prefill-within-batch-total)`,
       );
       prefill = batchTotal;
     }
@@ -195,7 +197,7 @@ function tokenArgs(plan: ResolvedServingPlan, notes: string[]): TgiArg[] {
     { flag: "max-input-tokens", value: input },
     { flag: "max-total-tokens", value: total },
     { flag: "max-batch-prefill-tokens", value: prefill },
-    { flag: "max-batch-total-tokens", value: batchTotal },
+    { flag: "max-batch-size", value: plan.maxNumSeqs },
   ];
 }
 

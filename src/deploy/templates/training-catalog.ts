@@ -2,7 +2,7 @@
  * The axolotl YAML keys and PEFT `LoraConfig` arguments vramfit knows, and the LoRA / QLoRA
  * presets the training templates start from.
  */
-import type { CatalogProvenance, RemovedName } from "./catalog-types.js";
+import type { CatalogProvenance, KeyTree, RemovedName } from "./catalog-types.js";
 
 /** The axolotl version the key catalog describes. */
 export const AXOLOTL_CATALOG: CatalogProvenance = {
@@ -91,8 +91,8 @@ export const AXOLOTL_DEPRECATED_KEYS = {
 /** The PEFT version the `LoraConfig` argument list describes. */
 export const PEFT_CATALOG: CatalogProvenance = {
   tool: "PEFT",
-  version: "LoraConfig (stored copy @ 00a4d08)",
-  source: "huggingface/peft src/peft/tuners/lora/config.py",
+  version: "v0.20.0",
+  source: "huggingface/peft src/peft/tuners/lora/config.py @ v0.20.0 (LoraConfig)",
   recordedOn: "2026-11-28",
 };
 
@@ -115,10 +115,14 @@ export const PEFT_LORA_CONFIG_KEYS = [
   "alpha_pattern",
 ] as const;
 
-/** `transformers.BitsAndBytesConfig` arguments the QLoRA snippet uses (TRL/transformers QLoRA recipe). */
+/**
+ * `transformers.BitsAndBytesConfig` arguments the QLoRA snippet uses (the QLoRA recipe: NF4, double
+ * quantization, bfloat16 compute; `src/transformers/utils/quantization_config.py`).
+ */
 export const BITSANDBYTES_CONFIG_KEYS = [
   "load_in_4bit",
   "bnb_4bit_quant_type",
+  "bnb_4bit_use_double_quant",
   "bnb_4bit_compute_dtype",
 ] as const;
 
@@ -168,7 +172,7 @@ export const LORA_PRESETS = {
     sequenceLength: 4096,
     numEpochs: 4,
     optimizer: "adamw_torch_fused",
-    source: "axolotl-ai-cloud/axolotl examples/llama-3/lora-8b.yml @ 107c67a",
+    source: "axolotl-ai-cloud/axolotl examples/llama-3/lora-8b.yml @ v0.18.0",
   },
   qlora: {
     rank: 32,
@@ -176,12 +180,55 @@ export const LORA_PRESETS = {
     dropout: 0.05,
     learningRate: 0.0002,
     lrScheduler: "cosine",
-    warmup: { steps: 10 },
+    warmup: { ratio: 0.1 },
     microBatchSize: 2,
     gradientAccumulationSteps: 4,
     sequenceLength: 4096,
     numEpochs: 4,
     optimizer: "paged_adamw_32bit",
-    source: "axolotl-ai-cloud/axolotl examples/llama-3/qlora.yml @ 20d0427",
+    source: "axolotl-ai-cloud/axolotl examples/llama-3/qlora.yml @ v0.18.0",
   },
-} as const satisfies Record<"lora" | "qlora", LoraPreset>;
+  /**
+   * Full fine-tuning: axolotl's own full fine-tune example. The adapter fields are unused (no
+   * adapter is written); they keep the preset's shape.
+   */
+  full: {
+    rank: 0,
+    alpha: 0,
+    dropout: 0,
+    learningRate: 0.00002,
+    lrScheduler: "cosine",
+    warmup: { ratio: 0.1 },
+    microBatchSize: 1,
+    gradientAccumulationSteps: 8,
+    sequenceLength: 8192,
+    numEpochs: 1,
+    optimizer: "paged_adamw_8bit",
+    source: "axolotl-ai-cloud/axolotl examples/llama-3/fft-8b.yaml @ v0.18.0",
+  },
+} as const satisfies Record<"lora" | "qlora" | "full", LoraPreset>;
+
+/**
+ * DeepSpeed ZeRO configs as axolotl ships them (`deepspeed_configs/zero{1,2,3_bf16}.json` @ v0.18.0):
+ * batch sizes, accumulation and clipping are `"auto"`, filled in by the HF Trainer from the axolotl
+ * config, so the two files cannot disagree.
+ */
+export const DEEPSPEED_CONFIG_KEYS = {
+  zero_optimization: {
+    stage: true,
+    offload_optimizer: { device: true, pin_memory: true },
+    overlap_comm: true,
+    contiguous_gradients: true,
+    sub_group_size: true,
+    reduce_bucket_size: true,
+    stage3_prefetch_bucket_size: true,
+    stage3_param_persistence_threshold: true,
+    gather_16bit_weights_on_model_save: true,
+  },
+  bf16: { enabled: true },
+  gradient_accumulation_steps: true,
+  gradient_clipping: true,
+  train_batch_size: true,
+  train_micro_batch_size_per_gpu: true,
+  wall_clock_breakdown: true,
+} as const satisfies KeyTree;

@@ -71,7 +71,7 @@ export function optionalBoolean(option: string, value: unknown): boolean | undef
 }
 
 /** An optional value from a fixed list. */
-export function optionalChoice<const T extends string>(
+export function optionalChoice<const T extends string | number>(
   option: string,
   value: unknown,
   choices: readonly T[],

@@ -4,18 +4,23 @@
  * tests check every emitted flag against both tables.
  */
 import type { CatalogProvenance, FlagSpec, RemovedName } from "./catalog-types.js";
+import { DEFAULT_VLLM_ENGINE_VERSION, VLLM_RELEASES } from "./vllm-versions.js";
 
-/** The vLLM version the flag catalog describes. */
+/**
+ * Where the flag names come from. The docs page does not print its version, so the catalog
+ * claims no release: per-release facts (image, removed and moved names) are in `VLLM_RELEASES`
+ * and `VLLM_CHANGES` (vllm-versions.ts).
+ */
 export const VLLM_CATALOG: CatalogProvenance = {
   tool: "vLLM",
-  version: "0.29 (releases up to 0.29.x, September 2026)",
+  version: "docs.vllm.ai stable engine args as read on 2026-11-28 (release not printed)",
   source:
-    "docs.vllm.ai/en/stable/configuration/engine_args/ (late 2026); vllm-project/vllm vllm/config/{cache,lora,scheduler}.py",
+    "docs.vllm.ai/en/stable/configuration/engine_args/; vllm-project/vllm vllm/config/{cache,lora,scheduler}.py",
   recordedOn: "2026-11-28",
 };
 
-/** The container image the Docker, Kubernetes and AWS templates run by default. */
-export const VLLM_DEFAULT_IMAGE = "vllm/vllm-openai:v0.29.0";
+/** The container image the Docker, Kubernetes and AWS templates run by default (the default release's). */
+export const VLLM_DEFAULT_IMAGE = VLLM_RELEASES[DEFAULT_VLLM_ENGINE_VERSION].image;
 
 const ENGINE_ARGS = "docs.vllm.ai/en/stable/configuration/engine_args/ (late 2026)";
 const SERVE_FRONTEND = "vllm/entrypoints/openai/cli_args.py (vllm serve frontend arguments)";

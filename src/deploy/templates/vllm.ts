@@ -10,13 +10,20 @@ import { resolveServingPlan, type ResolvedServingPlan } from "./resolve-serving-
 import { HF_TOKEN_COMMENT, commandScript, type ShellWord } from "./shell.js";
 import {
   VLLM_CATALOG,
-  VLLM_DEFAULT_IMAGE,
   VLLM_DEPRECATED_QUANTIZATION_METHODS,
   VLLM_MAX_LORA_RANKS,
   VLLM_QUANTIZATION_METHODS,
   type VllmFlag,
 } from "./vllm-catalog.js";
 import { optionalText } from "./validate.js";
+import {
+  VLLM_BNB_PLUGIN_PACKAGE,
+  VLLM_CHANGES,
+  VLLM_INT4_ROUTES,
+  VLLM_RELEASES,
+  vllmVersionAtLeast,
+  type VllmInt4Route,
+} from "./vllm-versions.js";
 import { toYaml, type PlainObject } from "./yaml.js";
 
 /** A flag's value: booleans become `--flag` / `--no-flag`, lists `--flag a b`, maps JSON. */
@@ -38,6 +45,12 @@ export interface VllmServeArgs {
   readonly args: readonly VllmArg[];
   /** Defaults applied, values fixed by a rule, flags left out. */
   readonly notes: readonly string[];
+  /** The image that runs these flags: the release's image, or one with the bitsandbytes plugin. */
+  readonly image: string;
+  /** The Dockerfile that builds {@link VllmServeArgs.image}, when it is not a published image. */
+  readonly dockerfile: string | undefined;
+  /** The INT4 route taken, for an INT4 plan of a 16-bit checkpoint. */
+  readonly int4Route: VllmInt4Route | undefined;
 }
 
 /**
@@ -54,8 +67,9 @@ export const VLLM_DEFAULT_MAX_NUM_BATCHED_TOKENS = 8192;
  * @throws {EngineRuleError} for a plan vLLM refuses at start-up (code `ENGINE_RULE_VIOLATED`).
  */
 export function vllmServeArgs(plan: ServingPlan): VllmServeArgs {
-  const resolved = resolveServingPlan(plan);
-  const notes = [...resolved.notes];
+  const given = resolveServingPlan(plan);
+  const notes = [...given.notes];
+  const { plan: resolved, route, image, dockerfile } = int4Route(given, notes);
   checkParallelism(resolved, notes);
 
   const args: VllmArg[] = [
@@ -83,7 +97,79 @@ export function vllmServeArgs(plan: ServingPlan): VllmServeArgs {
   notes.push(
     "--cpu-offload-gb and --swap-space are never emitted (a no-op under Model Runner V2; removed in v0.18.0)",
   );
-  return { plan: resolved, args, notes };
+  return { plan: resolved, args, notes, image, dockerfile, int4Route: route };
+}
+
+const INT4: readonly string[] = ["int4", "int4-g128"];
+
+/**
+ * An INT4 plan of a 16-bit checkpoint takes one of {@link VLLM_INT4_ROUTES}: a pre-quantized
+ * checkpoint served as stored (the default, the speed the plan rates), or in-flight bitsandbytes,
+ * which from vLLM 0.28 exists only with `vllm-bnb-plugin` installed (vllm-project/vllm#43529).
+ */
+function int4Route(
+  plan: ResolvedServingPlan,
+  notes: string[],
+): {
+  readonly plan: ResolvedServingPlan;
+  readonly route: VllmInt4Route | undefined;
+  readonly image: string;
+  readonly dockerfile: string | undefined;
+} {
+  const release = VLLM_RELEASES[plan.engineVersion];
+  const published = { image: release.image, dockerfile: undefined };
+  if (plan.checkpointQuantization !== undefined || !INT4.includes(plan.weights ?? "bf16")) {
+    return { plan, route: undefined, ...published };
+  }
+  const route = plan.int4Route ?? "prequantized";
+  if (plan.int4Route === undefined) {
+    notes.push(
+      `int4: default route prequantized (${VLLM_INT4_ROUTES.prequantized.speed}); int4Route "bitsandbytes" loads the 16-bit checkpoint instead (${VLLM_INT4_ROUTES.bitsandbytes.speed})`,
+    );
+  }
+  if (route === "prequantized") {
+    const checkpoint = plan.int4Checkpoint ?? {
+      modelId: `${plan.modelId}-AWQ`,
+      method: "awq" as const,
+    };
+    if (plan.int4Checkpoint === undefined) {
+      notes.push(
+        `int4: the templates serve ${checkpoint.modelId}, an AWQ INT4 checkpoint of ${plan.modelId} that you name (plan.int4Checkpoint) or make: llm-compressor's W4A16 recipe (oneshot with QuantizationModifier(scheme="W4A16", targets="Linear", ignore=["lm_head"])) writes a compressed-tensors checkpoint vLLM loads with Marlin kernels`,
+      );
+    }
+    notes.push(
+      `int4: ${checkpoint.modelId} is served as stored (${checkpoint.method}, no --quantization); ${VLLM_INT4_ROUTES.prequantized.source}`,
+    );
+    return {
+      plan: {
+        ...plan,
+        modelId: checkpoint.modelId,
+        // The revision named the 16-bit checkpoint, not the quantized one.
+        revision: undefined,
+        checkpointQuantization: checkpoint.method,
+        weights: undefined,
+      },
+      route,
+      ...published,
+    };
+  }
+  const moved = VLLM_CHANGES["quantization=bitsandbytes"];
+  if (!vllmVersionAtLeast(plan.engineVersion, moved.since)) {
+    return { plan, route, ...published };
+  }
+  const tag = release.image.split(":").at(-1) ?? "latest";
+  const image = `vramfit/vllm-openai-bnb:${tag}`;
+  notes.push(
+    `int4 bitsandbytes on vLLM ${plan.engineVersion}: bitsandbytes moved to ${VLLM_BNB_PLUGIN_PACKAGE} in ${moved.since} (${moved.source}); build ${image} from vllm/Dockerfile (FROM ${release.image}) and push it where the cluster or fleet can pull it`,
+  );
+  const dockerfile = [
+    `# ${release.image} with ${VLLM_BNB_PLUGIN_PACKAGE}: in-flight bitsandbytes left vLLM's core in v0.28.0 (${moved.source}).`,
+    `# Build: docker build -t ${image} vllm/. Generated by vramfit.`,
+    `FROM ${release.image}`,
+    `RUN pip install --no-cache-dir ${VLLM_BNB_PLUGIN_PACKAGE}`,
+    "",
+  ].join("\n");
+  return { plan, route, image, dockerfile };
 }
 
 function checkParallelism(plan: ResolvedServingPlan, notes: string[]): void {
@@ -245,7 +331,7 @@ function headerComments(plan: ResolvedServingPlan): string[] {
   const gpus = `${plan.gpusPerReplica} × ${plan.gpuName ?? "GPU"}`;
   return [
     `vLLM server for ${plan.modelId} on ${gpus} (TP ${plan.tensorParallel}, PP ${plan.pipelineParallel}); generated by vramfit.`,
-    `Flags checked against vLLM ${VLLM_CATALOG.version}: ${VLLM_CATALOG.source}.`,
+    `Flags for vLLM ${plan.engineVersion} (${VLLM_RELEASES[plan.engineVersion].image}); release facts checked ${VLLM_RELEASES[plan.engineVersion].checkedOn}, flag names ${VLLM_CATALOG.recordedOn} (${VLLM_CATALOG.source}).`,
   ];
 }
 
@@ -269,9 +355,11 @@ export interface VllmCommand extends TemplateOutput {
  * //   --tensor-parallel-size 2 \ …
  */
 export function renderVllmCommand(plan: ServingPlan): VllmCommand {
-  const { plan: resolved, args, notes } = vllmServeArgs(plan);
+  const serve = vllmServeArgs(plan);
+  const { plan: resolved, args, notes } = serve;
   const lines: ShellWord[][] = [["vllm", "serve", resolved.modelId], ...args.map(vllmArgWords)];
-  return { ...commandScript("vllm/serve.sh", headerComments(resolved), lines), notes };
+  const script = commandScript("vllm/serve.sh", headerComments(resolved), lines);
+  return { ...script, files: [...script.files, ...dockerfileFiles(serve)], notes };
 }
 
 /** A rendered vLLM `--config` file. */
@@ -305,9 +393,16 @@ export function renderVllmConfigYaml(plan: ServingPlan): VllmConfigYaml {
 export interface VllmDockerOptions {
   /**
    * Container image.
-   * @default VLLM_DEFAULT_IMAGE
+   * @default the plan's release image (`VLLM_RELEASES`), or the bitsandbytes-plugin build
    */
   readonly image?: string | undefined;
+}
+
+/** `vllm/Dockerfile` when the plan's image must be built. */
+export function dockerfileFiles(serve: VllmServeArgs): { path: string; contents: string }[] {
+  return serve.dockerfile === undefined
+    ? []
+    : [{ path: "vllm/Dockerfile", contents: serve.dockerfile }];
 }
 
 /** Words of a `docker run` line for one vLLM replica; shared with the fleet templates. */
@@ -349,8 +444,7 @@ export function renderVllmDockerRun(
 ): VllmCommand {
   const serve = vllmServeArgs(plan);
   const notes = [...serve.notes];
-  const image =
-    optionalText("options.image", options.image, VLLM_DEFAULT_IMAGE) ?? VLLM_DEFAULT_IMAGE;
+  const image = optionalText("options.image", options.image, serve.image) ?? serve.image;
   if (options.image === undefined) notes.push(`image: default ${image}`);
   const lines = vllmDockerLines(serve, {
     image,

@@ -248,10 +248,19 @@ describe("full training of Llama-3-8B suggests LoRA, with the GPU-count differen
     expect(suggestion.givesUp).toContain("LoRA Learns Less and Forgets Less");
   });
 
-  it("spot pricing with checkpoints, and no template for full training", () => {
+  it("spot pricing with checkpoints, and a full axolotl + ZeRO-3 config sized from the estimate", () => {
     expect(plan.pricing.model).toBe("spot");
-    expect(plan.templates).toEqual({});
-    expect(plan.warnings.join(" ")).toContain("no template for full training");
+    expect(plan.templateTargets).toEqual(["axolotl"]);
+    const training = plan.templates.training!;
+    expect(training).toMatchObject({ method: "full", gpuCount: 2, zeroStage: 3 });
+    const { files, yaml } = renderAxolotlYaml(training);
+    const config = parse(yaml) as Record<string, unknown>;
+    // The estimate's micro-batch, sequence and checkpointing; ZeRO 3 over its 2 GPUs.
+    expect(config.micro_batch_size).toBe(plan.training?.assumptions.microBatchSize);
+    expect(config.sequence_len).toBe(plan.training?.assumptions.sequenceLength);
+    expect(config.gradient_checkpointing).toBe(plan.training?.assumptions.gradientCheckpointing);
+    const ds = JSON.parse(files[1]?.contents ?? "{}") as { zero_optimization: { stage: number } };
+    expect(ds.zero_optimization.stage).toBe(3);
   });
 });
 

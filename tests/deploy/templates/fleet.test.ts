@@ -1,3 +1,4 @@
+import { resolveFleetPlan } from "../../../src/deploy/templates/fleet.js";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
@@ -243,7 +244,42 @@ describe("fleet rules and validation", () => {
       infra: { region: "us-east-1", instanceTypes: ["g6.12xlarge"], gpusPerInstance: 6 },
     };
     expect(renderTerraformJson(plan).notes.join("\n")).toContain(
-      "1 replica(s) per instance: 6 GPUs / 4 per replica (2 GPU(s) idle)",
+      "1 replica(s) per instance: 4 GPU(s) each on a 6-GPU instance (2 GPU(s) idle but rented)",
+    );
+  });
+
+  it("runs only the replicas the plan asks for, not every one that fits", () => {
+    const plan: FleetPlan = {
+      serving: bf16Fleet.serving,
+      infra: { ...bf16Fleet.infra, replicasPerInstance: 1 },
+    };
+    const { userData } = resolveFleetPlan(plan);
+    expect(userData.match(/docker run/g)).toHaveLength(1);
+    expect(() =>
+      resolveFleetPlan({ ...plan, infra: { ...plan.infra, replicasPerInstance: 5 } }),
+    ).toThrow(/replicasPerInstance/);
+  });
+
+  it("the instances read HF_TOKEN from SSM by reference and publish the scaling metric", () => {
+    const fleet = resolveFleetPlan(bf16Fleet);
+    expect(fleet.userData).toContain(
+      "aws ssm get-parameter --region us-east-1 --name /vramfit/hf-token --with-decryption",
+    );
+    expect(fleet.userData).not.toMatch(/hf_[A-Za-z0-9]{20,}/);
+    expect(fleet.userData).toContain("amazon-cloudwatch-agent-ctl -a fetch-config -m ec2");
+    const agent = JSON.parse(fleet.cloudWatchAgentConfig) as {
+      logs: { metrics_collected: { prometheus: { emf_processor: Record<string, unknown> } } };
+    };
+    const emf = agent.logs.metrics_collected.prometheus.emf_processor;
+    // The policy tracks namespace + metric name + AutoScalingGroupName: the agent publishes exactly those.
+    expect(emf.metric_namespace).toBe(fleet.scaling.namespace);
+    expect(JSON.stringify(emf.metric_declaration)).toContain(`^${fleet.scaling.metricName}$`);
+    expect(JSON.stringify(emf.metric_declaration)).toContain("AutoScalingGroupName");
+    const scrape = JSON.parse(fleet.prometheusScrapeConfig) as {
+      scrape_configs: { static_configs: { targets: string[] }[] }[];
+    };
+    expect(scrape.scrape_configs[0]?.static_configs[0]?.targets).toHaveLength(
+      fleet.replicasPerInstance,
     );
   });
 

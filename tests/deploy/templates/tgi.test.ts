@@ -18,8 +18,9 @@ const REFERENCE_PAIRS = [
   ["--max-input-tokens", "3584"],
   ["--max-total-tokens", "4096"],
   ["--max-batch-prefill-tokens", "4096"],
-  // "Here 32768 = batch 8 × 4096."
-  ["--max-batch-total-tokens", "32768"],
+  // templates.md §2.4 writes --max-batch-total-tokens 32768 (= batch 8 × 4096), which TGI ignores for
+  // flash-attention models such as Llama (launcher.md @ v3.3.7): the batch of 8 is --max-batch-size.
+  ["--max-batch-size", "8"],
   ["--cuda-memory-fraction", "0.95"],
 ];
 
@@ -98,7 +99,7 @@ describe("TGI's start-up rules", () => {
     expect(result.notes.join("\n")).toContain("tgi/prefill-covers-input");
   });
 
-  it("lowers a prefill budget above max-batch-total-tokens (8 × 4096 = 32768), with a note", () => {
+  it("lowers a prefill budget above max-batch-size × max-total-tokens (8 × 4096 = 32768), with a note", () => {
     const result = renderTgiLauncher({ ...base, maxNumBatchedTokens: 100_000 });
     expect(flagValue(result.argv, "--max-batch-prefill-tokens")).toBe("32768");
     expect(result.notes.join("\n")).toContain("tgi/prefill-within-batch-total");
@@ -107,7 +108,8 @@ describe("TGI's start-up rules", () => {
   it("caps the default prefill budget at the batch total (1 × 2048)", () => {
     const result = argv({ ...base, maxNumSeqs: 1, maxModelLen: 2048 });
     expect(flagValue(result, "--max-batch-prefill-tokens")).toBe("2048");
-    expect(flagValue(result, "--max-batch-total-tokens")).toBe("2048");
+    expect(flagValue(result, "--max-batch-size")).toBe("1");
+    expect(result).not.toContain("--max-batch-total-tokens");
   });
 
   it("refuses shards that do not divide the heads, exl2 sharding and float32", () => {

@@ -11,7 +11,7 @@ import {
   PEFT_LORA_CONFIG_KEYS,
 } from "../../../src/deploy/templates/training-catalog.js";
 
-/** Values of axolotl's examples/llama-3/lora-8b.yml @ 107c67a, copied from the file. */
+/** Values of axolotl's examples/llama-3/lora-8b.yml @ v0.18.0 (tag), copied from the file. */
 const AXOLOTL_LORA_EXAMPLE = {
   lora_r: 32,
   lora_alpha: 16,
@@ -29,7 +29,7 @@ const AXOLOTL_LORA_EXAMPLE = {
   bf16: "auto",
 };
 
-/** Values of axolotl's examples/llama-3/qlora.yml @ 20d0427, copied from the file. */
+/** Values of axolotl's examples/llama-3/qlora.yml @ v0.18.0 (tag), copied from the file. */
 const AXOLOTL_QLORA_EXAMPLE = {
   load_in_8bit: false,
   load_in_4bit: true,
@@ -39,7 +39,7 @@ const AXOLOTL_QLORA_EXAMPLE = {
   lora_dropout: 0.05,
   lora_target_linear: true,
   optimizer: "paged_adamw_32bit",
-  warmup_steps: 10,
+  warmup_ratio: 0.1,
 };
 
 /** templates.md §3.1's QLoRA example (the keys a plan sets), copied from the note. */
@@ -96,6 +96,8 @@ describe("axolotl YAML", () => {
       gradientAccumulationSteps: 8,
       numEpochs: 2,
       optimizer: "paged_adamw_8bit",
+      // §3.1 keeps the warm-up of an older qlora.yml; the v0.18.0 example has warmup_ratio 0.1.
+      warmup: { steps: 10 },
       outputDir: "./outputs/qlora-llama3-8b",
     };
     const config = parse(renderAxolotlYaml(plan).yaml);
@@ -132,7 +134,7 @@ describe("axolotl YAML", () => {
     const bad: [TrainingPlan, string][] = [
       [{ ...lora, warmup: { steps: 10, ratio: 0.1 } }, "plan.warmup"],
       [{ ...lora, dropout: 1 }, "plan.dropout"],
-      [{ ...lora, method: "full" as never }, "plan.method"],
+      [{ ...lora, method: "dpo" as never }, "plan.method"],
       [{ ...lora, targetModules: [] }, "plan.targetModules"],
       [{ ...lora, datasets: [] }, "plan.datasets"],
       [{ ...lora, rank: 0 }, "plan.rank"],
@@ -187,6 +189,8 @@ describe("PEFT LoraConfig", () => {
     expect(call("BitsAndBytesConfig")).toEqual([...BITSANDBYTES_CONFIG_KEYS]);
     expect(python).toContain('target_modules=["q_proj", "v_proj"],');
     expect(python).toContain('bnb_4bit_quant_type="nf4",');
+    // The estimate's 4.127 bits per NF4 weight assume double quantization (QLoRA paper, §2).
+    expect(python).toContain("bnb_4bit_use_double_quant=True,");
     expect(renderPeftLoraConfig(lora).python).not.toContain("BitsAndBytesConfig");
   });
 
@@ -199,5 +203,49 @@ describe("PEFT LoraConfig", () => {
         }),
       ).not.toThrow();
     }
+  });
+});
+
+describe("full fine-tuning (axolotl + DeepSpeed)", () => {
+  const full: TrainingPlan = { baseModel: "meta-llama/Meta-Llama-3-8B", method: "full" };
+
+  it("no adapter keys; axolotl's fft-8b.yaml @ v0.18.0 values (lr 2e-5, micro 1 × 8, 1 epoch)", () => {
+    const config = parse(renderAxolotlYaml(full).yaml) as Record<string, unknown>;
+    for (const key of ["adapter", "lora_r", "load_in_4bit", "lora_target_linear"])
+      expect(config).not.toHaveProperty(key);
+    expect(config).toMatchObject({
+      learning_rate: 0.00002,
+      micro_batch_size: 1,
+      gradient_accumulation_steps: 8,
+      num_epochs: 1,
+      warmup_ratio: 0.1,
+    });
+    for (const key of Object.keys(config)) expect(AXOLOTL_KEYS).toHaveProperty(key);
+    expect(renderAxolotlYaml(full).files).toHaveLength(1);
+  });
+
+  it("several GPUs: a ZeRO-3 DeepSpeed file shaped as axolotl's zero3_bf16.json, referenced from the config", () => {
+    const result = renderAxolotlYaml({ ...full, gpuCount: 8, offloadOptimizer: true });
+    const config = parse(result.yaml) as Record<string, unknown>;
+    expect(config.deepspeed).toBe("deepspeed.json");
+    const file = result.files.find((f) => f.path === "axolotl/deepspeed.json");
+    const ds = JSON.parse(file?.contents ?? "{}") as {
+      zero_optimization: { stage: number; offload_optimizer?: unknown };
+      train_micro_batch_size_per_gpu: unknown;
+      gradient_accumulation_steps: unknown;
+    };
+    expect(ds.zero_optimization.stage).toBe(3);
+    expect(ds.zero_optimization.offload_optimizer).toEqual({ device: "cpu", pin_memory: true });
+    // "auto": the HF Trainer fills these from the axolotl config, so the two cannot disagree.
+    expect(ds.train_micro_batch_size_per_gpu).toBe("auto");
+    expect(ds.gradient_accumulation_steps).toBe("auto");
+    const stage2 = renderAxolotlYaml({ ...full, gpuCount: 4, zeroStage: 2 }).files[1]?.contents;
+    const ds2 = JSON.parse(stage2 ?? "{}") as { zero_optimization: { stage: number } };
+    expect(ds2.zero_optimization.stage).toBe(2);
+  });
+
+  it("PEFT refuses a full plan; zeroStage is refused for LoRA", () => {
+    expect(() => renderPeftLoraConfig(full)).toThrow(InvalidOptionError);
+    expect(() => renderAxolotlYaml({ ...lora, zeroStage: 3 })).toThrow(/zeroStage/);
   });
 });

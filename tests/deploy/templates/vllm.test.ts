@@ -14,6 +14,12 @@ import {
   VLLM_REMOVED_FLAGS,
 } from "../../../src/deploy/templates/vllm-catalog.js";
 import {
+  VLLM_CHANGES,
+  VLLM_ENGINE_VERSIONS,
+  vllmVersionAtLeast,
+  type VllmEngineVersion,
+} from "../../../src/deploy/templates/vllm-versions.js";
+import {
   bashSyntaxError,
   bashWords,
   engineRuleOf,
@@ -240,7 +246,9 @@ describe("vLLM's start-up rules (ENGINE_RULES)", () => {
   it("maps precisions: online FP8 and NF4 quantize, INT8 needs a checkpoint", () => {
     const argv = (plan: ServingPlan) => renderVllmCommand(plan).argv;
     expect(flagValue(argv({ ...base, weights: "fp8" }), "--quantization")).toBe("fp8");
-    expect(flagValue(argv({ ...base, weights: "int4" }), "--quantization")).toBe("bitsandbytes");
+    expect(
+      flagValue(argv({ ...base, weights: "int4", int4Route: "bitsandbytes" }), "--quantization"),
+    ).toBe("bitsandbytes");
     expect(flagValue(argv({ ...base, weights: "fp16" }), "--dtype")).toBe("float16");
     expect(engineRuleOf(() => argv({ ...base, weights: "int8" }))).toBe("vllm/no-online-int8");
     expect(flagValue(argv({ ...base, kvCacheDtype: "fp8" }), "--kv-cache-dtype")).toBe("fp8");
@@ -314,5 +322,73 @@ describe("plan validation", () => {
         "--gpu-memory-utilization",
       ),
     ).toBe("1");
+  });
+});
+
+describe("vLLM INT4 routes and engine versions", () => {
+  const base: ServingPlan = { modelId: "org/model", maxModelLen: 4096, maxNumSeqs: 8 };
+  it("serves INT4 from a pre-quantized checkpoint by default: no --quantization, AWQ read from the checkpoint", () => {
+    const result = renderVllmCommand({ ...base, weights: "int4-g128" });
+    expect(result.argv.slice(0, 3)).toEqual(["vllm", "serve", `${base.modelId}-AWQ`]);
+    expect(result.argv).not.toContain("--quantization");
+    expect(result.argv).not.toContain("--dtype");
+    expect(result.notes.join("\n")).toContain("llm-compressor");
+    const named = renderVllmCommand({
+      ...base,
+      weights: "int4",
+      int4Checkpoint: {
+        modelId: "hugging-quants/Meta-Llama-3.1-70B-Instruct-AWQ-INT4",
+        method: "awq",
+      },
+    });
+    expect(named.argv[2]).toBe("hugging-quants/Meta-Llama-3.1-70B-Instruct-AWQ-INT4");
+  });
+
+  it("bitsandbytes on 0.28 and later runs on an image with vllm-bnb-plugin (vllm-project/vllm#43529)", () => {
+    const result = renderVllmCommand({ ...base, weights: "int4", int4Route: "bitsandbytes" });
+    const dockerfile = result.files.find((file) => file.path === "vllm/Dockerfile");
+    expect(dockerfile?.contents).toContain("FROM vllm/vllm-openai:v0.29.0");
+    expect(dockerfile?.contents).toContain("RUN pip install --no-cache-dir vllm-bnb-plugin");
+    const docker = renderVllmDockerRun({ ...base, weights: "int4", int4Route: "bitsandbytes" });
+    expect(docker.argv).toContain("vramfit/vllm-openai-bnb:v0.29.0");
+  });
+
+  it("bitsandbytes on 0.27 is still in core: the published image, no Dockerfile", () => {
+    const plan: ServingPlan = {
+      ...base,
+      weights: "int4",
+      int4Route: "bitsandbytes",
+      engineVersion: "0.27",
+    };
+    expect(renderVllmCommand(plan).files.map((file) => file.path)).toEqual(["vllm/serve.sh"]);
+    expect(renderVllmDockerRun(plan).argv).toContain("vllm/vllm-openai:v0.27.1");
+  });
+
+  it("never emits a flag or method removed or moved at or before the targeted release", () => {
+    for (const engineVersion of VLLM_ENGINE_VERSIONS) {
+      for (const weights of ["bf16", "fp8", "int4"] as const) {
+        const { argv } = renderVllmCommand({ ...base, weights, engineVersion });
+        for (const [name, change] of Object.entries(VLLM_CHANGES)) {
+          if (!vllmVersionAtLeast(engineVersion, change.since)) continue;
+          const [flag, value] = name.split("=");
+          if (value === undefined) expect(argv).not.toContain(`--${flag}`);
+          else expect(flagValue(argv, `--${flag}`)).not.toBe(value);
+        }
+      }
+    }
+  });
+
+  it("refuses a release nobody checked (0.31) with the known ones in the hint", () => {
+    expect(() =>
+      renderVllmCommand({ ...base, engineVersion: "0.31" as VllmEngineVersion }),
+    ).toThrow(/0\.27.*0\.28.*0\.29/s);
+  });
+
+  it("the header names the release and the dates its facts were checked", () => {
+    const command = renderVllmCommand({ ...base, engineVersion: "0.28" }).files[0]?.contents;
+    expect(command).toContain("Flags for vLLM 0.28 (vllm/vllm-openai:v0.28.0)");
+    expect(command).toContain("checked 2026-12-07");
+    // The old header claimed a check against 0.29 "September 2026" that never happened (issue 17).
+    expect(command).not.toContain("September 2026");
   });
 });
