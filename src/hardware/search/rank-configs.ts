@@ -21,15 +21,26 @@ export function rankConfigs(
       : objective === "usd-per-hour"
         ? config.usdPerHour
         : config.totalGpus;
-  return [...configs].sort(
+  // Keys computed once per configuration, not once per comparison.
+  const keyed = configs.map((config) => ({
+    config,
+    unpriced: Number(config.usdPerHour === null),
+    cost: unknownLast(cost(config)),
+    gpus: config.totalGpus,
+    slowness: unknownLast(slowness(config)),
+    ttft: unknownLast(config.ttftSeconds),
+    key: keyOf(config),
+  }));
+  keyed.sort(
     (a, b) =>
-      Number(a.usdPerHour === null) - Number(b.usdPerHour === null) ||
-      unknownLast(cost(a)) - unknownLast(cost(b)) ||
-      a.totalGpus - b.totalGpus ||
-      unknownLast(slowness(a)) - unknownLast(slowness(b)) ||
-      unknownLast(a.ttftSeconds) - unknownLast(b.ttftSeconds) ||
-      keyOf(a).localeCompare(keyOf(b)),
+      a.unpriced - b.unpriced ||
+      a.cost - b.cost ||
+      a.gpus - b.gpus ||
+      a.slowness - b.slowness ||
+      a.ttft - b.ttft ||
+      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
   );
+  return keyed.map((row) => row.config);
 }
 
 /** Minus the tokens/s per replica, so that lower is better like the other keys. */

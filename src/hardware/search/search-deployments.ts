@@ -196,13 +196,13 @@ export function searchWithCatalog(
   let assumptions: RankAssumptions | null = null;
   const groups = new Map<string, Group>();
   const excluded = new Map<string, string>();
-  const failed = new Set<string>();
-  const stages = new Map<string, number>();
   const prices = new Map<string, PricePoint | null>();
   let outputTokens = 0;
 
   for (const weightsChoice of weightsAxis) {
     for (const kvCacheDtype of settings.kvCacheDtypes) {
+      const sizes: Sized[] = [];
+      let prepared: { readonly assumptions: RankAssumptions } | null = null;
       for (const batchSize of settings.batchSizes) {
         const estimate = estimateInferenceFromSpec(spec, {
           ...inference,
@@ -212,34 +212,35 @@ export function searchWithCatalog(
           kvCacheDtype,
           engine: settings.engine,
         });
-        const prepared = prepareInferenceRanking(estimate, rankOptions);
-        assumptions ??= prepared.assumptions;
-        outputTokens = settings.contextLength - prepared.assumptions.promptTokens;
-        const sized: Sized = {
+        const ranked = prepareInferenceRanking(estimate, rankOptions);
+        prepared = ranked;
+        sizes.push({
           weights: estimate.assumptions.weights,
           kvCacheDtype,
           batchSize,
-          requirement: prepared.requirement,
+          requirement: ranked.requirement,
           hiddenSize: spec.hiddenSize,
           activationBytes: estimate.assumptions.weights === "fp32" ? 4 : 2,
-        };
-        for (const [id, accelerator] of Object.entries(catalog.accelerators)) {
-          if (!acceleratorAllowed(accelerator, prepared.assumptions.families)) continue;
-          const ready = readinessOf(accelerator, settings.engine, sized.weights);
-          if (!ready.runs) {
-            excluded.set(`${id} at ${sized.weights}`, ready.reason ?? "");
-            continue;
-          }
-          configsOn(id, accelerator, sized, prepared.assumptions, settings, {
-            failed,
-            stages,
-            outputTokens,
-            price: (tp, gpus) => priceOf(prices, catalog, id, prepared.assumptions, tp, gpus),
-            keep: (key, core) => {
-              keepBest(groups, key, core, settings, prepared.assumptions);
-            },
-          });
+        });
+      }
+      if (prepared === null || sizes[0] === undefined) continue;
+      const rank = prepared.assumptions;
+      assumptions ??= rank;
+      outputTokens = settings.contextLength - rank.promptTokens;
+      for (const [id, accelerator] of Object.entries(catalog.accelerators)) {
+        if (!acceleratorAllowed(accelerator, rank.families)) continue;
+        const ready = readinessOf(accelerator, settings.engine, sizes[0].weights);
+        if (!ready.runs) {
+          excluded.set(`${id} at ${sizes[0].weights}`, ready.reason ?? "");
+          continue;
         }
+        configsOn(id, accelerator, sizes, rank, settings, {
+          outputTokens,
+          price: (tp, gpus) => priceOf(prices, catalog, id, rank, tp, gpus),
+          keep: (key, core) => {
+            keepBest(groups, key, core, settings, rank);
+          },
+        });
       }
     }
   }
@@ -279,50 +280,91 @@ function priceOf(
 function configsOn(
   id: string,
   accelerator: AcceleratorSpec,
-  sized: Sized,
+  sizes: readonly Sized[],
   assumptions: RankAssumptions,
   settings: SearchSettings,
   context: {
-    readonly failed: Set<string>;
-    readonly stages: Map<string, number>;
     readonly outputTokens: number;
     readonly price: (tp: number, gpus: number) => PricePoint | null;
     readonly keep: (key: string, core: Core) => void;
   },
 ): void {
-  const { requirement } = sized;
-  if (!hasServing(requirement)) return;
-  const execution = executionOn(requirement, accelerator);
+  const smallest = sizes[0];
+  if (smallest === undefined || !hasServing(smallest.requirement)) return;
+  const execution = executionOn(smallest.requirement, accelerator);
   for (const tp of TENSOR_PARALLEL_DEGREES) {
     if (tp > settings.maxGpusPerReplica) break;
-    if (splitProblem(requirement, tp) !== null) continue;
-    // A batch that does not fit at this TP rules out every larger batch (the KV cache only grows).
-    const key = `${id}|${sized.weights}|${sized.kvCacheDtype}|${tp}`;
-    if (context.failed.has(key)) continue;
-    // The weights alone must fit the GPUs' whole memory, and a larger batch never needs fewer
-    // stages than a smaller one did: start there instead of at one stage.
-    const weightsBound = Math.ceil(
-      (requirement.weightsBytes + execution.extraWeightsBytes) / (tp * accelerator.cudaMemoryBytes),
-    );
-    let pp = 0;
-    const first = Math.max(1, weightsBound, context.stages.get(key) ?? 1);
-    for (let stages = first; tp * stages <= settings.maxGpusPerReplica; stages++) {
-      if (stages > requirement.layers) break;
-      if (servingFitsOn(requirement, accelerator, tp, stages)) {
-        pp = stages;
-        break;
-      }
-    }
-    if (pp === 0) {
-      context.failed.add(key);
-      continue;
-    }
-    context.stages.set(key, pp);
-    context.keep(
-      key,
-      timedConfig(id, accelerator, sized, assumptions, settings, { tp, pp, execution }, context),
-    );
+    if (splitProblem(smallest.requirement, tp) !== null) continue;
+    const key = `${id}|${smallest.weights}|${smallest.kvCacheDtype}|${tp}`;
+    const stagesAt = memo((index: number) => fewestStages(sizes[index], accelerator, tp, settings));
+    // Fitting is monotone in the batch (the KV cache only grows): bisect for the largest batch.
+    const largest = lastTrue(sizes.length, (index) => stagesAt(index) > 0);
+    if (largest < 0) continue;
+    const timed = memo((index: number) => {
+      const sized = sizes[index] as Sized;
+      const core = timedConfig(
+        id,
+        accelerator,
+        sized,
+        assumptions,
+        settings,
+        { tp, pp: stagesAt(index), execution },
+        context,
+      );
+      context.keep(key, core);
+      return core;
+    });
+    // Tokens/s per replica grow with the batch and the inter-token latency too: the best batch
+    // is the largest that meets every target; bisect for it.
+    const best = lastTrue(largest + 1, (index) => meets(timed(index), assumptions, settings));
+    if (best < 0) timed(0);
   }
+}
+
+/** The fewest pipeline stages (with `tp`) at which the engine holds this batch, or 0 for none. */
+function fewestStages(
+  sized: Sized | undefined,
+  accelerator: AcceleratorSpec,
+  tp: number,
+  settings: SearchSettings,
+): number {
+  if (sized === undefined || !hasServing(sized.requirement)) return 0;
+  const { requirement } = sized;
+  // The weights and the KV cache alone must fit the GPUs' whole memory: start at the stages
+  // that bound asks for instead of at one, and skip what cannot fit at any.
+  const extra = executionOn(requirement, accelerator).extraWeightsBytes;
+  const kvRanks = Math.min(tp, Math.max(1, requirement.kvCacheShardableHeads));
+  const bytesPerStage =
+    (requirement.weightsBytes + extra) / tp + requirement.kvCacheBytes / kvRanks;
+  const first = Math.max(1, Math.ceil(bytesPerStage / accelerator.cudaMemoryBytes));
+  for (let stages = first; tp * stages <= settings.maxGpusPerReplica; stages++) {
+    if (stages > requirement.layers) break;
+    if (servingFitsOn(requirement, accelerator, tp, stages)) return stages;
+  }
+  return 0;
+}
+
+/** The largest index below `length` for which a monotone (true, then false) test holds, or −1. */
+function lastTrue(length: number, test: (index: number) => boolean): number {
+  let low = -1;
+  let high = length;
+  while (high - low > 1) {
+    const middle = (low + high) >> 1;
+    if (test(middle)) low = middle;
+    else high = middle;
+  }
+  return low;
+}
+
+function memo<T>(fn: (index: number) => T): (index: number) => T {
+  const cache = new Map<number, T>();
+  return (index) => {
+    const hit = cache.get(index);
+    if (hit !== undefined) return hit;
+    const value = fn(index);
+    cache.set(index, value);
+    return value;
+  };
 }
 
 function timedConfig(
