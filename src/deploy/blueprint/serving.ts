@@ -143,7 +143,7 @@ export function planServing(
       imageSize: request.imageSize,
     },
   );
-  const best = search?.best ?? null;
+  const best = search.best;
   const searched =
     best === null || resolved.gpu !== null
       ? null
@@ -151,25 +151,26 @@ export function planServing(
           tp: best.tensorParallel,
           pp: best.pipelineParallel,
         });
-  // The search's winner, timed with its all-reduces; without one, the ranking's pick.
-  const fromSearch = resolved.gpu === null && best !== null && searched?.fits === true;
+  // The search's winner, timed with its all-reduces; without one (or for a pinned GPU), the
+  // ranking's pick.
+  const winner = best !== null && searched?.fits === true ? { best, searched } : null;
   const row =
-    fromSearch && searched !== null
-      ? {
-          ...searched,
-          ttftSeconds: best.ttftSeconds,
-          meetsConstraints: true,
-          reasons: [...searched.reasons, ...best.misses, ...(search?.why ?? [])],
-        }
-      : pickRow(
+    winner === null
+      ? pickRow(
           ranking,
           resolved.gpu,
           loadGiven && resolved.workload === "realtime"
             ? (candidate) =>
                 candidate.price === null ? null : candidate.price.usdPerHour * replicasOf(candidate)
             : undefined,
-        );
-  const replicas = fromSearch && best !== null ? best.replicas : replicasOf(row);
+        )
+      : {
+          ...winner.searched,
+          ttftSeconds: winner.best.ttftSeconds,
+          meetsConstraints: true,
+          reasons: [...winner.searched.reasons, ...search.why],
+        };
+  const replicas = winner === null ? replicasOf(row) : winner.best.replicas;
   const perReplicaRequests = requestsPerSecond(row, resolved.batchSize, outputTokens);
 
   const steps = [
