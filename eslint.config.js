@@ -50,7 +50,17 @@ function above(folders) {
 }
 
 export default tseslint.config(
-  { ignores: ["dist/", "coverage/", "node_modules/", "fixtures/"] },
+  {
+    ignores: [
+      "dist/",
+      "dist-docs/",
+      "web/dist/",
+      "coverage/",
+      "node_modules/",
+      "fixtures/",
+      "tests/docs/.blocks/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

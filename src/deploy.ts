@@ -14,7 +14,10 @@ export type { DeploymentPlan } from "./deploy/blueprint/plan-types.js";
 export type { PlanRequest } from "./deploy/blueprint/request.js";
 
 // The pre-deployment checklist, for a plan or a deployment file.
-export { validateDeploymentFromSpec } from "./deploy/checklist/validate-deployment.js";
+export {
+  validateDeploymentFromSpec,
+  validatePlan,
+} from "./deploy/checklist/validate-deployment.js";
 export type { DeploymentChecklist } from "./deploy/checklist/validate-deployment.js";
 export { DEPLOYMENT_CHECKS } from "./deploy/checklist/checks.js";
 export type { CheckId, CheckStatus, DeploymentCheck } from "./deploy/checklist/checks.js";

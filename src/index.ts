@@ -12,12 +12,15 @@
 
 // Questions, asked of a model (async: resolves it first).
 export { estimateInference } from "./api/estimate-inference.js";
+export { estimateMany } from "./api/estimate-many.js";
+export type { EstimateManyItem, EstimateManyOptions } from "./api/estimate-many.js";
 export { estimateTraining } from "./api/estimate-training.js";
 export { rankGpus, rankInstances } from "./api/rank-gpus.js";
 export type { RankGpusOptions } from "./api/rank-gpus.js";
 export { resolveModel } from "./io/resolve-model.js";
 export type { ResolvedModel } from "./io/resolve-model.js";
 export type { HubOptions } from "./io/hub-options.js";
+export { createHubBackoff, type HubBackoff, type HubProgress } from "./io/hub/progress.js";
 export type { ModelInput } from "./io/model-input.js";
 
 // The same questions, pure and synchronous.

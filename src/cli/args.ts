@@ -1,7 +1,9 @@
+import { didYouMean } from "../options/did-you-mean.js";
 import { UsageError } from "./usage-error.js";
 
 /**
- * Parses a whole positive count. Accepts `k`/`K` (× 1024) for token counts, as in "4k context".
+ * Parses a whole positive count: `4096`, `1e6` (when it is whole), and with `allowK` the token
+ * shorthands `4k`/`4K` (× 1024) and `1m`/`1M` (× 1024²), as in "4k context".
  *
  * @throws {UsageError} for anything else.
  */
@@ -10,15 +12,16 @@ export function parseCount(
   value: string,
   options: { allowK?: boolean } = {},
 ): number {
-  const match = /^(\d+)([kK]?)$/.exec(value.trim());
-  const digits = match?.[1];
-  const suffix = match?.[2] ?? "";
-  if (digits === undefined || (suffix !== "" && options.allowK !== true)) {
-    throw new UsageError(`${flag} expects a positive whole number, got "${value}".`);
+  const match = /^(\d+(?:\.\d+)?(?:e\d+)?)([kKmM]?)$/.exec(value.trim());
+  const number = match?.[1];
+  const suffix = (match?.[2] ?? "").toLowerCase();
+  const expected = `a positive whole number${options.allowK === true ? " (4096, 4k, 1e6)" : ""}`;
+  if (number === undefined || (suffix !== "" && options.allowK !== true)) {
+    throw new UsageError(`${flag} expects ${expected}, got "${value}".`);
   }
-  const count = Number(digits) * (suffix === "" ? 1 : 1024);
+  const count = Number(number) * (suffix === "k" ? 1024 : suffix === "m" ? 1024 ** 2 : 1);
   if (count < 1 || !Number.isSafeInteger(count)) {
-    throw new UsageError(`${flag} expects a positive whole number, got "${value}".`);
+    throw new UsageError(`${flag} expects ${expected}, got "${value}".`);
   }
   return count;
 }
@@ -69,7 +72,9 @@ export function parseChoice<const T extends string>(
 ): T {
   const found = choices.find((choice) => choice === value.trim().toLowerCase());
   if (found === undefined) {
-    throw new UsageError(`${flag} expects one of ${choices.join(", ")}, got "${value}".`);
+    throw new UsageError(`${flag} expects one of ${choices.join(", ")}, got "${value}".`, {
+      hint: didYouMean(value.trim(), choices),
+    });
   }
   return found;
 }

@@ -5,6 +5,7 @@ import type { ImageSize } from "../model/features/vision/cache.js";
 import { KV_CACHE_DTYPE_IDS, WEIGHT_PRECISION_IDS } from "../memory/precision.js";
 import type { MemoryUnit } from "../units.js";
 import { parseChoice, parseCount, parseFraction, parseParameterCount } from "./args.js";
+import { progressPrinter } from "./progress.js";
 import { UsageError } from "./usage-error.js";
 import type { CliIo } from "./io.js";
 
@@ -40,6 +41,7 @@ export function resolveOptionsFromFlags(
     hubUrl: typeof hubUrl === "string" ? hubUrl : undefined,
     offline: values.offline === true ? true : undefined,
     env: io.env,
+    onProgress: progressPrinter(io, values.json === true),
   };
 }
 

@@ -3,7 +3,7 @@ import { WORKLOAD_IDS } from "../hardware/workloads.js";
 import { parseChoice, parseCount, parseFraction } from "./args.js";
 import { UsageError } from "./usage-error.js";
 
-/** Flags of the GPU ranking, shared by `gpus` and `estimate --rank`. */
+/** Flags of the GPU ranking, shared by `gpus` and `estimate --rank-gpus`. */
 export const RANK_FLAGS = {
   workload: { type: "string" },
   "max-ttft": { type: "string" },

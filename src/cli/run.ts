@@ -1,5 +1,7 @@
-import { VERSION } from "../version.js";
 import { InvalidOptionError, VramfitError } from "../errors.js";
+import { OPTION_FLAGS } from "./option-flags.js";
+import { didYouMean } from "../options/did-you-mean.js";
+import { VERSION } from "../version.js";
 import { COMMANDS } from "./commands/index.js";
 import type { CliIo, ExitCode } from "./io.js";
 import { UsageError } from "./usage-error.js";
@@ -18,47 +20,75 @@ Sizes print as GB (10^9 bytes) unless --units gib (2^30 bytes) is given.
 /**
  * Runs the CLI on `argv` (without node and the script path). Never exits the process:
  * returns 0 on success, 1 after printing a known error with its hint, 2 after a usage
- * error. Unknown errors are rethrown, with their stack, for bug reports.
+ * error (the message, a hint, and where the help is). With `--json`, errors go to stderr as one
+ * JSON object: `{ "error": { code, message, hint, exitCode } }`. Unknown errors are rethrown,
+ * with their stack, for bug reports.
  */
 export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const [name, ...rest] = argv;
+  const json = argv.includes("--json");
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     const entry = COMMANDS.find((candidate) => candidate.name === rest[0]);
     io.stdout(entry === undefined ? HELP : (await entry.load()).help);
     return name === undefined ? 2 : 0;
   }
-  if (name === "--version" || name === "-v") {
+  if (name === "--version" || name === "-V" || name === "-v") {
     io.stdout(`${VERSION}\n`);
     return 0;
   }
   const entry = COMMANDS.find((candidate) => candidate.name === name);
   if (entry === undefined) {
-    io.stderr(`error: unknown command "${name}"\n\n${HELP}`);
-    return 2;
+    const names = COMMANDS.map((command) => command.name);
+    const error = new UsageError(`unknown command "${name}"`, {
+      hint: `${didYouMean(name, names)} Commands: ${names.join(", ")}.`,
+    });
+    return report(error, undefined, io, json);
   }
   const command = await entry.load();
   try {
     return await command.run(rest, io);
   } catch (error) {
-    return report(error, command.help, io);
+    return report(error, command.name, io, json);
   }
 }
 
-function report(error: unknown, help: string, io: CliIo): ExitCode {
-  if (error instanceof UsageError || isParseArgsError(error)) {
-    io.stderr(`error: ${(error as Error).message}\n\n${help}`);
-    return 2;
+function report(error: unknown, command: string | undefined, io: CliIo, json: boolean): ExitCode {
+  const helpLine = `Run "vramfit ${command === undefined ? "" : `${command} `}--help" for the options.`;
+  if (error instanceof UsageError) {
+    return print(
+      io,
+      json,
+      { code: "USAGE", message: error.message, hint: error.hint },
+      2,
+      helpLine,
+    );
   }
-  if (error instanceof VramfitError) {
-    const hint = error.hint === undefined ? "" : `hint: ${error.hint}\n`;
-    io.stderr(`error: ${error.message}\n${hint}`);
-    return error instanceof InvalidOptionError ? 2 : 1;
+  if (error instanceof InvalidOptionError) {
+    // A bad option value is the caller's to fix, like a usage error; name it as a flag.
+    const flag = OPTION_FLAGS[error.option];
+    const message =
+      flag === undefined
+        ? error.message
+        : error.message.replace(`Invalid option ${error.option}:`, `Invalid ${flag}:`);
+    return print(io, json, { code: error.code, message, hint: error.hint }, 2, helpLine);
   }
+  if (error instanceof VramfitError) return print(io, json, error, 1, undefined);
   throw error;
 }
 
-/** node:util parseArgs reports unknown flags and missing values as TypeErrors with an ERR_PARSE_ARGS code. */
-function isParseArgsError(error: unknown): boolean {
-  const code: unknown = error instanceof TypeError ? (error as { code?: unknown }).code : undefined;
-  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+function print(
+  io: CliIo,
+  json: boolean,
+  error: { readonly code: string; readonly message: string; readonly hint?: string | undefined },
+  exitCode: ExitCode,
+  helpLine: string | undefined,
+): ExitCode {
+  if (json) {
+    const { code, message, hint } = error;
+    io.stderr(`${JSON.stringify({ error: { code, message, hint: hint ?? null, exitCode } })}\n`);
+  } else {
+    const hint = error.hint === undefined ? "" : `hint: ${error.hint}\n`;
+    io.stderr(`error: ${error.message}\n${hint}${helpLine === undefined ? "" : `${helpLine}\n`}`);
+  }
+  return exitCode;
 }

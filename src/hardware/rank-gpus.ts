@@ -1,5 +1,6 @@
 import type { AcceleratorSpec } from "./accelerator.js";
 import { DEFAULT_CATALOG, type GpuCatalog } from "./catalog.js";
+import { checkCatalogFilters } from "./catalog-filters.js";
 import { evaluateAccelerator } from "./evaluate.js";
 import {
   acceleratorAllowed,
@@ -89,6 +90,7 @@ export function rankGpusForRequirement(
   catalog: GpuCatalog = DEFAULT_CATALOG,
   warnings: readonly string[] = [],
 ): GpuRanking {
+  checkCatalogFilters(assumptions, catalog);
   const rows: Omit<GpuMatch, "rank">[] = [];
   for (const [id, accelerator] of Object.entries(catalog.accelerators)) {
     if (!acceleratorAllowed(accelerator, assumptions.families)) continue;

@@ -1,4 +1,5 @@
 import { DEFAULT_CATALOG, type GpuCatalog } from "./catalog.js";
+import { checkCatalogFilters } from "./catalog-filters.js";
 import { evaluateAccelerator } from "./evaluate.js";
 import type { ExcludedInstance, InstanceSpec } from "./instance.js";
 import { EXCLUDED_INSTANCES } from "./instances.js";
@@ -79,6 +80,7 @@ export function rankInstancesForRequirement(
   catalog: GpuCatalog = DEFAULT_CATALOG,
   warnings: readonly string[] = [],
 ): InstanceRanking {
+  checkCatalogFilters(assumptions, catalog);
   const notes: string[] = [];
   const rows: Omit<InstanceMatch, "rank">[] = [];
   for (const [id, instance] of Object.entries(catalog.instances)) {

@@ -1,3 +1,4 @@
+import type { HubBackoff, HubProgress } from "./hub/progress.js";
 import {
   anyField,
   BOOLEAN_FIELD,
@@ -31,11 +32,22 @@ export interface HubOptions {
   readonly hubUrl?: string | undefined;
   /**
    * The `fetch` every Hub request goes through (a proxy, a test double).
-   * @default globalThis.fetch
+   * @default node:http / node:https with keep-alive on Node; the page's `fetch` in browsers
    */
   readonly fetch?: typeof fetch | undefined;
   /** Cancels the Hub requests; the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Called at each step of a Hub read: resolving the revision, reading the files, waiting
+   * before a retry (with the reason and the delay). Not called for cached or offline reads.
+   */
+  readonly onProgress?: ((event: HubProgress) => void) | undefined;
+  /**
+   * A rate-limit pause shared with other calls ({@link createHubBackoff}): when one is told to
+   * slow down, all wait. `estimateMany` shares one across its models.
+   * @default none: each call backs off alone
+   */
+  readonly backoff?: HubBackoff | undefined;
   /**
    * Milliseconds one Hub request may take before it is abandoned (and retried).
    * @default 10000
@@ -75,6 +87,8 @@ export const HUB_OPTIONS: OptionTable<HubOptions> = {
     },
   },
   signal: { field: anyField<AbortSignal>("an AbortSignal") },
+  onProgress: { field: anyField<(event: HubProgress) => void>("a function") },
+  backoff: { field: anyField<HubBackoff>("a HubBackoff from createHubBackoff()") },
   timeoutMs: { field: integerField() },
   offline: { field: BOOLEAN_FIELD },
   cacheDir: {

@@ -3,7 +3,7 @@ import { bundledModelIds, findBundledModel } from "../model/bundled/find-bundled
 import { HubError, ModelNotFoundError, type HubErrorCode } from "../errors.js";
 import { lookUpOffline, lookUpOnline, type ModelLookup } from "./hub/look-up.js";
 import { resolveHubSettings, type HubSettings } from "./hub/settings.js";
-import { findLocalConfig, readConfigFile } from "#platform";
+import { findLocalConfig, readConfigFile, readHfQuantConfig } from "#platform";
 import type { CheckpointFacts } from "../memory/checkpoint.js";
 import type { ModelSource } from "../model/model-source.js";
 import type { ModelSpec } from "../model/model-spec.js";
@@ -40,6 +40,7 @@ const FALLBACK_CODES: ReadonlySet<HubErrorCode> = new Set([
  * Turns any {@link ModelInput} into a {@link ResolvedModel}. A string is a local path when
  * something exists there (as transformers does), else a Hub repo id: read from the Hub
  * (config.json and safetensors headers at the revision's commit, cached on disk by commit).
+ * ModelOpt's `hf_quant_config.json` is read beside config.json, locally and on the Hub.
  * Offline, or when the Hub cannot be reached or refuses a gated repo, it uses vramfit's
  * cache, then the Hugging Face cache, then the bundled snapshot, and says which.
  *
@@ -60,11 +61,17 @@ export async function resolveModel(
   const localPath = await findLocalConfig(model);
   if (localPath !== undefined) {
     const json = await readConfigFile(localPath);
+    const hfQuantConfig = await readHfQuantConfig(localPath);
     return {
       id: model,
-      spec: parseModelConfig(json, { subject: localPath }),
+      spec: parseModelConfig(json, { subject: localPath, hfQuantConfig }),
       source: { kind: "file", path: localPath },
     };
+  }
+  if (looksLikePath(model)) {
+    throw new ModelNotFoundError(model, `No such file or folder: ${model}.`, {
+      hint: "Check the path: point at a config.json or a folder holding one (or pass a Hub repo id such as meta-llama/Meta-Llama-3-8B).",
+    });
   }
   if (!REPO_ID.test(model) || model.split("/").some((part) => /^\.|\.\.|\.$/.test(part))) {
     throw new ModelNotFoundError(model, `"${model}" is neither a local path nor a Hub repo id.`, {
@@ -75,11 +82,24 @@ export async function resolveModel(
   const lookup = await lookUp(model, await resolveHubSettings(options));
   return {
     id: model,
-    spec: parseModelConfig(lookup.config, { subject: lookup.subject }),
+    spec: parseModelConfig(lookup.config, {
+      subject: lookup.subject,
+      hfQuantConfig: lookup.hfQuantConfig,
+    }),
     source: lookup.source,
     checkpoint: lookup.checkpoint,
     warnings: lookup.warnings,
   };
+}
+
+/** A string meant as a path: relative or absolute, a `.json` file, or more than `org/name`. */
+function looksLikePath(model: string): boolean {
+  return (
+    /^(?:\.{1,2}[\\/]|[\\/]|~|[A-Za-z]:[\\/])/.test(model) ||
+    /\.json$/i.test(model) ||
+    /[\\/]$/.test(model) ||
+    model.split(/[\\/]/).length > 2
+  );
 }
 
 async function lookUp(repo: string, settings: HubSettings): Promise<ModelLookup> {

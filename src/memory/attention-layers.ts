@@ -39,15 +39,17 @@ export function cachedTokensPerSequence(
  * (model/features/dense/cache.ts: `2 (K and V) × KV heads × head_dim`; model/features/mla.ts:
  * the latent `kvLoraRank + qkRopeHeadDim`) × bytes per value. The engine picks MLA's form:
  * vLLM and llama.cpp cache the latent, transformers the decompressed per-head keys and values.
+ * `kind` picks a full-attention layer's own head settings where the model has them (Gemma-4).
  */
 export function kvBytesPerLayerPerToken(
   spec: ModelSpec,
   dtype: KvCacheDtype,
   engine: InferenceEngine = "vllm",
+  kind?: "full" | "sliding" | "chunked",
 ): number {
   const elements =
     spec.mla === undefined
-      ? kvElementsPerLayerPerToken(spec)
+      ? kvElementsPerLayerPerToken(spec, kind)
       : engine === "transformers"
         ? mlaDecompressedElementsPerToken(spec, spec.mla)
         : mlaLatentElementsPerToken(spec.mla);

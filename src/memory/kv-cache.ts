@@ -32,7 +32,15 @@ export function kvCacheBytesPerToken(
   engine: InferenceEngine = "vllm",
 ): number {
   if (spec.encoderOnly === true) return 0;
-  return attentionLayerCount(spec) * kvBytesPerLayerPerToken(spec, dtype, engine);
+  if (spec.globalAttention === undefined) {
+    return attentionLayerCount(spec) * kvBytesPerLayerPerToken(spec, dtype, engine);
+  }
+  // Gemma-4: full-attention layers have their own heads.
+  const layers = attentionLayers(spec);
+  return (
+    layers.full * kvBytesPerLayerPerToken(spec, dtype, engine, "full") +
+    (layers.sliding + layers.chunked) * kvBytesPerLayerPerToken(spec, dtype, engine)
+  );
 }
 
 /** Options of {@link kvCacheBytes}. */
@@ -66,11 +74,17 @@ export function kvCacheBytes(spec: ModelSpec, options: KvCacheOptions): number {
     maxNumBatchedTokens: options.maxNumBatchedTokens ?? DEFAULT_MAX_NUM_BATCHED_TOKENS,
   };
   const layers = attentionLayers(spec);
-  const tokens =
-    layers.full * options.contextLength +
-    layers.sliding * cachedTokensPerSequence("sliding", options.contextLength, spec, layerOptions) +
-    layers.chunked * cachedTokensPerSequence("chunked", options.contextLength, spec, layerOptions);
-  return kvBytesPerLayerPerToken(spec, options.kvCacheDtype, engine) * tokens * options.batchSize;
+  const bytes = (kind: "full" | "sliding" | "chunked") =>
+    kvBytesPerLayerPerToken(spec, options.kvCacheDtype, engine, kind);
+  const perSequence =
+    layers.full * options.contextLength * bytes("full") +
+    layers.sliding *
+      cachedTokensPerSequence("sliding", options.contextLength, spec, layerOptions) *
+      bytes("sliding") +
+    layers.chunked *
+      cachedTokensPerSequence("chunked", options.contextLength, spec, layerOptions) *
+      bytes("chunked");
+  return perSequence * options.batchSize;
 }
 
 /**

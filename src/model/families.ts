@@ -77,6 +77,23 @@ export const DENSE_FAMILIES = {
     tieWordEmbeddingsDefault: true,
     source: `${TRANSFORMERS}/gemma3/modeling_gemma3.py`,
   },
+  // Gemma-4's text model: Gemma-3's four norms and q/k norms (its v_norm has no weight); the
+  // full-attention layers' own heads, the MoE block and layer_scalar are read in normalize.ts.
+  gemma4_text: {
+    layout: { ...LLAMA_LAYOUT, normsPerLayer: 4, qkNorm: true },
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: true,
+    source: `${TRANSFORMERS}/gemma4/modeling_gemma4.py`,
+  },
+  // The original Qwen (QWenLMHeadModel, remote code): c_attn (fused q, k, v) always has a
+  // bias, c_proj and the MLP's w1, w2, c_proj have one unless no_bias; its MLP is
+  // intermediate_size / 2 wide (modeling_qwen.py QWenMLP: ff_dim_in = intermediate_size // 2).
+  qwen: {
+    layout: { ...LLAMA_LAYOUT, qkvBias: true },
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: false,
+    source: "https://huggingface.co/Qwen/Qwen-7B/blob/main/modeling_qwen.py",
+  },
   // Phi-3 fuses qkv_proj and gate_up_proj; the parameter count equals the unfused layout.
   phi3: {
     layout: LLAMA_LAYOUT,
@@ -211,6 +228,27 @@ export const ARCHITECTURE_FAMILIES = {
     tieWordEmbeddingsDefault: false,
     source: `${TRANSFORMERS}/granitemoehybrid/modeling_granitemoehybrid.py`,
   },
+  // Pure Mamba (Mamba-1): one RMSNorm and one mixer per layer, no attention and no MLP.
+  // FalconMamba's extra B/C/Δ norms have no weights (FalconMambaMixer's rms_forward).
+  mamba: {
+    layout: { ...LLAMA_LAYOUT, normsPerLayer: 1 },
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: true,
+    source: `${TRANSFORMERS}/mamba/modeling_mamba.py`,
+  },
+  falcon_mamba: {
+    layout: { ...LLAMA_LAYOUT, normsPerLayer: 1 },
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: true,
+    source: `${TRANSFORMERS}/falcon_mamba/modeling_falcon_mamba.py`,
+  },
+  // Pure Mamba-2: one RMSNorm and one Mamba-2 mixer (with its gated RMSNorm) per layer.
+  mamba2: {
+    layout: { ...LLAMA_LAYOUT, normsPerLayer: 1 },
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: false,
+    source: `${TRANSFORMERS}/mamba2/modeling_mamba2.py`,
+  },
   // Qwen3-Next: gated attention (q_proj doubled for the output gate, q/k norms) every
   // full_attention_interval layers, gated delta-net elsewhere, MoE with a gated shared expert.
   qwen3_next: {
@@ -277,6 +315,13 @@ export function familyFacts(modelType: string | undefined): FamilyFacts | undefi
   if (modelType === undefined || !Object.hasOwn(ARCHITECTURE_FAMILIES, modelType)) return undefined;
   return ARCHITECTURE_FAMILIES[modelType as ArchitectureFamily];
 }
+
+/** Families with no attention at all: every layer is a state-space mixer with a constant state. */
+export const PURE_STATE_SPACE_FAMILIES: ReadonlySet<string> = new Set([
+  "mamba",
+  "falcon_mamba",
+  "mamba2",
+]);
 
 /** The facts assumed for a family vramfit does not know: Llama's, the most common shape on the Hub. */
 export const FALLBACK_FAMILY: FamilyFacts = DENSE_FAMILIES.llama;

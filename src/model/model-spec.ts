@@ -68,6 +68,13 @@ export interface MixtureOfExperts {
   readonly routerCorrectionBias?: boolean | undefined;
   /** A `hidden × 1` gate scales the shared expert's output (Qwen2-MoE, Qwen3-Next). @default false */
   readonly sharedExpertGate?: boolean | undefined;
+  /**
+   * The experts run beside the layer's dense MLP (`layers.N.experts`) rather than inside its
+   * MLP block (`layers.N.mlp.experts`): Gemma-4. @default false
+   */
+  readonly besideDenseMlp?: boolean | undefined;
+  /** The router scales its input per dimension and its weights per expert (Gemma-4). @default false */
+  readonly routerScale?: boolean | undefined;
 }
 
 /**
@@ -102,6 +109,37 @@ export interface AttentionLayers {
   readonly sliding: number;
   /** Layers attending within chunks of `attentionChunkSize` tokens. */
   readonly chunked: number;
+}
+
+/**
+ * Head settings of the full-attention layers when they differ from the others' (Gemma-4:
+ * `global_head_dim`, `num_global_key_value_heads`, `attention_k_eq_v`). The spec's own
+ * `numKeyValueHeads` and `headDim` describe the sliding (or every other) layer.
+ */
+export interface GlobalAttention {
+  /** Key/value heads of a full-attention layer. */
+  readonly numKeyValueHeads: number;
+  /** Width of one head of a full-attention layer, queries included. */
+  readonly headDim: number;
+  /** The keys double as values: no `v_proj` (the cache still holds both). @default false */
+  readonly keyIsValue?: boolean | undefined;
+}
+
+/**
+ * One rotary position embedding a model builds (most have one; Gemma-3 and Gemma-4 two): what
+ * an engine's precomputed cos/sin table is sized from (features/rotary.ts).
+ */
+export interface RotaryEmbedding {
+  /** Channels of a head that rotate: `head_dim × partial_rotary_factor` (MLA: `qk_rope_head_dim`). */
+  readonly rotaryDim: number;
+  /** `max_position_embeddings`. */
+  readonly maxPositions: number;
+  /** The scaling type (`rope_type` / `type`): `"default"`, `"llama3"`, `"linear"`, `"yarn"`, … */
+  readonly scaling: string;
+  /** The scaling's `factor`, when it has one. */
+  readonly factor?: number | undefined;
+  /** The scaling's `original_max_position_embeddings`, when it has one. */
+  readonly originalMaxPositions?: number | undefined;
 }
 
 /**
@@ -174,13 +212,22 @@ export interface CheckpointQuantization {
    */
   readonly bitsPerQuantizedParameter?: number | undefined;
   /**
-   * Which weights are stored quantized: every linear projection of the decoder (`"linear"`,
-   * AWQ, GPTQ, bitsandbytes, FP8), or only the routed experts (`"experts"`, gpt-oss MXFP4).
+   * Which weights the method quantizes: every linear projection of the decoder (`"linear"`,
+   * AWQ, GPTQ, bitsandbytes, FP8), or only the routed experts (`"experts"`, MXFP4).
    * Embeddings, the LM head, norms, routers and the vision tower stay in 16-bit.
    */
   readonly scope?: "linear" | "experts" | undefined;
-  /** Module names the config keeps unquantized (`modules_to_not_convert`, `ignore`, ...), as written. */
+  /**
+   * Module names the config keeps unquantized (`modules_to_not_convert`, `ignore`,
+   * `exclude_modules`, ...), as written.
+   */
   readonly modulesNotQuantized?: readonly string[] | undefined;
+  /**
+   * Parameters inside `scope` that those modules keep in 16-bit, resolved layer by layer
+   * (attention kept in BF16, first and last layers, one expert); 0 or absent when none.
+   * See docs/methodology.md#partial-quantization.
+   */
+  readonly unquantizedParameters?: number | undefined;
 }
 
 /**
@@ -218,6 +265,10 @@ export interface ModelSpec {
   readonly mla?: MultiHeadLatentAttention | undefined;
   /** Attention layers by kind; absent means every one of `numLayers` attends fully (features/windowed.ts). */
   readonly attentionLayers?: AttentionLayers | undefined;
+  /** Head settings of the full-attention layers when they differ (Gemma-4; features/windowed.ts). */
+  readonly globalAttention?: GlobalAttention | undefined;
+  /** The rotary embeddings the model builds, when it uses RoPE (features/rotary.ts). */
+  readonly rotary?: readonly RotaryEmbedding[] | undefined;
   /** Tokens a sliding-window layer attends to (`sliding_window`), when some layers slide. */
   readonly slidingWindow?: number | undefined;
   /** Tokens per chunk of a chunked-attention layer (Llama-4 `attention_chunk_size`). */

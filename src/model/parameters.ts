@@ -9,7 +9,7 @@ import {
   routedExpertParametersPerLayer,
   routerParametersPerLayer,
 } from "./features/moe.js";
-import { attentionLayerCount, denseMlpLayerCount } from "./layers.js";
+import { attentionLayers, denseMlpLayerCount } from "./layers.js";
 import type { ModelSpec } from "./model-spec.js";
 import type { ParameterBreakdown } from "./parameter-breakdown.js";
 
@@ -17,13 +17,20 @@ import type { ParameterBreakdown } from "./parameter-breakdown.js";
 // mixers and vision towers arrive already counted in the spec (their readers count them).
 
 /**
- * Parameters of one attention layer: MLA's latent projections when the model has them,
+ * Parameters of one attention layer of a kind: MLA's latent projections when the model has
+ * them; a full-attention layer with its own head settings (Gemma-4's `globalAttention`);
  * else standard attention.
  */
-function attentionPerLayer(spec: ModelSpec): number {
-  return spec.mla === undefined
-    ? attentionParametersPerLayer(spec)
-    : mlaParametersPerLayer(spec, spec.mla);
+export function attentionParametersAt(
+  spec: ModelSpec,
+  kind: "full" | "sliding" | "chunked",
+): number {
+  if (spec.mla !== undefined) return mlaParametersPerLayer(spec, spec.mla);
+  const global = spec.globalAttention;
+  if (kind === "full" && global !== undefined) {
+    return attentionParametersPerLayer(spec, global);
+  }
+  return attentionParametersPerLayer(spec);
 }
 
 /**
@@ -38,7 +45,11 @@ function attentionPerLayer(spec: ModelSpec): number {
 export function countParameters(spec: ModelSpec): ParameterBreakdown {
   const embedding = spec.vocabSize * spec.hiddenSize;
   const positionEmbedding = spec.layout.learnedPositionEmbeddings * spec.hiddenSize;
-  const attention = attentionLayerCount(spec) * attentionPerLayer(spec);
+  const kinds = attentionLayers(spec);
+  const attention =
+    kinds.full * attentionParametersAt(spec, "full") +
+    kinds.sliding * attentionParametersAt(spec, "sliding") +
+    kinds.chunked * attentionParametersAt(spec, "chunked");
   const moeLayers = spec.moe?.numMoeLayers ?? 0;
   const mlp =
     denseMlpLayerCount(spec) * mlpParametersPerLayer(spec) +

@@ -2,7 +2,7 @@
  * The known name closest to a misspelt one, for "did you mean" hints: the smallest
  * optimal-string-alignment distance (insertions, deletions, substitutions and swaps of two
  * neighbours), case-insensitive, accepted when it is at most a third of the longer name
- * (at least 1, at most 3), or when one name starts with the other.
+ * (at least 1, at most 3), or when one name starts with the other (which also wins a tie).
  */
 export function closestName(input: string, candidates: Iterable<string>): string | undefined {
   const needle = input.toLowerCase();
@@ -12,8 +12,10 @@ export function closestName(input: string, candidates: Iterable<string>): string
     const distance = editDistance(needle, hay);
     const allowed = Math.min(3, Math.max(1, Math.floor(Math.max(needle.length, hay.length) / 3)));
     const prefix = needle.length >= 3 && (hay.startsWith(needle) || needle.startsWith(hay));
-    if ((distance <= allowed || prefix) && (best === undefined || distance < best.distance)) {
-      best = { name: candidate, distance };
+    // On a tie, a name the input begins (h10 → h100) beats a same-length neighbour (a10).
+    const score = distance - (prefix ? 0.5 : 0);
+    if ((distance <= allowed || prefix) && (best === undefined || score < best.distance)) {
+      best = { name: candidate, distance: score };
     }
   }
   return best?.name;

@@ -127,7 +127,7 @@ describe("vramfit estimate (in-process)", () => {
     [["estimate", LLAMA_70B, "--context", "lots"], /--context expects a positive whole number/],
     [["estimate", LLAMA_70B, "--weights", "int3"], /--weights expects one of auto, fp32/],
     [["estimate", LLAMA_70B, "--overhead", "2"], /--overhead expects a fraction/],
-    [["estimate", LLAMA_70B, "--frobnicate"], /Unknown option '--frobnicate'/],
+    [["estimate", LLAMA_70B, "--frobnicate"], /unknown option --frobnicate/],
     [["frobnicate"], /unknown command "frobnicate"/],
   ])("exits 2 on a usage error: %j", async (argv, message) => {
     const { code, stderr } = await runCli(argv);

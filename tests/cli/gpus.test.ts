@@ -237,9 +237,9 @@ describe("vramfit gpus (in-process)", () => {
     expect(weights.stderr).toContain("--weights sizes serving");
   });
 
-  it("vramfit estimate --rank prints the estimate, then the top 5 matches", async () => {
+  it("vramfit estimate --rank-gpus prints the estimate, then the top 5 matches", async () => {
     const { code, stdout } = await runCli(
-      ["estimate", LLAMA_70B, "--context", "4k", "--batch", "8", "--rank"],
+      ["estimate", LLAMA_70B, "--context", "4k", "--batch", "8", "--rank-gpus"],
       { env },
     );
     expect(code).toBe(0);
@@ -247,20 +247,24 @@ describe("vramfit gpus (in-process)", () => {
     expect(stdout).toContain("GPUs (5 of 32)");
     expect(stdout).toContain("Prices (a dated snapshot, not live prices)");
     const json = JSON.parse(
-      (await runCli(["estimate", LLAMA_70B, "--rank", "--top", "2", "--json"], { env })).stdout,
+      (await runCli(["estimate", LLAMA_70B, "--rank-gpus", "--top", "2", "--json"], { env }))
+        .stdout,
     );
     expect(json.estimate.memory.kvCacheBytes).toBe(2 * 80 * 8 * 128 * 2 * 4096);
     expect(json.gpus.matches.length).toBe(2);
     expect(json.instances.matches.length).toBe(2);
   });
 
-  it("vramfit estimate refuses ranking flags without --rank, and a training ranking", async () => {
+  it("vramfit estimate refuses ranking flags without --rank-gpus, and a training ranking", async () => {
     const stray = await runCli(["estimate", LLAMA_70B, "--workload", "batch"], { env });
     expect(stray.code).toBe(2);
-    expect(stray.stderr).toContain("--workload goes with --rank");
-    const training = await runCli(["estimate", LLAMA_70B, "--rank", "--workload", "training"], {
-      env,
-    });
+    expect(stray.stderr).toContain("--workload goes with --rank-gpus");
+    const training = await runCli(
+      ["estimate", LLAMA_70B, "--rank-gpus", "--workload", "training"],
+      {
+        env,
+      },
+    );
     expect(training.code).toBe(2);
     expect(training.stderr).toContain("vramfit gpus <model> --workload training");
   });

@@ -113,6 +113,6 @@ describe("the built CLI against a Hub (HF_ENDPOINT)", { timeout: 30_000 }, () =>
       env: online(),
     });
     expect(code).toBe(2);
-    expect(stderr).toMatch(/Invalid option hubUrl: expected an http\(s\) URL/);
+    expect(stderr).toMatch(/Invalid --hub-url: expected an http\(s\) URL/);
   });
 });

@@ -164,7 +164,7 @@ describe("vramfit plan (in-process)", () => {
       join(tempDir(), "o"),
     ]);
     expect(code).toBe(2);
-    expect(stderr).toContain('"vllm" needs the serving plan');
+    expect(stderr).toContain("--emit vllm: a qlora plan emits axolotl, peft");
   });
 });
 

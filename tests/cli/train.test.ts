@@ -133,7 +133,7 @@ describe("vramfit train (in-process)", () => {
   it("bad options exit 2 with the option named; an unknown model exits 1", async () => {
     const zero = await train(LLAMA_8B, "--zero", "4");
     expect(zero.code).toBe(2);
-    expect(zero.stderr).toMatch(/Invalid option zeroStage: expected one of 0, 1, 2 or 3, got 4/);
+    expect(zero.stderr).toMatch(/Invalid --zero: expected one of 0, 1, 2 or 3, got 4/);
     const rank = await train(LLAMA_8B, "--method", "lora", "--rank", "0");
     expect(rank.code).toBe(2);
     expect(rank.stderr).toMatch(/--rank expects a positive whole number/);

@@ -29,7 +29,13 @@ export function offlineEnv(): Record<string, string> {
 /** Runs the CLI in-process through run(argv, io), capturing its output (offline unless `env` says otherwise). */
 export async function runCli(
   argv: string[],
-  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    cwd?: string;
+    stdin?: string;
+    /** Whether standard error is a terminal (progress lines). */
+    stderrIsTerminal?: boolean;
+  } = {},
 ): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
@@ -38,6 +44,10 @@ export async function runCli(
     stderr: (text) => (stderr += text),
     env: options.env ?? offlineEnv(),
     cwd: options.cwd ?? process.cwd(),
+    stderrIsTerminal: options.stderrIsTerminal,
+    ...(options.stdin === undefined
+      ? {}
+      : { readStdin: () => Promise.resolve(options.stdin ?? "") }),
   });
   return { code, stdout, stderr };
 }

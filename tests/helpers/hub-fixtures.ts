@@ -272,8 +272,39 @@ export function hubRepos(): FakeRepo[] {
       sha: sha(15),
       files: { "config.json": textFile('{"model_type": "llama", "hidden_size": 25') },
     },
+    {
+      // The NVIDIA ModelOpt repo shape: config.json without quantization_config, the
+      // quantization in hf_quant_config.json beside it, FP8 projections in the weights.
+      id: "test-org/modelopt-fp8",
+      sha: sha(17),
+      files: {
+        ...tiny,
+        "hf_quant_config.json": config(MODELOPT_FP8),
+        "model.safetensors": safetensorsFile(fp8Tensors()),
+      },
+    },
+    {
+      // The same without safetensors: only the two config files say how the weights are stored.
+      id: "test-org/modelopt-fp8-bin",
+      sha: sha(18),
+      files: {
+        ...tiny,
+        "hf_quant_config.json": config(MODELOPT_FP8),
+        "pytorch_model.bin": { ...textFile("bin"), lfs: true },
+      },
+    },
   ];
 }
+
+/**
+ * ModelOpt's hf_quant_config.json for an FP8 checkpoint, in the shape its unified Hugging Face
+ * export writes (producer, then quantization with quant_algo, kv_cache_quant_algo and
+ * exclude_modules).
+ */
+export const MODELOPT_FP8 = {
+  producer: { name: "modelopt", version: "0.19.0" },
+  quantization: { quant_algo: "FP8", kv_cache_quant_algo: "FP8", exclude_modules: ["lm_head"] },
+};
 
 /** A fresh temporary folder. */
 export function tempDir(prefix = "vramfit-hub-"): string {

@@ -45,6 +45,10 @@ const KV_BYTES_PER_TOKEN_BF16: Record<string, number> = {
   "google-bert__bert-base-uncased": 0, // an encoder keeps no cache
   "togethercomputer__RedPajama-INCITE-Base-3B-v1": 32 * 2 * 32 * 80 * 2,
   "llava-hf__llava-1.5-7b-hf": 32 * 2 * 32 * 128 * 2, // Llama-2-7B defaults: MHA
+  // 50 sliding layers of 16 KV heads × 256, 10 full layers of 4 × 512 (global heads).
+  "google__gemma-4-31B-it": 50 * 2 * 16 * 256 * 2 + 10 * 2 * 4 * 512 * 2,
+  "tiiuae__falcon-mamba-7b": 0, // pure Mamba: a constant state per sequence, no per-token cache
+  "Qwen__Qwen-7B": 32 * 2 * 32 * 128 * 2, // MHA, head width kv_channels 128
 };
 
 describe("KV bytes per token of every fixture, worked by hand", () => {

@@ -22,10 +22,13 @@ const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
  * records the figures). Issue 11 aimed at 60 KB for the whole core; it measures 68 KB
  * (2026-12-07), of which the bundled snapshot, the catalogs and zod are two thirds, so the
  * enforced budget leaves room above today's figure rather than pretending to the aim.
+ * Issue 12 grew the pure estimate from 22.2 KB to 27.2 KB (2026-12-01): config bounds,
+ * quantization resolved layer by layer, ModelOpt's hf_quant_config.json, FBGEMM FP8, Gemma-4's
+ * global attention and vision tower, pure Mamba and the original Qwen are all parse-time code.
  */
 const BUDGETS = {
   tarballBytes: 400 * 1024,
-  pureEstimateGzipBytes: 25 * 1024,
+  pureEstimateGzipBytes: 28 * 1024,
   wholeCoreGzipBytes: 75 * 1024,
 };
 

@@ -13,7 +13,17 @@ const architectureArbitrary: fc.Arbitrary<ModelSpec> = fc
     perToken: fc.integer({ min: 1, max: 8 }),
     firstDense: fc.integer({ min: 0, max: 3 }),
     window: fc.integer({ min: 16, max: 8192 }),
-    kind: fc.constantFrom("mixtral", "deepseek_v3", "gemma2", "gpt_oss", "jamba"),
+    kind: fc.constantFrom(
+      "mixtral",
+      "deepseek_v3",
+      "gemma2",
+      "gpt_oss",
+      "jamba",
+      "gemma4_text",
+      "falcon_mamba",
+      "mamba2",
+      "qwen",
+    ),
     vocab: fc.integer({ min: 1000, max: 200_000 }),
   })
   .map((r) => {
@@ -72,6 +82,47 @@ const architectureArbitrary: fc.Arbitrary<ModelSpec> = fc
           mamba_d_conv: 4,
           mamba_expand: 2,
         });
+      case "gemma4_text":
+        // Global layers with their own heads (k_eq_v), experts beside the dense MLP.
+        return parseModelConfig({
+          ...base,
+          num_experts: r.experts,
+          top_k_experts: Math.min(r.perToken, r.experts),
+          moe_intermediate_size: r.headDim * 4,
+          enable_moe_block: true,
+          head_dim: r.headDim,
+          global_head_dim: r.headDim * 2,
+          num_global_key_value_heads: Math.max(1, r.kvHeads >> 1),
+          attention_k_eq_v: true,
+          sliding_window: r.window,
+          layer_types: Array.from({ length: r.layers }, (_, i) =>
+            (i + 1) % 6 === 0 ? "full_attention" : "sliding_attention",
+          ),
+        });
+      case "falcon_mamba":
+        return parseModelConfig({
+          model_type: "falcon_mamba",
+          num_hidden_layers: r.layers,
+          hidden_size: hidden,
+          intermediate_size: hidden * 2,
+          state_size: 16,
+          conv_kernel: 4,
+          vocab_size: r.vocab,
+        });
+      case "mamba2":
+        return parseModelConfig({
+          model_type: "mamba2",
+          num_hidden_layers: r.layers,
+          hidden_size: hidden,
+          num_heads: (hidden * 2) / r.headDim,
+          head_dim: r.headDim,
+          state_size: 128,
+          n_groups: r.groups,
+          conv_kernel: 4,
+          vocab_size: r.vocab,
+        });
+      case "qwen":
+        return parseModelConfig({ ...base, kv_channels: r.headDim, num_key_value_heads: heads });
       default:
         return parseModelConfig({ ...base, ...experts });
     }

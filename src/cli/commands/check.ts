@@ -10,14 +10,16 @@ import { UsageError } from "../usage-error.js";
 import { catalogFileFromFlag } from "./gpus.js";
 import { resolveModelArgument } from "./model-argument.js";
 import { parseCommandLine } from "../parse-command-line.js";
+import { renderJson } from "../render/json.js";
 
 const HELP = `Usage: vramfit check <deployment.json> [options]
 
-Runs the twelve pre-deployment checks on your own deployment: workload classified; config.json
+Runs the thirteen pre-deployment checks on your own deployment: workload classified; config.json
 fields; KV heads, not query heads; KV cache at the real context and concurrency; image tokens;
 weights at the precision that loads; framework overhead; fit per GPU under the TP, with KV-head
 divisibility; bandwidth vs FLOPS; full training vs LoRA; pricing vs duration and fault
-tolerance; context within max_position_embeddings. Each is pass, warn or fail with its reason.
+tolerance; context within max_position_embeddings; a plan's own targets met. Each is pass,
+warn or fail with its reason.
 
 Exit status: 0 when no check fails (warnings allowed), 1 when any check fails or the file is
 invalid, 2 for a usage error: use it to gate a CI pipeline.
@@ -29,7 +31,7 @@ invalid, 2 for a usage error: use it to gate a CI pipeline.
   tensorParallel, pipelineParallel
   contextLength, batchSize        serving: --max-model-len and --max-num-seqs; training:
                                   sequence length and micro-batch per GPU
-  precision             auto | fp32 | bf16 | fp16 | fp8 | int8 | int4 | int4-g128
+  weights               auto | fp32 | bf16 | fp16 | fp8 | int8 | int4 | int4-g128
   kvCacheDtype, imagesPerRequest, engine, gpuMemoryUtilization, overheadFraction
   pricing               on-demand | reserved | spot | autoscaling
   checkpointing, durationHours, zeroStage, gradientCheckpointing, loraRank
@@ -77,9 +79,7 @@ export const checkCommand: Command = {
         ? {}
         : { model: resolveModelArgument(deployment.model, io) }),
     });
-    io.stdout(
-      values.json === true ? `${JSON.stringify(report, null, 2)}\n` : renderChecklist(report),
-    );
+    io.stdout(values.json === true ? renderJson(report) : renderChecklist(report));
     return report.passed ? 0 : 1;
   },
 };

@@ -42,6 +42,7 @@ import { singleModelArgument } from "../model-command-line.js";
 import { TRAINING_FLAGS, trainingOptionsFromFlags } from "../training-flags.js";
 import { UsageError } from "../usage-error.js";
 import { resolveModelArgument } from "./model-argument.js";
+import { renderJson } from "../render/json.js";
 
 /** The training flags `gpus --workload training` takes; the ranking picks GPUs and sharding itself. */
 const TRAINING_RANK_FLAGS = {
@@ -179,7 +180,7 @@ async function trainingEstimates(
 
 /**
  * Ranks GPUs and instances for an estimate and renders them (text or JSON). Shared with
- * `vramfit estimate --rank`.
+ * `vramfit estimate --rank-gpus`.
  */
 export function renderRanking(
   estimate: RankableEstimate | TrainingRankingEstimates,
@@ -196,7 +197,7 @@ export function renderRanking(
   // JSON keeps the first --top rows of each table; text prints them and says how many there were.
   const top = output.json ? (output.top ?? undefined) : undefined;
   const { gpus, instances } = rank(estimate, { ...options, top }, catalog);
-  if (output.json) return `${JSON.stringify({ gpus, instances }, null, 2)}\n`;
+  if (output.json) return renderJson({ gpus, instances });
   return renderGpusReport({
     gpus,
     instances,
@@ -206,7 +207,8 @@ export function renderRanking(
   });
 }
 
-function rank(
+/** Both rankings of an estimate (a training run is ranked from its two estimates). */
+export function rank(
   estimate: RankableEstimate | TrainingRankingEstimates,
   options: RankOptions,
   catalog: GpuCatalog,

@@ -27,4 +27,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "Twelve pre-deployment checks on your deployment.json (exit 1 on a failure)",
     load: async () => (await import("./check.js")).checkCommand,
   },
+  {
+    name: "schema",
+    summary: "JSON Schema of a result or input file (estimate, plan, catalog, ...)",
+    load: async () => (await import("./schema.js")).schemaCommand,
+  },
 ];

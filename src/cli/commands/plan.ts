@@ -29,13 +29,14 @@ import { UsageError } from "../usage-error.js";
 import { catalogFileFromFlag } from "./gpus.js";
 import { resolveModelArgument } from "./model-argument.js";
 import { parseCommandLine } from "../parse-command-line.js";
+import { renderJson } from "../render/json.js";
 
 const HELP = `Usage: vramfit plan <model> --workload W [options]
 
 Plans a deployment of <model>: walks workload class → modality → VRAM → topology (GPU, count,
 TP/PP, replicas) → pricing, printing each choice and why; a BF16 / FP8 / INT8 / INT4 trade-off
 matrix; the LoRA alternative to full training; the comparison with BF16 on A100 80GB; and the
-twelve-check pre-deployment checklist. --emit writes the configs (vLLM, TGI, Kubernetes, axolotl,
+thirteen-check pre-deployment checklist. --emit writes the configs (vLLM, TGI, Kubernetes, axolotl,
 PEFT, Terraform, CloudFormation) for the plan.
 
 <model>  a Hub repo id (e.g. meta-llama/Meta-Llama-3-70B), a path to a config.json,
@@ -179,6 +180,16 @@ export const planCommand: Command = {
     let written = null;
     let templateNotes: readonly string[] = [];
     if (emit !== null) {
+      const unsupported =
+        emit === "all" ? [] : emit.filter((target) => !plan.templateTargets.includes(target));
+      if (unsupported.length > 0) {
+        throw new UsageError(
+          `--emit ${unsupported.join(",")}: a ${plan.workload.class} plan emits ${plan.templateTargets.join(", ") || "no file"}`,
+          {
+            hint: "Serving workloads (realtime, batch) emit vllm, tgi and k8s, and terraform and cloudformation when an AWS instance holds a replica; training workloads (lora, qlora, full) emit axolotl and peft. --emit all writes what the plan supports.",
+          },
+        );
+      }
       const targets = emit === "all" ? plan.templateTargets : emit;
       const rendered = renderTemplates(plan.templates, targets);
       written = await writeTemplateFiles(
@@ -191,7 +202,7 @@ export const planCommand: Command = {
       templateNotes = rendered.notes;
     }
     if (values.json === true) {
-      io.stdout(`${JSON.stringify({ plan, checklist, written }, null, 2)}\n`);
+      io.stdout(renderJson({ plan, checklist, written }));
       return 0;
     }
     io.stdout(

@@ -19,6 +19,7 @@ import {
 import { singleModelArgument } from "../model-command-line.js";
 import { resolveModelArgument } from "./model-argument.js";
 import { parseCommandLine } from "../parse-command-line.js";
+import { renderJson } from "../render/json.js";
 
 const HELP = `Usage: vramfit train <model> [options]
 
@@ -57,7 +58,7 @@ export const trainCommand: Command = {
       ...resolveOptionsFromFlags(values, io),
     });
     if (values.json === true) {
-      io.stdout(`${JSON.stringify(estimate, null, 2)}\n`);
+      io.stdout(renderJson(estimate));
       return 0;
     }
     const checkpointed = estimate.assumptions.gradientCheckpointing

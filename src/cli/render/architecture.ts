@@ -70,6 +70,13 @@ export function architectureLines(estimate: InferenceEstimate): string[] {
       `  state       ${state.numLayers} ${state.kind} layers keep ${formatInteger(memory.stateCacheBytes / assumptions.batchSize)} bytes per sequence, whatever the context; ${attention} attention layers hold the KV cache`,
     );
   }
+  const global = spec.globalAttention;
+  if (global !== undefined) {
+    const full = spec.attentionLayers?.full ?? spec.numLayers;
+    lines.push(
+      `  global      ${full} full-attention layers: ${global.numKeyValueHeads} KV heads × ${global.headDim}${global.keyIsValue === true ? " (keys double as values; the cache keeps both)" : ""}`,
+    );
+  }
   if (spec.vision !== undefined) {
     lines.push(
       `  images      ${assumptions.imagesPerRequest} per request → ${formatInteger(assumptions.imageTokensPerSequence)} tokens added to each sequence (--images); vision encoder ${billions(parameters.breakdown.vision)} parameters`,
@@ -79,8 +86,10 @@ export function architectureLines(estimate: InferenceEstimate): string[] {
   if (quantization !== undefined) {
     const bits = quantization.bitsPerQuantizedParameter ?? quantization.bits;
     const scope = quantization.scope === "experts" ? "routed experts" : "projections";
+    const kept = quantization.unquantizedParameters ?? 0;
+    const except = kept > 0 ? ` except ${billions(kept)} the config keeps in 16-bit` : "";
     lines.push(
-      `  checkpoint  pre-quantized ${quantization.label ?? quantization.method}: ${+bits.toFixed(3)} bits per weight on the ${scope}, 16-bit elsewhere`,
+      `  checkpoint  pre-quantized ${quantization.label ?? quantization.method}: ${+bits.toFixed(3)} bits per weight on the ${scope}${except}, 16-bit elsewhere`,
     );
   }
   if (spec.encoderOnly === true) {

@@ -92,7 +92,7 @@ export function renderInferenceEstimate(estimate: InferenceEstimate, unit: Memor
   const lines = [
     estimate.model.id ?? spec.architecture ?? "model",
     `  config      ${describeSource(estimate.model.source)}`,
-    `  model       ${spec.architecture ?? spec.modelType ?? "unknown architecture"} · ${spec.numLayers} layers · hidden ${spec.hiddenSize} · ${spec.numAttentionHeads} query heads / ${spec.numKeyValueHeads} KV heads · head_dim ${spec.headDim}`,
+    `  model       ${spec.architecture ?? spec.modelType ?? "unknown architecture"} · ${spec.numLayers} layers · hidden ${spec.hiddenSize} · ${spec.numAttentionHeads === 0 ? "no attention" : `${spec.numAttentionHeads} query heads / ${spec.numKeyValueHeads} KV heads · head_dim ${spec.headDim}`}`,
     `  parameters  ${formatInteger(parameters.total)} (${PARAMETER_SOURCES[parameters.source]})`,
     ...architectureLines(estimate),
     "",

@@ -23,7 +23,7 @@ export interface GpusReport {
 }
 
 /**
- * The human-readable report of `vramfit gpus` (and of `vramfit estimate --rank`). Pure: returns
+ * The human-readable report of `vramfit gpus` (and of `vramfit estimate --rank-gpus`). Pure: returns
  * the text. Every price carries a footnote with its source and date; every size names its unit.
  */
 export function renderGpusReport(report: GpusReport): string {

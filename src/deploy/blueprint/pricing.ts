@@ -23,14 +23,14 @@ export const PRICING_MODELS = {
     summary:
       "a 1- or 3-year commitment: AWS g6e.xlarge reserved instances ran ≈ 37–41 % (1 year) and ≈ 57–62 % (3 years) below On-Demand",
     source:
-      "Modal's AWS price table, 2025-08-12 (reference/gpus.md, 'Spot and reserved discounts'); the shortest AWS reservation term is 1 year",
+      "1-year reserved g6e.xlarge ≈ 37–41 % below on-demand (Modal's AWS price table, 2025-08-12; docs/methodology.md#cost-and-workloads); the shortest AWS reservation term is 1 year",
   },
   spot: {
     label: "Spot (interruptible)",
     summary:
       "spare capacity the provider can reclaim with a 2-minute notice: 48–84 % below On-Demand for AWS GPU instances in the snapshot",
     source:
-      "AWS EC2 user guide, Spot Instance interruption notices (2 minutes); reference/gpus.md spot discounts (SkyPilot snapshot)",
+      "AWS EC2 user guide, Spot Instance interruption notices (2 minutes): https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-instance-termination-notices.html; spot discounts from the SkyPilot catalog snapshot (github.com/skypilot-org/skypilot-catalog catalogs/v7/aws/vms.csv @001367d2)",
   },
   autoscaling: {
     label: "autoscaling group (On-Demand base, Spot above it)",

@@ -52,6 +52,14 @@ export function checkConfig(review: DeploymentReview): DeploymentCheck {
   const problems: string[] = [];
   if (!(Number.isSafeInteger(s.numLayers) && s.numLayers >= 1))
     problems.push(`${s.numLayers} layers`);
+  // A pure state-space model (Mamba, FalconMamba) has no attention: no heads to check.
+  const stateSpaceOnly = s.numAttentionHeads === 0 && s.stateSpace?.numLayers === s.numLayers;
+  if (stateSpaceOnly) {
+    const read = `${s.numLayers} layers, all ${s.stateSpace.kind} mixers: no attention heads, a constant state per sequence`;
+    return problems.length > 0
+      ? check("config", "fail", problems.join("; "), figures)
+      : check("config", s.approximations.length > 0 ? "warn" : "pass", read, figures);
+  }
   if (!(s.numKeyValueHeads >= 1) || s.numAttentionHeads % s.numKeyValueHeads !== 0) {
     problems.push(
       `${s.numKeyValueHeads} KV heads do not divide the ${s.numAttentionHeads} attention heads`,
@@ -99,7 +107,9 @@ export function checkKvHeads(review: DeploymentReview): DeploymentCheck {
     claimedKvHeads: claimed ?? null,
   };
   if (s.encoderOnly === true || perToken === 0) {
-    return check("kv-heads", "pass", "encoder-only model: no KV cache", figures);
+    const why =
+      s.encoderOnly === true ? "encoder-only model" : "no attention layers (state-space mixers)";
+    return check("kv-heads", "pass", `${why}: no KV cache`, figures);
   }
   if (s.mla !== undefined) {
     return check(

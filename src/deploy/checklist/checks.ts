@@ -46,7 +46,7 @@ export const DEPLOYMENT_CHECKS = {
     number: 1,
     title: "Workload classified",
     source:
-      "vramfit's workload classes (WORKLOAD_CLASSES); formulas.md §6.2: decode ranks by bandwidth, prefill and training by dense FLOPS",
+      "vramfit's workload classes (WORKLOAD_CLASSES); docs/methodology.md#speed-a-roofline: decode ranks by bandwidth, prefill and training by dense FLOPS",
   },
   config: {
     number: 2,
@@ -58,12 +58,12 @@ export const DEPLOYMENT_CHECKS = {
     number: 3,
     title: "KV cache sized with the KV heads, not the query heads",
     source:
-      "stas00/ml-engineering inference/README.md (KV cache); formulas.md §2.1 and §8 pitfall 5",
+      "github.com/stas00/ml-engineering inference/README.md (KV cache); docs/methodology.md#kv-cache (KV heads, not query heads)",
   },
   "kv-cache": {
     number: 4,
     title: "KV cache sized at the real context length and concurrency",
-    source: "formulas.md §2.1: KV bytes = bytes per token × context × batch",
+    source: "docs/methodology.md#kv-cache: KV bytes = bytes per token × context × batch",
   },
   multimodal: {
     number: 5,
@@ -75,25 +75,25 @@ export const DEPLOYMENT_CHECKS = {
     number: 6,
     title: "Weights at the precision that will actually load (pre-quantized checkpoint detected)",
     source:
-      "quantization_config (vLLM reads it; a mismatching --quantization is an error); formulas.md §1.2 and §7 (real INT4 ≈ 39.8 GB for Llama-3-70B, not 35 GB)",
+      "quantization_config (vLLM reads it; a mismatching --quantization is an error); docs/methodology.md#realistic-int4 (real INT4 ≈ 39.8 GB for Llama-3-70B, not 35 GB)",
   },
   overhead: {
     number: 7,
     title: "Framework overhead reserved (10–15 %, or the engine's utilization cap)",
     source:
-      "formulas.md §3.1 (vLLM budget = utilization × total − weights − activation peak − non-torch memory) and §7 (12 % of weights is a heuristic); vLLM CacheConfig gpu_memory_utilization (0, 1], default 0.92",
+      "docs/methodology.md#overhead (12 % of weights is a heuristic) and #fit-and-topology (vLLM budget = utilization × total − weights − activation peak − non-torch memory); vLLM CacheConfig gpu_memory_utilization (0, 1], default 0.92",
   },
   fit: {
     number: 8,
     title: "Fits per GPU under the chosen TP, with KV-head divisibility",
     source:
-      "formulas.md §6.3 (weights / TP, KV heads per rank max(1, kv / TP); TP divides the heads, KV heads and TP divide one another); vllm/model_executor/layers/linear.py",
+      "docs/methodology.md#fit-and-topology (weights / TP, KV heads per rank max(1, kv / TP); TP divides the heads, KV heads and TP divide one another); github.com/vllm-project/vllm vllm/model_executor/layers/linear.py",
   },
   bandwidth: {
     number: 9,
     title: "Bandwidth vs FLOPS matched to the workload (decode-heavy on high-bandwidth HBM)",
     source:
-      "formulas.md §6.2 (roofline: decode is memory-bound below the ridge point peak FLOPS / bandwidth; rank decode by bandwidth, training by dense FLOPS)",
+      "docs/methodology.md#speed-a-roofline (decode is memory-bound below the ridge point peak FLOPS / bandwidth; rank decode by bandwidth, training by dense FLOPS)",
   },
   lora: {
     number: 10,
@@ -105,7 +105,7 @@ export const DEPLOYMENT_CHECKS = {
     number: 11,
     title: "Pricing model matches duration and fault tolerance",
     source:
-      "AWS Spot interruption notices (2 minutes); reference/gpus.md spot and reserved discounts; vramfit's PRICING_RULES",
+      "AWS Spot interruption notices (2 minutes): https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-instance-termination-notices.html; docs/methodology.md#cost-and-workloads; vramfit's PRICING_RULES",
   },
   context: {
     number: 12,

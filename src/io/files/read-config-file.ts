@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { InvalidConfigError, VramfitError } from "../../errors.js";
 import { MAX_CONFIG_FILE_BYTES } from "../limits.js";
+import { HF_QUANT_CONFIG_FILE } from "../repo-files.js";
 import { readJsonFile } from "./read-json-file.js";
 
 /**
@@ -29,6 +30,25 @@ export async function findLocalConfig(input: string): Promise<string | undefined
  * @throws {InvalidConfigError} when the file is not a regular file, too large or not JSON.
  */
 export async function readConfigFile(path: string): Promise<unknown> {
+  return readJsonFile(path, {
+    maxBytes: MAX_CONFIG_FILE_BYTES,
+    fail: ({ problem, cause }) =>
+      new InvalidConfigError({ subject: path, path: "", problem }, { cause }),
+  });
+}
+
+/**
+ * Reads the `hf_quant_config.json` beside a local config.json, when there is one (NVIDIA
+ * ModelOpt checkpoints declare FP8 or NVFP4 there rather than in config.json).
+ *
+ * @returns the parsed file, or `undefined` when the folder has none.
+ * @throws {InvalidConfigError} when the file is there but not a regular file, too large or not JSON.
+ */
+export async function readHfQuantConfig(configPath: string): Promise<unknown> {
+  const folder = configPath.replace(/[\\/][^\\/]*$/, "");
+  const path = `${folder === configPath ? "." : folder}/${HF_QUANT_CONFIG_FILE}`;
+  const stats = await stat(path).catch(() => undefined);
+  if (stats === undefined) return undefined;
   return readJsonFile(path, {
     maxBytes: MAX_CONFIG_FILE_BYTES,
     fail: ({ problem, cause }) =>

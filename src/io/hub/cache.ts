@@ -3,7 +3,10 @@ import { MAX_CONFIG_FILE_BYTES } from "../limits.js";
 import { readTextFile, writeFileAtomic } from "#platform";
 import type { WeightsSummary } from "./weights.js";
 
-/** What vramfit keeps of one repo at one commit: config.json and the weights summary, never weights. */
+/**
+ * What vramfit keeps of one repo at one commit: config.json, ModelOpt's hf_quant_config.json
+ * when the repo has one, and the weights summary, never weights.
+ */
 export interface HubSnapshot {
   /** The repo id as the caller wrote it. */
   readonly repo: string;
@@ -15,6 +18,8 @@ export interface HubSnapshot {
   readonly fetchedAt: string;
   /** config.json as the Hub served it. */
   readonly configText: string;
+  /** hf_quant_config.json as the Hub served it, when the repo has one. */
+  readonly quantConfigText?: string | undefined;
   /** The safetensors summary. */
   readonly weights: WeightsSummary;
 }
@@ -25,14 +30,20 @@ export const COMMIT_SHA = /^[0-9a-f]{40}$/;
 const Count = z.int().check(z.nonnegative());
 const ByDtype = z.record(z.string(), Count);
 
-/** Version 1 of the cache entry; a change of shape bumps it, and old entries read as misses. */
+/**
+ * Version 2 of the cache entry (version 2 adds `quantConfigText`); a change of shape bumps it,
+ * and old entries read as misses, so a version-1 entry of a ModelOpt repo is fetched again
+ * rather than read without its hf_quant_config.json.
+ */
+const ENTRY_FORMAT = 2;
 const EntrySchema = z.object({
-  format: z.literal(1),
+  format: z.literal(ENTRY_FORMAT),
   repo: z.string(),
   sha: z.string().check(z.regex(COMMIT_SHA)),
   endpoint: z.string(),
   fetchedAt: z.string(),
   configText: z.string().check(z.maxLength(MAX_CONFIG_FILE_BYTES)),
+  quantConfigText: z.optional(z.string().check(z.maxLength(MAX_CONFIG_FILE_BYTES))),
   weights: z.discriminatedUnion("kind", [
     z.object({
       kind: z.literal("safetensors"),
@@ -72,7 +83,7 @@ export class HubCache {
 
   /** The cached snapshot of `repo` at `sha`, or undefined (missing or corrupt). */
   async read(repo: string, sha: string): Promise<HubSnapshot | undefined> {
-    const text = await readTextFile(this.entryPath(repo, sha), 2 * MAX_CONFIG_FILE_BYTES);
+    const text = await readTextFile(this.entryPath(repo, sha), 3 * MAX_CONFIG_FILE_BYTES);
     if (text === undefined) return undefined;
     let json: unknown;
     try {
@@ -91,13 +102,14 @@ export class HubCache {
       endpoint: entry.endpoint,
       fetchedAt: entry.fetchedAt,
       configText: entry.configText,
+      quantConfigText: entry.quantConfigText,
       weights: entry.weights,
     };
   }
 
   /** Stores a snapshot (atomically). */
   async write(snapshot: HubSnapshot): Promise<void> {
-    const entry = { format: 1, ...snapshot };
+    const entry = { format: ENTRY_FORMAT, ...snapshot };
     await writeFileAtomic(
       this.entryPath(snapshot.repo, snapshot.sha),
       `${JSON.stringify(entry)}\n`,

@@ -1,4 +1,5 @@
-import { readConfigFile } from "#platform";
+import { readConfigFile, readHfQuantConfig } from "#platform";
+import { HF_QUANT_CONFIG_FILE } from "../repo-files.js";
 import type { CheckpointFacts } from "../../memory/checkpoint.js";
 import type { ModelSource } from "../../model/model-source.js";
 import { COMMIT_SHA, HubCache, type HubSnapshot } from "./cache.js";
@@ -12,6 +13,8 @@ import { checkpointFacts } from "./weights.js";
 export interface ModelLookup {
   /** config.json, parsed. */
   readonly config: unknown;
+  /** hf_quant_config.json, parsed, when the repo has one (ModelOpt checkpoints). */
+  readonly hfQuantConfig?: unknown;
   /** How config errors name it: `org/name@<commit>` or a file path. */
   readonly subject: string;
   /** Where it came from. */
@@ -59,6 +62,7 @@ export async function lookUpOffline(
     if (hit !== undefined) {
       return {
         config: await readConfigFile(hit.configPath),
+        hfQuantConfig: await readHfQuantConfig(hit.configPath),
         subject: hit.configPath,
         source: { kind: "hf-cache", repo, revision, sha: hit.sha, path: hit.configPath },
         checkpoint: undefined,
@@ -91,8 +95,13 @@ function fromSnapshot(
         ]
       : [];
   const common = { repo: snapshot.repo, revision, sha: snapshot.sha, endpoint: snapshot.endpoint };
+  const quantConfigText = snapshot.quantConfigText;
   return {
     config: parseUntrustedJson(snapshot.configText, subject),
+    hfQuantConfig:
+      quantConfigText === undefined
+        ? undefined
+        : parseUntrustedJson(quantConfigText, `${subject} ${HF_QUANT_CONFIG_FILE}`),
     subject,
     source:
       cachePath === undefined

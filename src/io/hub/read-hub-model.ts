@@ -3,6 +3,7 @@ import { HubError, InvalidConfigError, VramfitError } from "../../errors.js";
 import { explainIssue } from "../../options/explain-issue.js";
 import { loadHubLibrary } from "#platform";
 import { MAX_CONFIG_FILE_BYTES } from "../limits.js";
+import { HF_QUANT_CONFIG_FILE } from "../repo-files.js";
 import { COMMIT_SHA, type HubCache, type HubSnapshot } from "./cache.js";
 import { createHubFetch } from "./hub-fetch.js";
 import { badResponse, type HubCallContext } from "./hub-errors.js";
@@ -39,10 +40,12 @@ export interface HubRead {
 
 /**
  * Reads a repo from the Hub: one model-info call resolves the revision to a commit and
- * lists the files; config.json and the safetensors headers are then read at that commit,
+ * lists the files; config.json (with ModelOpt's hf_quant_config.json when the repo lists
+ * it) and the safetensors headers are then read at that commit,
  * in parallel, one round trip per file (see `READ_AHEAD_BYTES`). A cold estimate of a
  * model with `n` shards costs `3 + n` requests on 3 round trips (model info; config.json
- * and the index; the shards); a single-file model 3 requests. A cached commit costs no
+ * and the index; the shards), one more for a repo with hf_quant_config.json; a single-file
+ * model 3 requests. A cached commit costs no
  * request when the revision is a commit, else only the model-info call.
  */
 export async function readHubModel(
@@ -76,6 +79,7 @@ export async function readHubModel(
       throw toVramfitError(error, hub, context, settings, failures);
     });
 
+  settings.onProgress?.({ kind: "resolving", repo, revision });
   const rawInfo = await guard(() =>
     hub.modelInfo({
       name: repo,
@@ -119,7 +123,14 @@ export async function readHubModel(
   }
   const at = { repo: info.name, revision: info.sha, ...common };
   const plan = planWeights(info.filePaths, info.safetensors ?? undefined);
-  for (const path of filesToPrefetch(plan, info.filePaths)) {
+  const prefetched = filesToPrefetch(plan, info.filePaths);
+  settings.onProgress?.({
+    kind: "reading-files",
+    repo,
+    commit: info.sha,
+    weightFiles: prefetched.filter((path) => path.endsWith(".safetensors")).length,
+  });
+  for (const path of prefetched) {
     // Start the weight files with config.json rather than after it (see filesToPrefetch).
     const url = `${settings.endpoint}/${info.name}/resolve/${info.sha}/${encodeFilePath(path)}`;
     common.fetch(url, { headers: { Range: "bytes=0-0" } }).then(
@@ -128,8 +139,14 @@ export async function readHubModel(
     );
   }
   const subject = `${repo}@${info.sha.slice(0, 12)}`;
-  const [configText, weights] = await Promise.all([
-    guard(() => readConfigText(hub, at, subject)),
+  // ModelOpt checkpoints may declare their quantization only in hf_quant_config.json: read it
+  // in the same round trip as config.json when the repo lists it.
+  const hasQuantConfig = info.filePaths.includes(HF_QUANT_CONFIG_FILE);
+  const [configText, quantConfigText, weights] = await Promise.all([
+    guard(() => readJsonText(hub, at, "config.json", subject)),
+    hasQuantConfig
+      ? guard(() => readJsonText(hub, at, HF_QUANT_CONFIG_FILE, subject))
+      : Promise.resolve(undefined),
     guard(() => readWeights(hub, at, plan)),
   ]);
 
@@ -139,6 +156,7 @@ export async function readHubModel(
     endpoint: settings.endpoint,
     fetchedAt: new Date().toISOString(),
     configText,
+    quantConfigText,
     weights,
   };
   if (cache !== undefined) {
@@ -156,16 +174,22 @@ interface FileAccess {
   readonly fetch: typeof fetch;
 }
 
-async function readConfigText(hub: HubLibrary, at: FileAccess, subject: string): Promise<string> {
-  const blob = await hub.downloadFile({ ...at, path: "config.json" });
+/** A small JSON file of the repo (config.json, hf_quant_config.json) as text, size-checked. */
+async function readJsonText(
+  hub: HubLibrary,
+  at: FileAccess,
+  path: string,
+  subject: string,
+): Promise<string> {
+  const blob = await hub.downloadFile({ ...at, path });
   if (blob === null) {
-    throw new HubError("HUB_FILE_NOT_FOUND", `${subject} has no config.json.`, { repo: at.repo });
+    throw new HubError("HUB_FILE_NOT_FOUND", `${subject} has no ${path}.`, { repo: at.repo });
   }
   if (blob.size > MAX_CONFIG_FILE_BYTES) {
     throw new InvalidConfigError({
-      subject,
+      subject: path === "config.json" ? subject : `${subject} ${path}`,
       path: "",
-      problem: `the file is ${blob.size} bytes, more than the ${MAX_CONFIG_FILE_BYTES} a config.json can be`,
+      problem: `the file is ${blob.size} bytes, more than the ${MAX_CONFIG_FILE_BYTES} a ${path} can be`,
     });
   }
   return blob.text();

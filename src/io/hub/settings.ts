@@ -1,6 +1,12 @@
 import type { HubOptions } from "../hub-options.js";
+import type { HubBackoff, HubProgress } from "./progress.js";
 import { InvalidOptionError } from "../../errors.js";
-import { homeDirectory as platformHome, processEnvironment, readTextFile } from "#platform";
+import {
+  defaultFetch,
+  homeDirectory as platformHome,
+  processEnvironment,
+  readTextFile,
+} from "#platform";
 
 /** The public Hub. */
 export const DEFAULT_HUB_URL = "https://huggingface.co";
@@ -30,10 +36,14 @@ export interface HubSettings {
   readonly hfHubCacheDir: string | undefined;
   /** Milliseconds one request may take. */
   readonly timeoutMs: number;
-  /** The fetch under every request. */
+  /** The fetch under every request: the caller's, else `node:http` on Node and the page's `fetch` in browsers. */
   readonly fetch: typeof fetch;
   /** The caller's cancel signal. */
   readonly signal: AbortSignal | undefined;
+  /** Called at each step of a read (see {@link HubProgress}). */
+  readonly onProgress: ((event: HubProgress) => void) | undefined;
+  /** A rate-limit pause shared with other reads, if any. */
+  readonly backoff: HubBackoff | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -72,8 +82,10 @@ export async function resolveHubSettings(options: HubOptions = {}): Promise<HubS
       nonEmpty(env.HUGGINGFACE_HUB_CACHE) ??
       (hfHome === undefined ? undefined : `${hfHome}/hub`),
     timeoutMs: timeoutFrom(options.timeoutMs),
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch: options.fetch ?? defaultFetch,
     signal: options.signal,
+    onProgress: options.onProgress,
+    backoff: options.backoff,
   };
 }
 

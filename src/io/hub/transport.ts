@@ -229,27 +229,63 @@ export function createTransport(
     }
   }
 
+  /**
+   * Waits before a retry: what the Hub asked for (`Retry-After`, `RateLimit`) plus an
+   * exponential backoff (doubling from `minBackoffMs`, randomized ×1–2, at most
+   * `maxBackoffMs`). A rate limit pauses every read sharing `settings.backoff`. Gives up now
+   * (throws) when the Hub asks for longer than `maxWaitMs` or the wait would pass
+   * `maxRetryTimeMs`.
+   */
+  async function waitBeforeRetry(
+    error: Transient,
+    retriesConsumed: number,
+    startedMs: number,
+  ): Promise<void> {
+    const askedMs = (error.waitSeconds ?? 0) * 1000;
+    if (askedMs > policy.maxWaitMs) throw error;
+    const backoffMs = Math.min(
+      policy.maxBackoffMs,
+      Math.round((1 + Math.random()) * policy.minBackoffMs * 2 ** retriesConsumed),
+    );
+    const delayMs = askedMs + backoffMs;
+    if (Date.now() - startedMs + delayMs > policy.maxRetryTimeMs) throw error;
+    const { failure } = error;
+    if (failure.kind === "status" && failure.answer.status === 429)
+      settings.backoff?.pause(delayMs);
+    settings.onProgress?.({
+      kind: "retry-wait",
+      repo: context.repo,
+      reason: retryReason(failure),
+      delayMs,
+      nextTry: retriesConsumed + 2,
+      tries: policy.retries + 1,
+    });
+    await sleep(delayMs, settings.signal);
+  }
+
   return async (request) => {
     const { default: pRetry } = await import("p-retry");
+    const startedMs = Date.now();
     let tries = 0;
     try {
-      return await pRetry(() => attempt(request, ++tries), {
-        retries: policy.retries,
-        factor: 2,
-        minTimeout: policy.minBackoffMs,
-        maxTimeout: policy.maxBackoffMs,
-        randomize: true,
-        maxRetryTime: policy.maxRetryTimeMs,
-        ...(settings.signal === undefined ? {} : { signal: settings.signal }),
-        shouldRetry: ({ error }) => error instanceof Transient,
-        onFailedAttempt: async ({ error, retriesLeft }) => {
-          if (!(error instanceof Transient) || error.waitSeconds === undefined || retriesLeft === 0)
-            return;
-          // The Hub says how long: wait that long (p-retry's backoff comes on top), or give up now.
-          if (error.waitSeconds * 1000 > policy.maxWaitMs) throw error;
-          await sleep(error.waitSeconds * 1000, settings.signal);
+      return await pRetry(
+        async () => {
+          await settings.backoff?.wait(settings.signal);
+          return attempt(request, ++tries);
         },
-      });
+        {
+          retries: policy.retries,
+          // The wait before each retry is this file's (waitBeforeRetry), so progress can say it.
+          minTimeout: 0,
+          maxTimeout: 0,
+          ...(settings.signal === undefined ? {} : { signal: settings.signal }),
+          shouldRetry: ({ error }) => error instanceof Transient,
+          onFailedAttempt: async ({ error, retriesLeft, retriesConsumed }) => {
+            if (!(error instanceof Transient) || retriesLeft === 0) return;
+            await waitBeforeRetry(error, retriesConsumed, startedMs);
+          },
+        },
+      );
     } catch (error) {
       if (!(error instanceof Transient)) throw error;
       const { failure } = error;
@@ -323,6 +359,22 @@ function describeNetworkError(error: TypeError): string {
   if (code !== undefined && message !== undefined && !message.includes(code))
     return `${code}: ${message}`;
   return code ?? message ?? error.message;
+}
+
+/** Why a try failed, in words for a progress line. */
+function retryReason(failure: Transient["failure"]): string {
+  switch (failure.kind) {
+    case "status":
+      return failure.answer.status === 429
+        ? "HTTP 429 (rate limited)"
+        : `HTTP ${failure.answer.status}`;
+    case "timeout":
+      return `no answer within ${failure.timeoutMs} ms`;
+    case "network":
+      return `connection failed (${failure.detail})`;
+    case "cut-short":
+      return `answer cut short (${failure.detail})`;
+  }
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

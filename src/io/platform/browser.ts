@@ -11,6 +11,11 @@ export function findLocalConfig(): Promise<string | undefined> {
   return Promise.resolve(undefined);
 }
 
+/** No file system: there is never an hf_quant_config.json beside a local config. */
+export function readHfQuantConfig(): Promise<unknown> {
+  return Promise.resolve(undefined);
+}
+
 /**
  * No file system to read from.
  *
@@ -48,3 +53,9 @@ export function homeDirectory(): string | undefined {
 export async function loadHubLibrary(): Promise<HubLibrary> {
   return (await import("../hub/fetch-hub-library.js")).FETCH_HUB_LIBRARY;
 }
+
+/**
+ * The `fetch` under every Hub request: the page's own, called as a plain function (a browser
+ * refuses `fetch` called as a method of another object).
+ */
+export const defaultFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);

@@ -8,7 +8,7 @@
 import { homedir } from "node:os";
 import type { HubLibrary } from "../hub/hub-library.js";
 
-export { findLocalConfig, readConfigFile } from "../files/read-config-file.js";
+export { findLocalConfig, readConfigFile, readHfQuantConfig } from "../files/read-config-file.js";
 export { readTextFile, writeFileAtomic } from "../files/text-files.js";
 
 /** The process's environment variables. */
@@ -25,3 +25,10 @@ export function homeDirectory(): string | undefined {
 export async function loadHubLibrary(): Promise<HubLibrary> {
   return import("@huggingface/hub");
 }
+
+/**
+ * The `fetch` under every Hub request: `node:http` / `node:https` with keep-alive
+ * (./node-fetch.ts explains why not the built-in one), loaded on the first request.
+ */
+export const defaultFetch: typeof fetch = async (input, init) =>
+  (await import("./node-fetch.js")).nodeFetch(input, init);

@@ -64,8 +64,12 @@ export function activationBytesPerLayer(
   const s = options.sequenceLength;
   const h = spec.hiddenSize;
   const queryWidth = spec.numAttentionHeads * spec.headDim;
-  // Fewer KV heads than ranks: vLLM and Megatron replicate them, so per-rank width floors at one head.
-  const keyValueWidth = (spec.numKeyValueHeads * spec.headDim) / Math.min(t, spec.numKeyValueHeads);
+  // Fewer KV heads than ranks: vLLM and Megatron replicate them, so per-rank width floors at one
+  // head. A pure state-space model (Mamba) has none.
+  const keyValueWidth =
+    spec.numKeyValueHeads === 0
+      ? 0
+      : (spec.numKeyValueHeads * spec.headDim) / Math.min(t, spec.numKeyValueHeads);
 
   const replicated = e * h * (spec.layout.normsPerLayer + 2) + (options.dropout ? 2 * h : 0);
   const attention = (e * 2 * queryWidth) / t + e * 2 * keyValueWidth;

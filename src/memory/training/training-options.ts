@@ -432,7 +432,7 @@ function resolveParallelism(
       },
     );
   }
-  if (tensorParallel > spec.numKeyValueHeads) {
+  if (spec.numKeyValueHeads > 0 && tensorParallel > spec.numKeyValueHeads) {
     warnings.push(
       `tensor parallel ${tensorParallel} exceeds the ${spec.numKeyValueHeads} KV heads: k and v are replicated across ranks`,
     );

@@ -1,5 +1,9 @@
 import { InvalidConfigError } from "../../errors.js";
-import { TEXT_CONFIG_FIELDS, type TextConfig } from "./model-config.js";
+import { TEXT_CONFIG_FIELDS, type FieldKind, type TextConfig } from "./model-config.js";
+
+/** Field kinds whose values are not single numbers. */
+type NonNumericKind =
+  "boolean" | "string" | "strings" | "layerStrings" | "layerIndices" | "widths" | "widthOrAuto";
 
 /**
  * Reads the text-model fields of a config.json: `text_config` first, then the top level,
@@ -28,8 +32,10 @@ export interface ConfigReader {
 
 /** Keys of {@link TEXT_CONFIG_FIELDS} whose values are numbers. */
 export type NumericKey = {
-  [K in keyof typeof TEXT_CONFIG_FIELDS]: (typeof TEXT_CONFIG_FIELDS)[K] extends
-    "dimension" | "count" | "integer" | "number"
+  [K in keyof typeof TEXT_CONFIG_FIELDS]: (typeof TEXT_CONFIG_FIELDS)[K] extends Exclude<
+    FieldKind,
+    NonNumericKind
+  >
     ? K
     : never;
 }[keyof typeof TEXT_CONFIG_FIELDS];

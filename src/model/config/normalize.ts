@@ -1,13 +1,28 @@
 import { InvalidConfigError, UnsupportedArchitectureError } from "../../errors.js";
 import { readKeyValueHeads, readLayout, readMlpWidth } from "../features/dense/config.js";
 import { readMultiHeadLatentAttention } from "../features/mla.js";
-import { readMixtureOfExperts } from "../features/moe.js";
-import { readCheckpointQuantization } from "../features/quantized.js";
-import { readHybridLayers, readStateSpaceLayers } from "../features/state-space/config.js";
+import { readRotaryEmbeddings } from "../features/rotary.js";
+import { moeLayerRule, readMixtureOfExperts } from "../features/moe.js";
+import {
+  configQuantization,
+  modelOptQuantizationConfig,
+  readCheckpointQuantization,
+  unquantizedParameterCount,
+} from "../features/quantized.js";
+import {
+  pureStateSpaceLayers,
+  readHybridLayers,
+  readStateSpaceLayers,
+} from "../features/state-space/config.js";
 import { readVisionEncoder } from "../features/vision/config.js";
-import { readLayerTypes, readSlidingWindow, readWindowedLayers } from "../features/windowed.js";
-import { FALLBACK_FAMILY, familyFacts } from "../families.js";
-import type { ExtraParameters, ModelSpec, TorchDtype } from "../model-spec.js";
+import {
+  readGlobalAttention,
+  readLayerTypes,
+  readSlidingWindow,
+  readWindowedLayers,
+} from "../features/windowed.js";
+import { FALLBACK_FAMILY, familyFacts, PURE_STATE_SPACE_FAMILIES } from "../families.js";
+import type { ExtraParameters, MixtureOfExperts, ModelSpec, TorchDtype } from "../model-spec.js";
 import { CONFIG_ALIASES, createConfigReader, type ConfigReader } from "./config-reader.js";
 import type { LayerPlan } from "./layer-plan.js";
 import type { ModelConfig } from "./model-config.js";
@@ -32,6 +47,13 @@ const TORCH_DTYPES: Readonly<Record<string, TorchDtype>> = {
 export interface NormalizeOptions {
   /** The repo id or file the config came from, named in error messages. @default "config object" */
   readonly subject?: string;
+  /**
+   * The repo's `hf_quant_config.json`, parsed, when it has one: NVIDIA ModelOpt checkpoints
+   * declare their quantization there rather than in config.json's `quantization_config`,
+   * which wins when both are present (as in vLLM). `resolveModel` reads it from the Hub and
+   * from a local folder. See docs/methodology.md#pre-quantized-checkpoints.
+   */
+  readonly hfQuantConfig?: unknown;
 }
 
 /** The fields a generic estimate of an unknown family needs, by name. */
@@ -87,18 +109,21 @@ export function specFromConfig(
 
   const numLayers = reader.require("layer count", CONFIG_ALIASES.numLayers);
   const hiddenSize = reader.require("hidden size", CONFIG_ALIASES.hiddenSize);
-  const numAttentionHeads = reader.require(
-    "attention head count",
-    CONFIG_ALIASES.numAttentionHeads,
-  );
+  // Pure Mamba models have no attention (and no MLP): no heads to require.
+  const pureStateSpace = PURE_STATE_SPACE_FAMILIES.has(modelType ?? "");
+  const numAttentionHeads = pureStateSpace
+    ? 0
+    : reader.require("attention head count", CONFIG_ALIASES.numAttentionHeads);
   const vocabSize = reader.require("vocabulary size", CONFIG_ALIASES.vocabSize);
   const maxPositionEmbeddings = reader.readFirst(CONFIG_ALIASES.maxPositionEmbeddings);
 
-  const mla = readMultiHeadLatentAttention(reader);
-  const headDim =
-    reader.read("head_dim") ??
-    reader.read("attention_head_dim") ??
-    (mla === undefined ? hiddenSize / numAttentionHeads : mla.qkNopeHeadDim + mla.qkRopeHeadDim);
+  const mla = pureStateSpace ? undefined : readMultiHeadLatentAttention(reader);
+  const headDim = pureStateSpace
+    ? 0
+    : (reader.read("head_dim") ??
+      reader.read("attention_head_dim") ??
+      reader.read("kv_channels") ??
+      (mla === undefined ? hiddenSize / numAttentionHeads : mla.qkNopeHeadDim + mla.qkRopeHeadDim));
   if (!Number.isInteger(headDim)) {
     throw new InvalidConfigError({
       subject,
@@ -107,20 +132,31 @@ export function specFromConfig(
     });
   }
 
-  const numKeyValueHeads = readKeyValueHeads(reader, numAttentionHeads);
-  const intermediateSize = readMlpWidth(reader, facts, hiddenSize);
-  const plan = planLayers(reader, numLayers);
+  const numKeyValueHeads = pureStateSpace ? 0 : readKeyValueHeads(reader, numAttentionHeads);
+  const intermediateSize = pureStateSpace ? 0 : readMlpWidth(reader, facts, hiddenSize);
+  const plan = pureStateSpace ? pureStateSpaceLayers(numLayers) : planLayers(reader, numLayers);
   const moe = readMixtureOfExperts(reader, {
     numLayers,
     intermediateSize,
     blockPattern: plan.blockPattern,
   });
+  // Gemma-4's experts run beside a dense MLP on every layer.
+  const everyLayerDense = moe?.besideDenseMlp === true;
+  const denseMlpLayers = everyLayerDense ? numLayers : plan.denseMlpLayers;
+  const globalAttention = pureStateSpace
+    ? undefined
+    : readGlobalAttention(reader, numKeyValueHeads, headDim);
+  const rotary = readRotaryEmbeddings(reader, {
+    headDim,
+    globalHeadDim: globalAttention?.headDim,
+    mlaRopeHeadDim: mla?.qkRopeHeadDim,
+    maxPositionEmbeddings,
+  });
   const stateSpace = readStateSpaceLayers(reader, plan.stateSpaceLayers, hiddenSize);
   const vision = readVisionEncoder(config, hiddenSize, approximations);
   const quantization = readCheckpointQuantization(
-    config.quantization_config ?? text?.quantization_config ?? undefined,
-    subject,
-    modelType,
+    configQuantization(config, text) ?? modelOptQuantizationConfig(options.hfQuantConfig, subject),
+    { subject, modelType, hiddenSize },
   );
 
   const dtypeName = reader.read("dtype") ?? reader.read("torch_dtype");
@@ -130,8 +166,15 @@ export function specFromConfig(
   }
 
   const architecture = config.architectures?.[0] ?? text?.architectures?.[0] ?? undefined;
-  const extraParameters = familyExtras(reader, modelType, architecture, hiddenSize, vocabSize);
-  return {
+  const extraParameters = familyExtras(reader, {
+    modelType,
+    architecture,
+    numLayers,
+    hiddenSize,
+    vocabSize,
+    moe,
+  });
+  const spec: ModelSpec = {
     architecture,
     modelType,
     numLayers,
@@ -149,16 +192,40 @@ export function specFromConfig(
     // A plain decoder (every layer attends fully) leaves the field out, so a hand-edited
     // spec's numLayers keeps meaning what it says.
     attentionLayers: plan.attention.full === numLayers ? undefined : plan.attention,
+    globalAttention,
+    rotary,
     slidingWindow: plan.slidingWindow,
     attentionChunkSize: plan.attentionChunkSize,
     stateSpace,
-    denseMlpLayers: plan.denseMlpLayers,
+    denseMlpLayers,
     vision,
     quantization,
     encoderOnly: modelType === "bert" ? true : undefined,
     extraParameters,
     layout: readLayout(reader, facts, maxPositionEmbeddings),
     approximations,
+  };
+  if (quantization === undefined || (quantization.modulesNotQuantized ?? []).length === 0) {
+    return spec;
+  }
+  // The modules kept in 16-bit, layer by layer: what each named layer is comes from the same
+  // rules that counted the layers.
+  const moeLayers =
+    moe === undefined
+      ? undefined
+      : moeLayerRule(reader, { numLayers, intermediateSize, blockPattern: plan.blockPattern });
+  const isMoeLayer = (index: number): boolean => moeLayers?.includes(index) === true;
+  const unquantized = unquantizedParameterCount(spec, quantization, {
+    kindAt: plan.kindAt,
+    isMoeLayer,
+    hasDenseMlpAt: everyLayerDense
+      ? () => true
+      : (plan.hasDenseMlpAt ?? ((index) => !isMoeLayer(index))),
+  });
+  approximations.push(...unquantized.notes);
+  return {
+    ...spec,
+    quantization: { ...quantization, unquantizedParameters: unquantized.parameters },
   };
 }
 
@@ -204,6 +271,43 @@ function refuseUnsizable(reader: ConfigReader, modelType: string | undefined): v
   );
 }
 
+/**
+ * Gemma-4's tensors outside the standard components (Gemma4TextDecoderLayer,
+ * Gemma4TextModel): a `layer_scalar` per layer; with the MoE block, three more norms per layer
+ * (`post_feedforward_layernorm_1`, `_2`, `pre_feedforward_layernorm_2`); in the E-series,
+ * per-layer input embeddings (`embed_tokens_per_layer`: vocabulary × layers × width, the
+ * `per_layer_model_projection` from hidden and its norm; per layer an input gate, a projection
+ * and a norm). The E-series' KV-shared layers (no k/v projections, double-wide MLPs) are not
+ * modelled: noted in `approximations`.
+ */
+function gemma4Extras(reader: ConfigReader, context: ExtrasContext): ExtraParameters[] {
+  const { numLayers, hiddenSize, moe } = context;
+  const extras: ExtraParameters[] = [{ name: "layer_scalar", parameters: numLayers }];
+  if (moe !== undefined) {
+    extras.push({ name: "MoE block norms", parameters: 3 * hiddenSize * moe.numMoeLayers });
+  }
+  const perLayer = reader.read("hidden_size_per_layer_input") ?? 0;
+  if (perLayer > 0) {
+    const rows = reader.read("vocab_size_per_layer_input") ?? context.vocabSize;
+    const width = numLayers * perLayer;
+    extras.push({
+      name: "per-layer input embeddings",
+      parameters:
+        rows * width +
+        hiddenSize * width +
+        perLayer +
+        numLayers * (2 * hiddenSize * perLayer + hiddenSize),
+    });
+  }
+  const shared = reader.read("num_kv_shared_layers") ?? 0;
+  if (shared > 0) {
+    reader.approximations.push(
+      `Gemma-4: the ${shared} KV-shared layers are counted as ordinary layers (their missing k/v projections and double-wide MLPs are not modelled)`,
+    );
+  }
+  return extras;
+}
+
 /** BERT heads that skip the pooler (transformers' `add_pooling_layer=False`). */
 const BERT_WITHOUT_POOLER = new Set([
   "BertForMaskedLM",
@@ -212,17 +316,26 @@ const BERT_WITHOUT_POOLER = new Set([
   "BertForQuestionAnswering",
 ]);
 
+/** What {@link familyExtras} reads besides the config. */
+interface ExtrasContext {
+  readonly modelType: string | undefined;
+  readonly architecture: string | undefined;
+  readonly numLayers: number;
+  readonly hiddenSize: number;
+  readonly vocabSize: number;
+  readonly moe: MixtureOfExperts | undefined;
+}
+
 /** Tensors a few families have outside the standard components, named. */
 function familyExtras(
   reader: ConfigReader,
-  modelType: string | undefined,
-  architecture: string | undefined,
-  hiddenSize: number,
-  vocabSize: number,
+  context: ExtrasContext,
 ): readonly ExtraParameters[] | undefined {
+  const { modelType, architecture, hiddenSize, vocabSize } = context;
   if (modelType === "bloom") {
     return [{ name: "word_embeddings_layernorm", parameters: 2 * hiddenSize }];
   }
+  if (modelType === "gemma4_text") return gemma4Extras(reader, context);
   if (modelType !== "bert") return undefined;
   const extras: ExtraParameters[] = [
     {

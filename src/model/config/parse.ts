@@ -1,10 +1,13 @@
 import { InvalidConfigError } from "../../errors.js";
 import type { ModelSpec } from "../model-spec.js";
 import {
+  CONFIG_BOUNDS,
+  KIND_BOUNDS,
   ModelConfigSchema,
   QUANTIZATION_CONFIG_FIELDS,
   TEXT_CONFIG_FIELDS,
   VISION_CONFIG_FIELDS,
+  type BoundKind,
   type FieldKind,
   type ModelConfig,
 } from "./model-config.js";
@@ -68,21 +71,50 @@ function isSafeInteger(value: unknown): value is number {
   return Number.isSafeInteger(value);
 }
 
+/** An integer in `[min, max]`. */
+function intIn(min: number, max: number): (value: unknown) => boolean {
+  return (value) => isSafeInteger(value) && value >= min && value <= max;
+}
+
+/** A check that also passes null (unset, as in transformers). */
+function nullable(check: (value: unknown) => boolean): (value: unknown) => boolean {
+  return (value) => value === null || check(value);
+}
+
+/** An array of at most `length` items that each pass `item`. */
+function arrayOf(item: (value: unknown) => boolean, length: number): (value: unknown) => boolean {
+  return (value) => Array.isArray(value) && value.length <= length && value.every(item);
+}
+
+const positive = (bound: BoundKind) => nullable(intIn(1, CONFIG_BOUNDS[bound].max));
+const nonnegative = (bound: BoundKind) => nullable(intIn(0, CONFIG_BOUNDS[bound].max));
+const isString = (value: unknown): boolean => typeof value === "string";
+const LAYERS = CONFIG_BOUNDS.layers.max;
+const WIDTH = CONFIG_BOUNDS.width.max;
+
 /** One check per field kind, mirroring the zod schemas of FIELD_KINDS (null and undefined pass). */
 const CHECKS: Record<FieldKind, (value: unknown) => boolean> = {
-  dimension: (value) => value === null || (isSafeInteger(value) && value > 0),
-  count: (value) => value === null || (isSafeInteger(value) && value >= 0),
-  integer: (value) => value === null || isSafeInteger(value),
-  number: (value) => value === null || (typeof value === "number" && Number.isFinite(value)),
-  boolean: (value) => value === null || typeof value === "boolean",
-  string: (value) => value === null || typeof value === "string",
-  strings: (value) =>
-    value === null || (Array.isArray(value) && value.every((item) => typeof item === "string")),
-  counts: (value) =>
-    value === null ||
-    (Array.isArray(value) && value.every((item) => isSafeInteger(item) && item >= 0)),
-  dimensionOrAuto: (value) =>
-    value === null || value === "auto" || (isSafeInteger(value) && value > 0),
+  layers: positive("layers"),
+  layerCount: nonnegative("layers"),
+  width: positive("width"),
+  widthOrZero: nonnegative("width"),
+  heads: positive("heads"),
+  vocabulary: positive("vocabulary"),
+  vocabularyOrZero: nonnegative("vocabulary"),
+  experts: nonnegative("experts"),
+  expertsPerToken: nonnegative("experts"),
+  positions: positive("positions"),
+  bits: positive("bits"),
+  integer: nullable(intIn(-WIDTH, WIDTH)),
+  number: nullable((value) => typeof value === "number" && Number.isFinite(value)),
+  boolean: nullable((value) => typeof value === "boolean"),
+  string: nullable(isString),
+  strings: nullable((value) => Array.isArray(value) && value.every(isString)),
+  layerStrings: nullable(arrayOf(isString, LAYERS)),
+  layerIndices: nullable(arrayOf(intIn(0, LAYERS), LAYERS)),
+  widths: nullable(arrayOf(intIn(0, WIDTH), 8)),
+  widthOrAuto: nullable((value) => value === "auto" || intIn(1, WIDTH)(value)),
+  object: nullable(isPlainObject),
 };
 
 function fieldsConform(
@@ -159,9 +191,30 @@ function conforms(json: Record<string, unknown>): boolean {
   );
 }
 
-/** Config numbers that are too small are all integers (dimensions and counts): say so. */
+/**
+ * Config numbers that are too small are all integers (dimensions and counts), and a number
+ * or list too large broke one of {@link CONFIG_BOUNDS}: say which, and by how much.
+ */
 function explainConfigIssue(issue: Parameters<typeof explainIssue>[0]): string {
+  const got = issue !== undefined && "input" in issue ? `, got ${describeValue(issue.input)}` : "";
+  if (issue?.code === "too_big") {
+    const key = [...issue.path].reverse().find((part) => typeof part === "string");
+    const bound = boundOf(key);
+    const what = bound === undefined ? "" : ` (vramfit's bound on ${CONFIG_BOUNDS[bound].what})`;
+    const unit = issue.origin === "array" ? " entries" : "";
+    return `expected at most ${issue.maximum.toLocaleString("en-US")}${unit}${what}${got}`;
+  }
   if (issue?.code !== "too_small" || issue.origin !== "number") return explainIssue(issue);
-  const got = "input" in issue ? `, got ${describeValue(issue.input)}` : "";
   return `expected ${issue.inclusive === true ? "a non-negative" : "a positive"} integer${got}`;
+}
+
+/** The bound a config key's kind checks, in any of the three field tables. */
+function boundOf(key: string | undefined): BoundKind | undefined {
+  if (key === undefined) return undefined;
+  for (const fields of [TEXT_CONFIG_FIELDS, VISION_CONFIG_FIELDS, QUANTIZATION_CONFIG_FIELDS]) {
+    if (Object.hasOwn(fields, key)) {
+      return KIND_BOUNDS[(fields as Readonly<Record<string, FieldKind>>)[key] as FieldKind];
+    }
+  }
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import { InvalidConfigError } from "../../errors.js";
 import type { ConfigReader } from "../config/config-reader.js";
-import { countLayers, countSymbol } from "../config/layer-plan.js";
+import { allLayers, countSymbol, periodicLayers, type LayerRule } from "../config/layer-plan.js";
 import type { MixtureOfExperts, ModelSpec } from "../model-spec.js";
 import type { ParameterBreakdown } from "../parameter-breakdown.js";
 import type { LinearModule } from "../weight-shapes.js";
@@ -35,7 +35,9 @@ export interface MoeContext {
  * - Qwen-MoE (`decoder_sparse_step`, `mlp_only_layers`): when i is not listed and (i + 1) % step = 0;
  * - Llama-4 (`interleave_moe_layer_step`): layers step−1, 2·step−1, …;
  * - Jamba (`expert_layer_period`, `expert_layer_offset`): when i % period = offset;
- * - Nemotron-H: the `E` blocks of its pattern; otherwise every layer.
+ * - Nemotron-H: the `E` blocks of its pattern;
+ * - Gemma-4 (`enable_moe_block`, `top_k_experts`): every layer, beside its dense MLP;
+ *   otherwise every layer.
  *
  * Shared experts: DeepSeek's `n_shared_experts` of `moe_intermediate_size` (Nemotron-H:
  * `moe_shared_expert_intermediate_size`); Qwen's one
@@ -53,19 +55,25 @@ export function readMixtureOfExperts(
     reader.read("n_routed_experts") ??
     reader.read("num_experts");
   if (numExperts === undefined || numExperts <= 1) return undefined;
+  const modelType = reader.modelType;
+  // Gemma-4 builds its experts only with enable_moe_block (Gemma4TextDecoderLayer).
+  const gemma4 = modelType === "gemma4_text";
+  if (gemma4 && reader.read("enable_moe_block") !== true) return undefined;
 
-  const expertsPerToken = reader.read("num_experts_per_tok") ?? reader.read("experts_per_token");
+  const expertsPerToken =
+    reader.read("num_experts_per_tok") ??
+    reader.read("experts_per_token") ??
+    reader.read("top_k_experts");
   if (expertsPerToken === undefined || expertsPerToken < 1) {
     throw new InvalidConfigError({
       subject: reader.subject,
       path: `${reader.prefix}num_experts_per_tok`,
       problem: `${numExperts} experts but no positive count of experts per token`,
-      aliases: ["num_experts_per_tok", "experts_per_token"],
+      aliases: ["num_experts_per_tok", "experts_per_token", "top_k_experts"],
     });
   }
 
-  const modelType = reader.modelType;
-  const moeWidth = reader.read("moe_intermediate_size");
+  const moeWidth = reader.read("moe_intermediate_size") ?? reader.read("expert_intermediate_size");
   const expertIntermediateSize =
     moeWidth ?? reader.read("intermediate_size") ?? context.intermediateSize;
 
@@ -97,39 +105,56 @@ export function readMixtureOfExperts(
     expertIntermediateSize,
     numSharedExperts,
     sharedExpertIntermediateSize,
-    numMoeLayers: countMoeLayers(reader, context),
+    numMoeLayers: moeLayerRule(reader, context).count,
     expertBias: modelType === "gpt_oss",
     routerBias: modelType === "gpt_oss",
     // DeepSeek-V3's noaux_tc routing and Nemotron-H keep a per-expert e_score_correction_bias.
     routerCorrectionBias:
       (isDeepseekStyle && reader.read("topk_method") === "noaux_tc") || modelType === "nemotron_h",
     sharedExpertGate: qwenShared !== undefined && qwenShared > 0,
+    // Gemma-4: the experts run beside a dense MLP on every layer, and its router scales its
+    // input per dimension and its output per expert (Gemma4TextRouter.scale, per_expert_scale).
+    besideDenseMlp: gemma4,
+    routerScale: gemma4,
   };
 }
 
-function countMoeLayers(reader: ConfigReader, context: MoeContext): number {
+/**
+ * Which layers are MoE, by the family rule of {@link readMixtureOfExperts}: a count in
+ * closed form and a test for one layer (layer-by-layer quantization asks it of the layers a
+ * config names).
+ */
+export function moeLayerRule(reader: ConfigReader, context: MoeContext): LayerRule {
   const layers = context.numLayers;
-  if (context.blockPattern !== undefined) return countSymbol(context.blockPattern, "E");
+  const pattern = context.blockPattern;
+  if (pattern !== undefined) {
+    return { count: countSymbol(pattern, "E"), includes: (index) => pattern[index] === "E" };
+  }
 
   const firstDense = reader.read("first_k_dense_replace");
   const frequency = reader.read("moe_layer_freq");
   if (firstDense !== undefined || frequency !== undefined) {
-    return countLayers(layers, (i) => i >= (firstDense ?? 0) && i % (frequency ?? 1) === 0);
+    return periodicLayers(layers, frequency ?? 1, 0, firstDense ?? 0);
   }
   const sparseStep = reader.read("decoder_sparse_step");
   const mlpOnly = reader.read("mlp_only_layers");
   if (sparseStep !== undefined || mlpOnly !== undefined) {
-    const dense = new Set(mlpOnly ?? []);
-    return countLayers(layers, (i) => !dense.has(i) && (i + 1) % (sparseStep ?? 1) === 0);
+    const step = sparseStep ?? 1;
+    const sparse = periodicLayers(layers, step, step - 1);
+    // mlp_only_layers is at most the layer bound long (model-config.ts): one pass over it.
+    const dense = new Set((mlpOnly ?? []).filter((index) => sparse.includes(index)));
+    return {
+      count: sparse.count - dense.size,
+      includes: (index) => sparse.includes(index) && !dense.has(index),
+    };
   }
   const interleave = reader.read("interleave_moe_layer_step");
-  if (interleave !== undefined) return countLayers(layers, (i) => (i + 1) % interleave === 0);
+  if (interleave !== undefined) return periodicLayers(layers, interleave, interleave - 1);
   const period = reader.read("expert_layer_period");
   if (period !== undefined) {
-    const offset = reader.read("expert_layer_offset") ?? 0;
-    return countLayers(layers, (i) => i % period === offset);
+    return periodicLayers(layers, period, reader.read("expert_layer_offset") ?? 0);
   }
-  return layers;
+  return allLayers(layers);
 }
 
 // Parameters: memory holds every expert; each token runs only some.
@@ -155,8 +180,8 @@ export function moeParametersPerLayer(spec: ModelSpec, moe: MixtureOfExperts): n
 
 /**
  * Parameters of one MoE layer's router: a `hidden × numExperts` gate, plus its bias
- * (gpt-oss), DeepSeek-V3's per-expert score-correction bias and Qwen's `hidden × 1`
- * shared-expert gate where present.
+ * (gpt-oss), DeepSeek-V3's per-expert score-correction bias, Qwen's `hidden × 1`
+ * shared-expert gate and Gemma-4's input and per-expert scales where present.
  */
 export function routerParametersPerLayer(spec: ModelSpec, moe: MixtureOfExperts): number {
   const gate = spec.hiddenSize * moe.numExperts;
@@ -164,7 +189,8 @@ export function routerParametersPerLayer(spec: ModelSpec, moe: MixtureOfExperts)
   const correction = moe.routerCorrectionBias === true ? moe.numExperts : 0;
   const sharedGate =
     moe.sharedExpertGate === true && moe.numSharedExperts > 0 ? spec.hiddenSize : 0;
-  return gate + bias + correction + sharedGate;
+  const scales = moe.routerScale === true ? spec.hiddenSize + moe.numExperts : 0;
+  return gate + bias + correction + sharedGate + scales;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { UnsupportedArchitectureError } from "../../errors.js";
 import type { ConfigReader } from "../config/config-reader.js";
-import type { LayerPlan } from "../config/layer-plan.js";
-import type { ModelSpec } from "../model-spec.js";
+import { periodicLayers, type LayerPlan } from "../config/layer-plan.js";
+import type { GlobalAttention, ModelSpec } from "../model-spec.js";
 
 /**
  * Windowed attention: sliding-window layers attend to the last `slidingWindow` tokens
@@ -25,12 +25,13 @@ const LAYER_TYPE_KINDS = {
   mamba: "stateSpace",
 } as const satisfies Record<string, "full" | "sliding" | "chunked" | "stateSpace">;
 
-/** Layers counted by kind, before the windows are known. */
+/** Layers counted by kind, before the windows are known, and the kind of each. */
 interface LayerCounts {
   full: number;
   sliding: number;
   chunked: number;
   stateSpace: number;
+  kindAt: (index: number) => "full" | "sliding" | "chunked" | "stateSpace";
 }
 
 /**
@@ -48,7 +49,13 @@ export function readLayerTypes(
 ): LayerPlan | undefined {
   const layerTypes = reader.read("layer_types") ?? reader.read("layers_block_type");
   if (layerTypes === undefined || layerTypes.length !== numLayers) return undefined;
-  const counts = { full: 0, sliding: 0, chunked: 0, stateSpace: 0 };
+  const kindAt = (index: number) => {
+    const type = layerTypes[index];
+    return type !== undefined && Object.hasOwn(LAYER_TYPE_KINDS, type)
+      ? LAYER_TYPE_KINDS[type as keyof typeof LAYER_TYPE_KINDS]
+      : "full";
+  };
+  const counts: LayerCounts = { full: 0, sliding: 0, chunked: 0, stateSpace: 0, kindAt };
   for (const type of layerTypes) {
     if (!Object.hasOwn(LAYER_TYPE_KINDS, type)) {
       throw new UnsupportedArchitectureError(
@@ -79,28 +86,53 @@ export function readWindowedLayers(
   numLayers: number,
   window: number | undefined,
 ): LayerPlan {
-  const all = (kind: "full" | "sliding" | "chunked", count: number): LayerCounts => ({
+  // `count` layers are of `kind` (those `isKind` picks); the rest attend fully.
+  const all = (
+    kind: "sliding" | "chunked",
+    count: number,
+    isKind: (index: number) => boolean,
+  ): LayerCounts => ({
     full: numLayers - count,
     sliding: kind === "sliding" ? count : 0,
     chunked: kind === "chunked" ? count : 0,
     stateSpace: 0,
+    kindAt: (index) => (isKind(index) ? kind : "full"),
   });
+  const every = () => true;
   switch (reader.modelType) {
     case "gemma2":
-      return withWindows(reader, all("sliding", Math.ceil(numLayers / 2)), window ?? 4096);
+      // Even layers slide (Gemma2DecoderLayer: `not bool(layer_idx % 2)`).
+      return withWindows(
+        reader,
+        all("sliding", Math.ceil(numLayers / 2), (index) => index % 2 === 0),
+        window ?? 4096,
+      );
     case "gemma3_text": {
       const period = reader.read("sliding_window_pattern") ?? 6;
-      const global = Math.floor(numLayers / period);
-      return withWindows(reader, all("sliding", numLayers - global), window ?? 4096);
+      const global = periodicLayers(numLayers, period, period - 1);
+      return withWindows(
+        reader,
+        all("sliding", numLayers - global.count, (index) => !global.includes(index)),
+        window ?? 4096,
+      );
     }
     case "llama4_text": {
       if (reader.read("attention_chunk_size") === undefined) break;
       const noRope = reader.read("no_rope_layers");
-      const chunked =
-        noRope !== undefined && noRope.length === numLayers
-          ? noRope.filter((usesRope) => usesRope !== 0).length
-          : numLayers - Math.floor(numLayers / 4);
-      return withWindows(reader, all("chunked", chunked), window);
+      if (noRope !== undefined && noRope.length === numLayers) {
+        const chunked = noRope.filter((usesRope) => usesRope !== 0).length;
+        return withWindows(
+          reader,
+          all("chunked", chunked, (index) => noRope[index] !== 0),
+          window,
+        );
+      }
+      const global = periodicLayers(numLayers, 4, 3);
+      return withWindows(
+        reader,
+        all("chunked", numLayers - global.count, (index) => !global.includes(index)),
+        window,
+      );
     }
     case "qwen2":
     case "qwen2_moe":
@@ -112,14 +144,42 @@ export function readWindowedLayers(
     case "qwen2_5_vl_text": {
       if (reader.read("use_sliding_window") !== true || window === undefined) break;
       const from = reader.read("max_window_layers") ?? numLayers;
-      return withWindows(reader, all("sliding", Math.max(0, numLayers - from)), window);
+      return withWindows(
+        reader,
+        all("sliding", Math.max(0, numLayers - from), (index) => index >= from),
+        window,
+      );
     }
     default:
       if (window !== undefined && SLIDES_EVERY_LAYER.has(reader.modelType ?? "")) {
-        return withWindows(reader, all("sliding", numLayers), window);
+        return withWindows(reader, all("sliding", numLayers, every), window);
       }
   }
-  return { attention: { full: numLayers, sliding: 0, chunked: 0 }, stateSpaceLayers: 0 };
+  return {
+    attention: { full: numLayers, sliding: 0, chunked: 0 },
+    kindAt: () => "full",
+    stateSpaceLayers: 0,
+  };
+}
+
+/**
+ * Gemma-4's full-attention layers have their own head settings: `global_head_dim` wide heads
+ * and, with `attention_k_eq_v` (keys double as values, no `v_proj`),
+ * `num_global_key_value_heads` KV heads (Gemma4TextAttention). `undefined` when the full
+ * layers are shaped like the others.
+ */
+export function readGlobalAttention(
+  reader: ConfigReader,
+  numKeyValueHeads: number,
+  headDim: number,
+): GlobalAttention | undefined {
+  const keyIsValue = reader.read("attention_k_eq_v") === true;
+  const globalHeadDim = reader.read("global_head_dim") ?? headDim;
+  const globalKeyValueHeads = keyIsValue
+    ? (reader.read("num_global_key_value_heads") ?? numKeyValueHeads)
+    : numKeyValueHeads;
+  if (!keyIsValue && globalHeadDim === headDim) return undefined;
+  return { numKeyValueHeads: globalKeyValueHeads, headDim: globalHeadDim, keyIsValue };
 }
 
 /** Families whose `sliding_window`, when set, applies to every layer (transformers' modeling files). */
@@ -144,6 +204,12 @@ function withWindows(
       full: counts.full + (counts.sliding - sliding) + (counts.chunked - chunked),
       sliding,
       chunked,
+    },
+    kindAt: (index) => {
+      const kind = counts.kindAt(index);
+      if (kind === "sliding" && sliding === 0) return "full";
+      if (kind === "chunked" && chunked === 0) return "full";
+      return kind;
     },
     stateSpaceLayers: counts.stateSpace,
     slidingWindow: sliding > 0 ? window : undefined,

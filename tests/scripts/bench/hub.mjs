@@ -4,37 +4,15 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { build } from "esbuild";
 import { estimateInference } from "../../../dist/index.js";
-import { median, ROOT } from "./measure.mjs";
+import { bundleBenchHub, roundTrips } from "./bench-hub.mjs";
+import { median } from "./measure.mjs";
 
 const LATENCY_MS = 50;
 
-/** Requests that arrive within half a latency of each other form one round trip. */
-function roundTrips(requests) {
-  let trips = 0;
-  let last = Number.NEGATIVE_INFINITY;
-  for (const { atMs } of [...requests].sort((a, b) => a.atMs - b.atMs)) {
-    if (atMs - last > LATENCY_MS / 2) trips++;
-    last = atMs;
-  }
-  return trips;
-}
-
 /** Prints the Hub figures. */
 export async function run() {
-  // The fake Hub is test code (TypeScript): bundle it for this script.
-  const helpers = join(tmpdir(), `vramfit-bench-hub-${process.pid}.mjs`);
-  await build({
-    entryPoints: [join(ROOT, "tests", "helpers", "bench-hub.ts")],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    outfile: helpers,
-    define: { "import.meta.dirname": JSON.stringify(join(ROOT, "tests", "helpers")) },
-    logLevel: "warning",
-  });
-  const { APPROVED_TOKEN, FakeHub, hubRepos, sha } = await import(helpers);
+  const { APPROVED_TOKEN, FakeHub, hubRepos, sha } = await bundleBenchHub();
   const hub = await FakeHub.start(hubRepos(), { latencyMs: LATENCY_MS });
 
   async function hubRun(repo, options) {
@@ -48,7 +26,7 @@ export async function run() {
     return {
       ms: performance.now() - start,
       requests: hub.requests.length,
-      trips: roundTrips(hub.requests),
+      trips: roundTrips(hub.requests, LATENCY_MS),
       source: `${estimate.model.source.kind}/${estimate.parameters.source}`,
     };
   }

@@ -38,7 +38,8 @@ function keyValueHeads(reader: ConfigReader, numAttentionHeads: number): number 
 
 /**
  * MLP width: the config's, else 4 × hidden for plain MLPs (GPT-2, Falcon, BLOOM), MPT's
- * expansion ratio, Llama-4's dense width, Granite-4's shared MLP.
+ * expansion ratio, Llama-4's dense width, Granite-4's shared MLP, half the original Qwen's
+ * `intermediate_size`.
  *
  * @throws {InvalidConfigError} when a gated MLP's width is missing.
  */
@@ -51,6 +52,11 @@ export function readMlpWidth(reader: ConfigReader, facts: FamilyFacts, hiddenSiz
         reader.read("intermediate_size_mlp") ??
         reader.require("MLP width", CONFIG_ALIASES.intermediateSize)
       );
+    case "qwen": {
+      // QWenMLP: w1 and w2 are intermediate_size // 2 wide (Qwen-7B: 22,016 → 11,008).
+      const width = reader.require("MLP width", CONFIG_ALIASES.intermediateSize);
+      return Math.floor(width / 2);
+    }
     case "granitemoehybrid":
       // The shared MLP runs on every layer; intermediate_size is the experts' width.
       return (
@@ -90,6 +96,11 @@ export function readLayout(
     }
     case "mpt":
       qkvBias = outputBias = mlpBias = reader.read("no_bias") === false;
+      break;
+    case "qwen":
+      // c_attn always has a bias; c_proj and the MLP have one unless no_bias (default true).
+      qkvBias = true;
+      outputBias = mlpBias = reader.read("no_bias") === false;
       break;
     case "opt":
       qkvBias = outputBias = mlpBias = reader.read("enable_bias") ?? true;

@@ -1,4 +1,4 @@
-import type { ModelSpec } from "../../model-spec.js";
+import type { GlobalAttention, ModelSpec } from "../../model-spec.js";
 
 /**
  * Parameters of the standard decoder layer: multi-head attention (MHA, GQA, MQA), a dense MLP
@@ -9,18 +9,25 @@ import type { ModelSpec } from "../../model-spec.js";
 /**
  * Parameters of one standard attention layer: q and o are `hidden × heads·headDim`, k and v
  * are `hidden × kvHeads·headDim` (GQA makes them narrower), plus biases, per-head q/k norms,
- * attention sinks and a query gate where the family has them. MLA layers count their latent
- * projections instead (features/mla.ts). See docs/methodology.md#parameters.
+ * attention sinks and a query gate where the family has them. A full-attention layer with its
+ * own head settings (Gemma-4) passes them as `heads`; its keys may double as values (no
+ * `v_proj`). MLA layers count their latent projections instead (features/mla.ts).
+ * See docs/methodology.md#parameters.
  */
-export function attentionParametersPerLayer(spec: ModelSpec): number {
-  const queryWidth = spec.numAttentionHeads * spec.headDim;
-  const keyValueWidth = spec.numKeyValueHeads * spec.headDim;
+export function attentionParametersPerLayer(
+  spec: ModelSpec,
+  heads: GlobalAttention = { numKeyValueHeads: spec.numKeyValueHeads, headDim: spec.headDim },
+): number {
+  const queryWidth = spec.numAttentionHeads * heads.headDim;
+  const keyValueWidth = heads.numKeyValueHeads * heads.headDim;
+  const keyValueProjections = heads.keyIsValue === true ? 1 : 2;
   const { layout } = spec;
   const queryProjection = layout.gatedQuery === true ? 2 * queryWidth : queryWidth;
-  const projections = spec.hiddenSize * (queryProjection + queryWidth + 2 * keyValueWidth);
-  const qkvBias = layout.qkvBias ? queryWidth + 2 * keyValueWidth : 0;
+  const projections =
+    spec.hiddenSize * (queryProjection + queryWidth + keyValueProjections * keyValueWidth);
+  const qkvBias = layout.qkvBias ? queryWidth + keyValueProjections * keyValueWidth : 0;
   const outputBias = layout.outputBias ? spec.hiddenSize : 0;
-  const qkNorm = layout.qkNorm ? 2 * spec.headDim : 0;
+  const qkNorm = layout.qkNorm ? 2 * heads.headDim : 0;
   const sinks = layout.attentionSinks === true ? spec.numAttentionHeads : 0;
   return projections + qkvBias + outputBias + qkNorm + sinks;
 }

@@ -1,6 +1,11 @@
 import { UnsupportedArchitectureError } from "../../../errors.js";
 import type { ConfigReader, NumericKey } from "../../config/config-reader.js";
-import { countLayers, countSymbol, type LayerPlan } from "../../config/layer-plan.js";
+import {
+  countSymbol,
+  periodicLayers,
+  type LayerPlan,
+  type LayerRule,
+} from "../../config/layer-plan.js";
 import type { StateSpaceLayers } from "../../model-spec.js";
 import { gatedDeltaNetMixer, mamba1Mixer, mamba2Mixer, type MixerShape } from "./parameters.js";
 
@@ -23,8 +28,13 @@ export function readHybridLayers(reader: ConfigReader, numLayers: number): Layer
     const count = (symbol: string): number => countSymbol(pattern, symbol);
     return {
       attention: { full: count("*"), sliding: 0, chunked: 0 },
+      kindAt: (index) => {
+        const symbol = pattern[index];
+        return symbol === "*" ? "full" : symbol === "M" ? "stateSpace" : "mlp";
+      },
       stateSpaceLayers: count("M"),
       denseMlpLayers: count("-"),
+      hasDenseMlpAt: (index) => pattern[index] === "-",
       blockPattern: pattern,
     };
   }
@@ -32,21 +42,43 @@ export function readHybridLayers(reader: ConfigReader, numLayers: number): Layer
   const attentionPeriod = reader.read("attn_layer_period");
   if (attentionPeriod !== undefined) {
     const offset = reader.read("attn_layer_offset") ?? 0;
-    const full = countLayers(numLayers, (i) => i % attentionPeriod === offset);
-    return { attention: { full, sliding: 0, chunked: 0 }, stateSpaceLayers: numLayers - full };
+    return attentionWhere(periodicLayers(numLayers, attentionPeriod, offset), numLayers);
   }
 
   const fullInterval = reader.read("full_attention_interval");
   if (fullInterval !== undefined) {
-    const full = countLayers(numLayers, (i) => (i + 1) % fullInterval === 0);
-    return { attention: { full, sliding: 0, chunked: 0 }, stateSpaceLayers: numLayers - full };
+    return attentionWhere(periodicLayers(numLayers, fullInterval, fullInterval - 1), numLayers);
   }
   return undefined;
 }
 
 /**
- * Reads the constant-state mixers of a hybrid model: Jamba's Mamba-1, Nemotron-H's and
- * Granite-4's Mamba-2 (each with its own key names), Qwen3-Next's gated delta-net.
+ * A pure state-space model (Mamba, FalconMamba, Mamba-2): every layer is a mixer with a
+ * constant state, none attends and none has an MLP.
+ */
+export function pureStateSpaceLayers(numLayers: number): LayerPlan {
+  return {
+    attention: { full: 0, sliding: 0, chunked: 0 },
+    kindAt: () => "stateSpace",
+    stateSpaceLayers: numLayers,
+    denseMlpLayers: 0,
+    hasDenseMlpAt: () => false,
+  };
+}
+
+/** Full attention on the rule's layers, a state-space mixer on the others. */
+function attentionWhere(rule: LayerRule, numLayers: number): LayerPlan {
+  return {
+    attention: { full: rule.count, sliding: 0, chunked: 0 },
+    kindAt: (index) => (rule.includes(index) ? "full" : "stateSpace"),
+    stateSpaceLayers: numLayers - rule.count,
+  };
+}
+
+/**
+ * Reads the constant-state mixers of a hybrid or state-space model: Jamba's Mamba-1,
+ * Nemotron-H's and Granite-4's Mamba-2 (each with its own key names), Qwen3-Next's gated
+ * delta-net, and the pure Mamba (`mamba`, `falcon_mamba`) and Mamba-2 (`mamba2`) models.
  *
  * @throws {UnsupportedArchitectureError} naming the fields missing for the mixer's shape.
  */
@@ -127,6 +159,49 @@ export function readStateSpaceLayers(
         convKernel: d.mamba_d_conv,
         convBias: reader.read("mamba_conv_bias") ?? true,
         projectionBias: reader.read("mamba_proj_bias") ?? false,
+      }),
+    );
+  }
+  if (reader.modelType === "mamba2") {
+    // Mamba2Config's spelling; the inner width is num_heads × head_dim.
+    const d = dimensions(reader, [
+      "num_heads",
+      "head_dim",
+      "state_size",
+      "n_groups",
+      "conv_kernel",
+    ]);
+    return shape(
+      "mamba2",
+      mamba2Mixer({
+        hiddenSize,
+        numHeads: d.num_heads,
+        headDim: d.head_dim,
+        stateSize: d.state_size,
+        numGroups: d.n_groups,
+        convKernel: d.conv_kernel,
+        convBias: reader.read("use_conv_bias") ?? true,
+        projectionBias: reader.read("use_bias") ?? false,
+      }),
+    );
+  }
+  if (reader.modelType === "mamba" || reader.modelType === "falcon_mamba") {
+    // MambaConfig's spelling. MambaConfig sets intermediate_size = expand × hidden and then
+    // lets a saved intermediate_size win: falcon-mamba-7b saves 8,192 beside an `expand` of 16.
+    const d = dimensions(reader, ["state_size", "conv_kernel"]);
+    const inner = reader.read("intermediate_size") ?? (reader.read("expand") ?? 2) * hiddenSize;
+    const dtRank = reader.read("time_step_rank") ?? "auto";
+    return shape(
+      "mamba",
+      mamba1Mixer({
+        hiddenSize,
+        innerSize: inner,
+        stateSize: d.state_size,
+        convKernel: d.conv_kernel,
+        dtRank: dtRank === "auto" ? Math.ceil(hiddenSize / 16) : dtRank,
+        convBias: reader.read("use_conv_bias") ?? true,
+        projectionBias: reader.read("use_bias") ?? false,
+        innerNorms: false,
       }),
     );
   }

@@ -3,6 +3,8 @@ import type { VisionEncoder } from "../../model-spec.js";
 import {
   clipVisionParameters,
   gemma3ProjectorParameters,
+  gemma4ProjectorParameters,
+  gemma4VisionParameters,
   llama4ProjectorParameters,
   llama4VisionParameters,
   llavaProjectorParameters,
@@ -50,8 +52,8 @@ export const VISION_CONFIG_DEFAULTS = {
 } as const satisfies Record<string, { source: string; values: Partial<VisionConfig> }>;
 
 /**
- * Reads the vision encoder of a multimodal config (LLaVA, Gemma-3, Qwen2-VL, Qwen2.5-VL,
- * Llama-4): tower and projector parameters, and how images become tokens. A
+ * Reads the vision encoder of a multimodal config (LLaVA, Gemma-3, Gemma-4, Qwen2-VL,
+ * Qwen2.5-VL, Llama-4): tower and projector parameters, and how images become tokens. A
  * `vision_config` of a wrapper vramfit does not know is left uncounted and noted in
  * `approximations` rather than guessed.
  */
@@ -108,6 +110,8 @@ export function readVisionEncoder(
         imageTokens: { kind: "fixed", tokensPerImage: config.mm_tokens_per_image ?? 256 },
       };
     }
+    case "gemma4":
+      return gemma4Vision(config, vision, textHidden, approximations);
     case "qwen2_vl":
     case "qwen2_5_vl":
       return qwenVision(vision, wrapper, textHidden, approximations);
@@ -140,6 +144,63 @@ export function readVisionEncoder(
       );
       return undefined;
   }
+}
+
+/**
+ * Gemma-4's vision tower (gemma4_vision) and `embed_vision` projector; each image becomes
+ * `vision_soft_tokens_per_image` tokens (280 by default: Gemma4VisionConfig's
+ * `default_output_length`). An audio tower (E-series) is not counted, and says so.
+ */
+function gemma4Vision(
+  config: ModelConfig,
+  vision: VisionConfig,
+  textHidden: number,
+  approximations: string[],
+): VisionEncoder | undefined {
+  const audio = (config as Record<string, unknown>).audio_config;
+  if (typeof audio === "object" && audio !== null) {
+    approximations.push("audio_config (gemma4_audio): the audio tower is not counted");
+  }
+  const {
+    hidden_size: hiddenSize,
+    intermediate_size: intermediateSize,
+    num_hidden_layers: numLayers,
+    num_attention_heads: numHeads,
+    patch_size: patchSize,
+    position_embedding_size: positionEmbeddingSize,
+  } = vision;
+  if (
+    typeof hiddenSize !== "number" ||
+    typeof intermediateSize !== "number" ||
+    typeof numLayers !== "number" ||
+    typeof numHeads !== "number" ||
+    typeof patchSize !== "number" ||
+    typeof positionEmbeddingSize !== "number"
+  ) {
+    // vramfit does not guess a tower from class defaults it has not checked.
+    approximations.push(
+      "vision_config (gemma4_vision) lacks one of hidden_size, intermediate_size, num_hidden_layers, num_attention_heads, patch_size, position_embedding_size: its parameters are not counted",
+    );
+    return undefined;
+  }
+  return {
+    modelType: vision.model_type ?? "gemma4_vision",
+    towerParameters: gemma4VisionParameters({
+      hiddenSize,
+      intermediateSize,
+      numLayers,
+      numHeads,
+      headDim: vision.head_dim ?? hiddenSize / numHeads,
+      patchSize,
+      positionEmbeddingSize,
+      standardize: vision.standardize === true,
+    }),
+    projectorParameters: gemma4ProjectorParameters(hiddenSize, textHidden),
+    imageTokens: {
+      kind: "fixed",
+      tokensPerImage: config.vision_soft_tokens_per_image ?? vision.default_output_length ?? 280,
+    },
+  };
 }
 
 function qwenVision(

@@ -114,3 +114,37 @@ export function qwenVisionParameters(d: QwenVisionDimensions): number {
   const merger = norm + merged * merged + merged + merged * d.outHidden + d.outHidden;
   return patchEmbedding + d.depth * (2 * norm + attention + mlp) + merger;
 }
+
+/** Dimensions of Gemma-4's vision tower (Gemma4VisionModel). */
+export interface Gemma4VisionDimensions {
+  readonly hiddenSize: number;
+  readonly intermediateSize: number;
+  readonly numLayers: number;
+  readonly numHeads: number;
+  readonly headDim: number;
+  readonly patchSize: number;
+  /** Rows of each of the two position tables (`position_embedding_size`). */
+  readonly positionEmbeddingSize: number;
+  /** Whether it keeps `std_bias` and `std_scale` (`standardize`). */
+  readonly standardize: boolean;
+}
+
+/**
+ * Gemma-4 vision model: a bias-free patch projection (`3 × patch² → hidden`), two position
+ * tables of `position_embedding_size` rows (one per image axis), `numLayers` encoder layers
+ * (bias-free q, k, v, o of `heads × head_dim`, q/k norms of `head_dim` (v_norm has no weight),
+ * a gated MLP without biases, four RMSNorms) and, with `standardize`, `std_bias` and `std_scale`.
+ * Its pooler has no weights. Matches the 569,550,384 tower tensors of gemma-4-31B-it.
+ */
+export function gemma4VisionParameters(d: Gemma4VisionDimensions): number {
+  const h = d.hiddenSize;
+  const width = d.numHeads * d.headDim;
+  const layer = 4 * h * width + 2 * d.headDim + 3 * h * d.intermediateSize + 4 * h;
+  const embeddings = 3 * d.patchSize ** 2 * h + 2 * d.positionEmbeddingSize * h;
+  return embeddings + d.numLayers * layer + (d.standardize ? 2 * h : 0);
+}
+
+/** Gemma-4's projector (`embed_vision`): one bias-free `vision × text` linear; its norm has no weight. */
+export function gemma4ProjectorParameters(visionHidden: number, textHidden: number): number {
+  return visionHidden * textHidden;
+}

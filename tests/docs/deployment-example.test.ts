@@ -1,16 +1,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseUserDeployment, validateDeployment } from "../src/deploy.js";
+import { parseUserDeployment, validateDeployment } from "../../src/deploy.js";
 
-// The README's deployment.json must stay a valid file, and say what `vramfit check` reports for it.
-const README = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8");
+// The deployment.json of docs/api.md must stay a valid file, and say what `vramfit check` reports for it.
+const README = readFileSync(join(import.meta.dirname, "..", "..", "docs", "api.md"), "utf8");
 const example = /A `deployment.json` for `vramfit check`[\s\S]*?```json\n([\s\S]*?)```/.exec(
   README,
 );
 
-describe("the README's deployment.json", () => {
-  it("parses with the file schema and fails check 8 only, as the README says", async () => {
+describe("the deployment.json of docs/api.md", () => {
+  it("parses with the file schema and fails check 8 only, as docs/api.md says", async () => {
     expect(example?.[1]).toBeDefined();
     const deployment = parseUserDeployment(JSON.parse(example![1]!));
     const report = await validateDeployment(deployment);

@@ -1,0 +1,12 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+// @ts-expect-error: a plain .mjs script without types
+import { updatedCliDoc } from "../scripts/generate-cli-docs.mjs";
+
+describe("docs/cli.md", () => {
+  it("holds every command's current --help (run `npm run docs:cli` when this fails)", () => {
+    const onDisk = readFileSync(join(import.meta.dirname, "..", "..", "docs", "cli.md"), "utf8");
+    expect(onDisk).toBe(updatedCliDoc());
+  });
+});

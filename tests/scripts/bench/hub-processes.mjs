@@ -1,0 +1,96 @@
+// Hub estimates as a user runs them: whole `vramfit estimate` processes against the tests'
+// fake Hub (a real HTTP server on 127.0.0.1, in this process) at 0, 50 and 150 ms per request.
+// For each: requests, sequential round trips, wall and CPU time of the process, peak memory;
+// beside it the same estimate through the library with Node's built-in fetch, and bare node.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { promisify } from "node:util";
+import { bundleBenchHub, roundTrips } from "./bench-hub.mjs";
+import { CLI, median, ROOT } from "./measure.mjs";
+
+const execFileAsync = promisify(execFile);
+const RUSAGE = join(ROOT, "tests", "scripts", "bench", "rusage.mjs");
+const RUNS = 5;
+const REPO = "meta-llama/Meta-Llama-3-8B"; // 4 shards, gated (the token is approved)
+
+/** One whole process: wall ms, CPU ms and peak MiB from the preload, requests and round trips. */
+async function measure(hub, args, env, latencyMs) {
+  const usageFile = join(mkdtempSync(join(tmpdir(), "vramfit-bench-")), "usage.json");
+  hub?.reset();
+  const start = performance.now();
+  await execFileAsync(process.execPath, ["--import", RUSAGE, ...args], {
+    env: { ...env, VRAMFIT_BENCH_RUSAGE: usageFile },
+  });
+  const wallMs = performance.now() - start;
+  const usage = JSON.parse(readFileSync(usageFile, "utf8"));
+  return {
+    wallMs,
+    cpuMs: usage.cpuUs / 1000,
+    peakMiB: usage.maxRssKb / 1024,
+    requests: hub?.requests.length ?? 0,
+    trips: hub === undefined ? 0 : roundTrips(hub.requests, Math.max(latencyMs, 10)),
+  };
+}
+
+/** The median of each figure over `RUNS` runs (requests and trips are the same every run). */
+async function medianOf(make) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await make());
+  return {
+    ...runs[0],
+    wallMs: median(runs.map((r) => r.wallMs)),
+    cpuMs: median(runs.map((r) => r.cpuMs)),
+    peakMiB: median(runs.map((r) => r.peakMiB)),
+  };
+}
+
+function print(label, figures, bare) {
+  console.log(
+    `${label.padEnd(52)} ${String(figures.requests).padStart(2)} req ${figures.trips} trips ` +
+      `${figures.wallMs.toFixed(0).padStart(5)} ms wall ${figures.cpuMs.toFixed(0).padStart(4)} ms CPU` +
+      (bare === undefined ? "" : ` (+${(figures.cpuMs - bare.cpuMs).toFixed(0)} over bare)`) +
+      ` ${figures.peakMiB.toFixed(0)} MiB peak`,
+  );
+}
+
+/** Prints the whole-process Hub figures. */
+export async function run() {
+  const { APPROVED_TOKEN, FakeHub, hubRepos } = await bundleBenchHub();
+  const home = () => mkdtempSync(join(tmpdir(), "vramfit-bench-home-"));
+  const baseEnv = { PATH: process.env.PATH ?? "", HF_TOKEN: APPROVED_TOKEN };
+  const bare = await medianOf(() => measure(undefined, ["-e", "0"], baseEnv, 0));
+  print("bare node -e 0", bare);
+  const builtIn = join(mkdtempSync(join(tmpdir(), "vramfit-bench-")), "built-in-fetch.mjs");
+  const { writeFileSync } = await import("node:fs");
+  writeFileSync(
+    builtIn,
+    `import { estimateInference } from ${JSON.stringify(join(ROOT, "dist", "index.js"))};\n` +
+      `const e = await estimateInference(${JSON.stringify(REPO)}, { fetch: globalThis.fetch });\n` +
+      `console.log(JSON.stringify(e.totalBytes));\n`,
+  );
+  for (const latencyMs of [0, 50, 150]) {
+    const hub = await FakeHub.start(hubRepos(), { latencyMs });
+    const env = () => ({ ...baseEnv, HOME: home(), HF_ENDPOINT: hub.url });
+    console.log(`\n${latencyMs} ms per request (${REPO}, 4 shards):`);
+    const cold = await medianOf(() =>
+      measure(hub, [CLI, "estimate", REPO, "--json"], env(), latencyMs),
+    );
+    print("  vramfit estimate, cold cache", cold, bare);
+    const warmEnv = env();
+    await measure(hub, [CLI, "estimate", REPO, "--json"], warmEnv, latencyMs);
+    const pinned = await medianOf(() =>
+      measure(hub, [CLI, "estimate", REPO, "--json", "--offline"], warmEnv, latencyMs),
+    );
+    print("  vramfit estimate, warm cache, --offline", pinned, bare);
+    const revalidate = await medianOf(() =>
+      measure(hub, [CLI, "estimate", REPO, "--json"], warmEnv, latencyMs),
+    );
+    print("  vramfit estimate, warm cache, revalidates main", revalidate, bare);
+    const library = await medianOf(() => measure(hub, [builtIn], env(), latencyMs));
+    print("  library, Node's built-in fetch, cold cache", library, bare);
+    await hub.close();
+  }
+}
