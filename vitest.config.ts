@@ -17,7 +17,11 @@ export default defineConfig({
           exclude: ["tests/props/**", "tests/package/**"],
         },
       },
-      { extends: true, test: { name: "props", include: ["tests/props/**/*.test.ts"] } },
+      // Properties run a hundred rankings or plans each: seconds on a busy 2-core machine.
+      {
+        extends: true,
+        test: { name: "props", include: ["tests/props/**/*.test.ts"], testTimeout: 60_000 },
+      },
       // What npm ships, installed in a scratch project: `npm run check:package`, not `npm test`.
       {
         extends: true,

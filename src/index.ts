@@ -5,7 +5,9 @@
 // synchronous twin that takes a ModelSpec or an estimate and runs anywhere (browser, worker).
 //
 // Deliberately left out: the zod schemas, the per-architecture formulas (MoE, MLA, state
-// space, vision), the catalogs of engine flags and every other building block. They are
+// space, vision), the serving engines' rules behind `fitOnGpu` (profile run, KV pages, each
+// release's defaults and measured constants), the catalogs of engine flags and every other
+// building block. They are
 // internal and may change in any release; the JSON Schemas of every input file and result
 // ship in the package instead (`vramfit/schemas/*.json`, `vramfit schema <name>`).
 // Deployment blueprints, the checklist and config templates live in `vramfit/deploy`.
@@ -16,6 +18,7 @@ export { estimateMany } from "./api/estimate-many.js";
 export type { EstimateManyItem, EstimateManyOptions } from "./api/estimate-many.js";
 export { estimateTraining } from "./api/estimate-training.js";
 export { rankGpus, rankInstances } from "./api/rank-gpus.js";
+export { fitOnGpu } from "./api/fit-on-gpu.js";
 export type { RankGpusOptions } from "./api/rank-gpus.js";
 export { resolveModel } from "./io/resolve-model.js";
 export type { ResolvedModel } from "./io/resolve-model.js";

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import {
   BUNDLED_MODELS,
   estimateInferenceFromSpec,
+  fitOnGpuFromSpec,
   estimateTrainingFromSpec,
   parseModelConfig,
   rankGpusForEstimate,
@@ -50,26 +51,41 @@ const spec = (repo: string) =>
 describe("the shipped JSON Schemas", () => {
   const llama8b = spec("meta-llama/Meta-Llama-3-8B");
 
-  it("every result kind validates against its schema, across architectures", () => {
-    for (const model of BUNDLED_MODELS) {
-      const estimate = estimateInferenceFromSpec(parseModelConfig(model.config));
-      expectValid("inference-estimate", estimate);
-    }
-    const estimate = estimateInferenceFromSpec(llama8b, { contextLength: 8192, batchSize: 4 });
-    expectValid("gpu-ranking", rankGpusForEstimate(estimate));
-    expectValid("instance-ranking", rankInstancesForEstimate(estimate, { top: 5 }));
-    for (const method of ["full", "lora", "qlora"] as const) {
-      expectValid("training-estimate", estimateTrainingFromSpec(llama8b, { method }));
-    }
-    for (const workload of ["realtime", "batch", "qlora", "full"] as const) {
-      const plan = planDeploymentFromSpec(llama8b, {
-        workload,
-        modelId: "meta-llama/Meta-Llama-3-8B",
-      });
-      expectValid("plan", plan);
-      expectValid("checklist", validatePlan(plan));
-    }
-  });
+  // Sizes every bundled model and ranks the whole catalog: seconds on a busy machine.
+  it(
+    "every result kind validates against its schema, across architectures",
+    {
+      timeout: 60_000,
+    },
+    () => {
+      for (const model of BUNDLED_MODELS) {
+        const estimate = estimateInferenceFromSpec(parseModelConfig(model.config));
+        expectValid("inference-estimate", estimate);
+      }
+      const estimate = estimateInferenceFromSpec(llama8b, { contextLength: 8192, batchSize: 4 });
+      expectValid("gpu-ranking", rankGpusForEstimate(estimate));
+      expectValid("instance-ranking", rankInstancesForEstimate(estimate, { top: 5 }));
+      expectValid(
+        "gpu-fit",
+        fitOnGpuFromSpec(llama8b, { gpu: "nvidia-rtx-3090", contextLength: 8192 }),
+      );
+      expectValid(
+        "gpu-fit",
+        fitOnGpuFromSpec(llama8b, { gpu: "nvidia-h100-sxm", engine: "sglang", tensorParallel: 2 }),
+      );
+      for (const method of ["full", "lora", "qlora"] as const) {
+        expectValid("training-estimate", estimateTrainingFromSpec(llama8b, { method }));
+      }
+      for (const workload of ["realtime", "batch", "qlora", "full"] as const) {
+        const plan = planDeploymentFromSpec(llama8b, {
+          workload,
+          modelId: "meta-llama/Meta-Llama-3-8B",
+        });
+        expectValid("plan", plan);
+        expectValid("checklist", validatePlan(plan));
+      }
+    },
+  );
 
   it("refuses a result with a misspelt field, a wrong kind or a missing part (negative control)", () => {
     const estimate = asJson(estimateInferenceFromSpec(llama8b)) as Record<string, unknown>;

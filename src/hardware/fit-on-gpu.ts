@@ -150,7 +150,7 @@ export function fitWithCatalog(spec: ModelSpec, options: FitOptions, catalog: Gp
   const accelerator = catalog.accelerators[gpuId];
   if (accelerator === undefined) {
     throw new InvalidOptionError("gpu", `no accelerator "${gpuId}" in the catalog`, {
-      hint: didYouMean(gpuId, known),
+      hint: gpuHint(gpuId, known),
     });
   }
   const tp = read("tensorParallel") ?? 1;
@@ -262,11 +262,65 @@ export function fitWithCatalog(spec: ModelSpec, options: FitOptions, catalog: Gp
     budget: figures.budget,
     shortfallBytes: figures.shortfallBytes,
     assumptions,
-    warnings: [...estimate.warnings, ...fitWarnings(figures, assumptions, accelerator)],
+    warnings: [
+      ...estimate.warnings,
+      ...fitWarnings(figures, assumptions, accelerator),
+      ...maxNumSeqsHint(requirement, accelerator, figures, options, assumptions),
+      ...longerStarts(figures.fits, maxContextLength, assumptions),
+    ],
   };
 }
 
+/**
+ * vLLM V0 profiles a whole `max_model_len` prompt up to 32K tokens and a chunk above, so a longer
+ * `max_model_len` can start where this one does not (vllm#10517: 29K refused, 35K starts).
+ */
+function longerStarts(fits: boolean, maxContextLength: number, a: FitAssumptions): string[] {
+  if (fits || maxContextLength <= a.contextLength) return [];
+  return [
+    `a longer max_model_len (up to ${maxContextLength.toLocaleString("en-US")}) fits where ${a.contextLength.toLocaleString("en-US")} does not: vLLM ${a.engineVersion} turns chunked prefill on above 32K tokens, so its profile run forwards a chunk, not the whole prompt (vllm#10517); --max-num-batched-tokens does the same at this length`,
+  ];
+}
+
+/**
+ * When vLLM's own max_num_seqs (up to 1,024) makes the profile run's sampler the activation peak,
+ * what running it with --max-num-seqs set to the batch would leave for the KV cache.
+ */
+function maxNumSeqsHint(
+  requirement: ServingGpuRequirement,
+  accelerator: AcceleratorSpec,
+  figures: ReturnType<typeof servingFitOn>,
+  options: FitOptions,
+  a: FitAssumptions,
+): string[] {
+  if (a.engine !== "vllm" || options.maxNumSeqs !== undefined || a.batchSize >= a.maxNumSeqs) {
+    return [];
+  }
+  const settings = { ...requirement.serving.settings, maxNumSeqs: a.batchSize };
+  const alternative = servingFitOn(
+    { ...requirement, serving: { ...requirement.serving, settings } },
+    accelerator,
+    a.tensorParallel,
+    a.pipelineParallel,
+  );
+  const freed = figures.budget.activationPeak.bytes - alternative.budget.activationPeak.bytes;
+  if (freed < BYTES_PER_GIB / 10) return [];
+  return [
+    `the profile run's sampler for max_num_seqs ${a.maxNumSeqs} (vLLM's default here) takes ${gib(figures.budget.activationPeak.bytes)}; with --max-num-seqs ${a.batchSize} (the batch) it would take ${gib(alternative.budget.activationPeak.bytes)}, leaving ${gib(alternative.budget.kvCache.bytes)} for the KV cache${alternative.fits === figures.fits ? "" : alternative.fits ? " and it would fit" : ""}`,
+  ];
+}
+
 const gib = (bytes: number): string => `${(bytes / BYTES_PER_GIB).toFixed(2)} GiB`;
+
+/** Catalog ids that contain what was typed ("h100" → the three H100s), else the closest one. */
+function gpuHint(typed: string, known: readonly string[]): string {
+  const needle = typed.trim().toLowerCase();
+  const containing = needle.length >= 2 ? known.filter((id) => id.includes(needle)) : [];
+  if (containing.length > 1 && containing.length <= 8) {
+    return `Close matches: ${containing.join(", ")}.`;
+  }
+  return didYouMean(typed, known);
+}
 
 function verdict(
   figures: ReturnType<typeof servingFitOn>,

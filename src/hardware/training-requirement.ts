@@ -159,7 +159,7 @@ export const TRAINING_RANK_DEFAULTS = {
 } as const;
 
 /** Notes of the serving defaults that mean nothing for a training requirement. */
-const SERVING_ONLY_NOTES = ["runtimeOverheadBytesPerGpu:", "promptTokens:", "maxTtftMs:"];
+const SERVING_ONLY_NOTES = ["promptTokens:", "maxTtftMs:"];
 
 /**
  * Resolves the ranking options for a training estimate (workload `training`, the whole GPU

@@ -13,9 +13,12 @@ import {
 } from "./inference-options.js";
 import { kvCacheBytes, kvCacheBytesPerToken } from "./kv-cache.js";
 import { overheadBytes } from "./overhead.js";
-import { WEIGHT_PRECISIONS } from "./precision.js";
+import { KV_CACHE_BITS, WEIGHT_PRECISIONS } from "./precision.js";
 import { checkpointWeightsBytes } from "./quantized-weights.js";
 import { stateCacheBytes } from "./state-cache.js";
+import { LATEST_KNOWN_RELEASE } from "./serving/engine-version.js";
+import { enginePerGpu, type EnginePerGpu } from "./serving/serving-fit.js";
+import { servingModelFromSpec } from "./serving/serving-model.js";
 import { weightsBytes } from "./weights.js";
 
 /** The memory an inference deployment needs, in bytes. `totalBytes` is the sum of the other parts. */
@@ -30,8 +33,18 @@ export interface InferenceMemory {
   readonly stateCacheBytes: number;
   /** Framework reserve (a fraction of the weights). */
   readonly overheadBytes: number;
-  /** weights + KV cache + state cache + overhead. */
+  /** weights + KV cache + state cache + overhead: the headline rule of thumb ({@link InferenceMemory.headline}). */
   readonly totalBytes: number;
+  /** What `totalBytes` is, in words: the one-number rule of thumb, not an engine's accounting. */
+  readonly headline: string;
+  /**
+   * The same deployment sized the way the serving engine sizes itself on one GPU (TP 1, a
+   * reference 80 GiB data-center GPU, newest rules, `max_num_seqs` = the batch): weights as
+   * loaded, the profile run's activation peak, non-torch and CUDA-graph memory, the batch's KV
+   * blocks. The GPU rankings, plans and checks use this budget per GPU; `fitOnGpuFromSpec` gives it
+   * for a real card (docs/methodology.md#serving-fit).
+   */
+  readonly perGpu: EnginePerGpu;
 }
 
 /** An inference memory estimate: the breakdown, the parameter count and every assumption behind them. */
@@ -110,6 +123,28 @@ export function estimateInferenceFromSpec(
     activationBytes: assumptions.weights === "fp32" ? 4 : 2,
   });
   const overhead = overheadBytes(weights, assumptions.overheadFraction);
+  const servingEngine = assumptions.engine === "sglang" ? "sglang" : "vllm";
+  const perGpu = enginePerGpu(
+    servingModelFromSpec(spec, {
+      weightsBytes: Math.ceil(weights),
+      activationBytes: assumptions.weights === "fp32" ? 4 : 2,
+      breakdown,
+    }),
+    {
+      engine: servingEngine,
+      release: LATEST_KNOWN_RELEASE[servingEngine],
+      contextLength: assumptions.sequenceLength,
+      batchSize: assumptions.batchSize,
+      kvBytesPerValue: KV_CACHE_BITS[assumptions.kvCacheDtype] / 8,
+      gpuMemoryUtilization: null,
+      maxNumBatchedTokens: assumptions.maxNumBatchedTokensGiven
+        ? assumptions.maxNumBatchedTokens
+        : null,
+      maxNumSeqs: assumptions.batchSize,
+      enforceEager: false,
+      blockSize: null,
+    },
+  );
 
   const warnings = [...spec.approximations];
   if (
@@ -150,6 +185,8 @@ export function estimateInferenceFromSpec(
       stateCacheBytes: state,
       overheadBytes: overhead,
       totalBytes: weights + kv + state + overhead,
+      headline: `weights + KV cache${state > 0 ? " + state" : ""} + overhead at ${+(assumptions.overheadFraction * 100).toFixed(2)} % of the weights: the one-number rule of thumb (docs/methodology.md#overhead); perGpu is the engine's own budget`,
+      perGpu,
     },
     assumptions:
       checkpoint === undefined

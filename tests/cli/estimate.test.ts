@@ -24,7 +24,7 @@ describe("vramfit estimate (in-process)", () => {
     expect(stdout).toContain("GB (10^9)");
     expect(stdout).toContain("bundled snapshot");
     expect(stdout).toMatch(/KV cache \(BF16\)\s+10\.74\s+10,737,418,240/);
-    expect(stdout).toMatch(/Total\s+168\.78/); // 141.11 + 10.74 + 16.93 with the real 70.55 B parameters
+    expect(stdout).toMatch(/Total \(headline rule\)\s+168\.78/); // 141.11 + 10.74 + 16.93 with the real 70.55 B parameters
   });
 
   it("--units gib labels every figure GiB (2^30): the KV cache is exactly 10.00 GiB", async () => {

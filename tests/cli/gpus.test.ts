@@ -243,7 +243,7 @@ describe("vramfit gpus (in-process)", () => {
       { env },
     );
     expect(code).toBe(0);
-    expect(stdout).toMatch(/Total\s+168\.78/);
+    expect(stdout).toMatch(/Total \(headline rule\)\s+168\.78/);
     expect(stdout).toContain("GPUs (5 of 32)");
     expect(stdout).toContain("Prices (a dated snapshot, not live prices)");
     const json = JSON.parse(

@@ -16,7 +16,7 @@ describe("the deployment.json of docs/api.md", () => {
     const report = await validateDeployment(deployment);
     const failed = report.checks.filter((check) => check.status === "fail");
     expect(failed.map((check) => check.id)).toEqual(["fit"]);
-    // The shortfall, worked by hand. // vLLM's budget on one A100 80GB (docs/methodology.md#serving-fit): weights + rotary cache
+    // The shortfall, worked by hand: vLLM's budget on one A100 80GB (docs/methodology.md#serving-fit): weights + rotary cache
     // (8,192 × 128 × 2 B) + the profile run's forward of 2,048 tokens (2 × (3 × 8,192 + 3 × 28,672) B
     // each) + 0.10 GiB non-torch + 0.5 GiB CUDA graphs + 10,737,418,240 B of KV cache, against
     // 0.92 × (81,920 − 512) MiB.

@@ -41,6 +41,34 @@ describe("the worked example: Llama-3-70B, 4K context, batch 8", () => {
     expect(estimate.parameters.source).toBe("config");
     expect(estimate.memory.weightsBytes).toBe(70_553_706_496 * 2);
   });
+
+  it("keeps the seed's headline (141.11 + 10.74 + 16.93 = 168.78 GB) and says so, with vLLM's own per-GPU figure beside it", () => {
+    const { memory } = estimateInferenceFromSpec(llama70b, {
+      contextLength: 4096,
+      batchSize: 8,
+      weights: "bf16",
+    });
+    expect((memory.weightsBytes / GB).toFixed(2)).toBe("141.11");
+    expect((memory.kvCacheBytes / GB).toFixed(2)).toBe("10.74");
+    expect((memory.overheadBytes / GB).toFixed(2)).toBe("16.93");
+    expect((memory.totalBytes / GB).toFixed(2)).toBe("168.78");
+    expect(memory.headline).toContain("rule of thumb");
+    // vLLM ≥ 0.21 at TP 1 on an 80 GiB GPU, max_num_seqs 8 (docs/methodology.md#serving-fit):
+    // weights + rotary cache (8,192 × 128 × 2 B) + the forward of 8,192 batched tokens at
+    // 2 × (3 × 8,192 + 3 × 28,672) B each + 0.10 GiB non-torch + 0.5 GiB CUDA graphs + the KV
+    // cache in whole 16-token blocks (4,096 divides evenly).
+    const g = memory.perGpu;
+    expect(g.engine).toBe("vllm");
+    expect(g.weightsBytes).toBe(70_553_706_496 * 2 + 8192 * 128 * 2);
+    expect(g.activationPeakBytes).toBe(8192 * 2 * (3 * 8192 + 3 * 28_672));
+    expect(g.nonTorchBytes).toBe(Math.round(0.1 * 1024 ** 3));
+    expect(g.cudaGraphBytes).toBe(Math.round(0.5 * 1024 ** 3));
+    expect(g.kvCacheBytes).toBe(memory.kvCacheBytes);
+    expect(g.totalBytes).toBe(
+      g.weightsBytes + g.activationPeakBytes + g.nonTorchBytes + g.cudaGraphBytes + g.kvCacheBytes,
+    );
+    expect((g.totalBytes / GB).toFixed(2)).toBe("154.30");
+  });
 });
 
 describe("the quick-sizing table (weights + 12 % overhead, no KV, GB = 10^9)", () => {

@@ -171,6 +171,36 @@ describe("pre-quantized checkpoints are sized from their method", () => {
     expect(spec.quantization?.method).toBe("fp8");
   });
 
+  it("one layer's attention kept in BF16 leaves a dense FP8 model FP8 (not all-BF16), within 3 % of the hand-worked bytes", () => {
+    const spec = llama8bWith({
+      quant_method: "fp8",
+      modules_to_not_convert: ["model.layers.0.self_attn", "lm_head"],
+    });
+    expect(spec.quantization?.scope).toBe("linear");
+    // By hand (Llama-3-8B, 32 layers): attention 41,943,040 per layer, MLP 176,160,768 per
+    // layer; layer 0's attention, the embeddings, lm_head and norms stay BF16, the rest is FP8.
+    const attention = 41_943_040;
+    const fp8 = 31 * attention + 32 * 176_160_768;
+    const bf16 = 8_030_261_248 - fp8;
+    const byHand = fp8 * 1 + bf16 * 2;
+    const { weightsBytes } = estimateInferenceFromSpec(spec).memory;
+    expect(Math.abs(weightsBytes / byHand - 1)).toBeLessThan(0.03);
+    expect(weightsBytes).toBeLessThan(8_030_261_248 * 2 * 0.7); // not the all-BF16 16.06 GB
+  });
+
+  it("attention kept in every layer of a dense model: its MLPs are quantized, not nothing", () => {
+    const spec = llama8bWith({
+      quant_method: "fp8",
+      modules_to_not_convert: ["model.layers.*.self_attn", "lm_head"],
+    });
+    expect(spec.quantization?.scope).toBe("experts");
+    // By hand: the 32 MLPs (5,637,144,576) in FP8, everything else BF16.
+    const mlp = 32 * 176_160_768;
+    expect(estimateInferenceFromSpec(spec).memory.weightsBytes).toBe(
+      mlp + (8_030_261_248 - mlp) * 2,
+    );
+  });
+
   it("a method vramfit cannot size is refused, named", () => {
     expect(() => llama8bWith({ quant_method: "hqq", nbits: 4 })).toThrow(
       UnsupportedArchitectureError,

@@ -139,7 +139,12 @@ describe("architecture estimate properties", () => {
     fc.assert(
       fc.property(architectureArbitrary, optionsArbitrary, (spec, options) => {
         const { memory, parameters } = estimateInferenceFromSpec(spec, options);
-        for (const value of [...Object.values(memory), ...Object.values(parameters.breakdown)]) {
+        const numbers = [
+          ...Object.values(memory),
+          ...Object.values(memory.perGpu),
+          ...Object.values(parameters.breakdown),
+        ].filter((value): value is number => typeof value === "number");
+        for (const value of numbers) {
           expect(Number.isFinite(value)).toBe(true);
           expect(value).toBeGreaterThanOrEqual(0);
         }

@@ -44,8 +44,13 @@ const optionsArbitrary = fc.record({
   overheadFraction: fc.double({ min: 0, max: 1, noNaN: true }),
 });
 
+/** Every number of an estimate's memory (the engine's per-GPU figures included) and breakdown. */
 function numbersOf(estimate: InferenceEstimate): number[] {
-  return [...Object.values(estimate.memory), ...Object.values(estimate.parameters.breakdown)];
+  return [
+    ...Object.values(estimate.memory),
+    ...Object.values(estimate.memory.perGpu),
+    ...Object.values(estimate.parameters.breakdown),
+  ].filter((value): value is number => typeof value === "number");
 }
 
 describe("inference estimate properties", () => {

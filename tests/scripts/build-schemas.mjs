@@ -21,6 +21,7 @@ export const RESULT_TYPES = {
   "training-estimate": ["TrainingEstimate", "src/memory/training/estimate-training.ts"],
   "gpu-ranking": ["GpuRanking", "src/hardware/rank-gpus.ts"],
   "instance-ranking": ["InstanceRanking", "src/hardware/rank-instances.ts"],
+  "gpu-fit": ["GpuFit", "src/hardware/fit-on-gpu.ts"],
   plan: ["DeploymentPlan", "src/deploy/blueprint/plan-types.ts"],
   checklist: ["DeploymentChecklist", "src/deploy/checklist/validate-deployment.ts"],
 };

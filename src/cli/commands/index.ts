@@ -13,6 +13,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./train.js")).trainCommand,
   },
   {
+    name: "fit",
+    summary: "Whether a model fits a GPU under vLLM or SGLang, with the engine's own budget",
+    load: async () => (await import("./fit.js")).fitCommand,
+  },
+  {
     name: "gpus",
     summary: "GPUs and cloud instances that fit a model, with TP degree, speed and price",
     load: async () => (await import("./gpus.js")).gpusCommand,

@@ -10,6 +10,7 @@ const SCHEMAS = {
   "training-estimate": "the result of estimateTraining; vramfit train --json",
   "gpu-ranking": "the result of rankGpus; `gpus` in vramfit gpus --json",
   "instance-ranking": "the result of rankInstances; `instances` in vramfit gpus --json",
+  "gpu-fit": "the result of fitOnGpu; vramfit fit --json",
   plan: "the result of planDeployment; `plan` in vramfit plan --json",
   checklist: "the result of validateDeployment; vramfit check --json",
   catalog: "a GPU catalog file (--catalog file.json, the catalog option)",

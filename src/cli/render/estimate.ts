@@ -84,10 +84,18 @@ export function renderInferenceEstimate(estimate: InferenceEstimate, unit: Memor
       `Overhead (${overheadPercent} of weights)`,
       unitValue(memory.overheadBytes, unit),
       formatInteger(memory.overheadBytes),
+      "headline rule of thumb",
+    ],
+    [
+      "Total (headline rule)",
+      unitValue(memory.totalBytes, unit),
+      formatInteger(memory.totalBytes),
       "",
     ],
-    ["Total", unitValue(memory.totalBytes, unit), formatInteger(memory.totalBytes), ""],
   ];
+  const g = memory.perGpu;
+  const engineName = g.engine === "sglang" ? "SGLang" : "vLLM";
+  const engineLine = `  Engine-calibrated, one GPU (${engineName} ${g.engineVersion} at TP 1 on an 80 GiB GPU, max_num_seqs ${assumptions.batchSize}): weights as loaded ${unitValue(g.weightsBytes, unit)} + activation peak ${unitValue(g.activationPeakBytes, unit)} + non-torch ${unitValue(g.nonTorchBytes, unit)} + CUDA graphs ${unitValue(g.cudaGraphBytes, unit)} + KV blocks ${unitValue(g.kvCacheBytes, unit)} = ${unitValue(g.totalBytes, unit)} ${unitName}.`;
 
   const lines = [
     estimate.model.id ?? spec.architecture ?? "model",
@@ -103,7 +111,9 @@ export function renderInferenceEstimate(estimate: InferenceEstimate, unit: Memor
       "left",
     ]),
     "",
-    `  Needs ${unitValue(memory.totalBytes, unit)} ${unitName} of GPU memory in total (all GPUs together).`,
+    `  Needs ${unitValue(memory.totalBytes, unit)} ${unitName} of GPU memory in total (all GPUs together) by the headline rule: weights + KV cache + ${overheadPercent} of the weights for the framework.`,
+    engineLine,
+    "  That budget, on a real card and split over GPUs, is what vramfit fit, gpus, plan and check use: vramfit fit <model> --gpu ID.",
     "",
     "  Assumptions",
     `    context ${formatInteger(assumptions.contextLength)} tokens · batch ${assumptions.batchSize} · weights ${weightsLabel} · KV cache ${assumptions.kvCacheDtype.toUpperCase()} · overhead ${overheadPercent}`,

@@ -55,7 +55,7 @@ export function servingNeeds(
   parallel: ServingParallel,
 ): ServingNeeds {
   if (settings.engine === "sglang") {
-    const resolved = resolveSglangSettings(settings, gpu, parallel);
+    const resolved = resolveSglangSettings(settings, gpu, parallel, false);
     const n = sglangNumbers(model, settings, resolved, gpu, parallel);
     const kvCacheBytes = n.cellBytes * settings.contextLength * settings.batchSize;
     return {
@@ -67,7 +67,7 @@ export function servingNeeds(
       totalBytes: n.weights.bytes + kvCacheBytes,
     };
   }
-  const resolved = resolveVllmSettings(settings, gpu, model);
+  const resolved = resolveVllmSettings(settings, gpu, model, false);
   const n = vllmNumbers(model, settings, resolved, gpu, parallel);
   const reserveBytes = n.activationBytes + n.nonTorchBytes + n.cudaGraphBytes;
   return {
@@ -88,10 +88,10 @@ export function servingFitsAt(
   parallel: ServingParallel,
 ): boolean {
   if (settings.engine === "sglang") {
-    const resolved = resolveSglangSettings(settings, gpu, parallel);
+    const resolved = resolveSglangSettings(settings, gpu, parallel, false);
     return sglangNumbers(model, settings, resolved, gpu, parallel).fits;
   }
-  const resolved = resolveVllmSettings(settings, gpu, model);
+  const resolved = resolveVllmSettings(settings, gpu, model, false);
   return vllmNumbers(model, settings, resolved, gpu, parallel).fits;
 }
 
@@ -135,4 +135,79 @@ function largestFitting(low: number, high: number, fits: (n: number) => boolean)
     else hi = mid - 1;
   }
   return lo;
+}
+
+/** One GPU's needs under an engine's budget at TP 1, term by term (what the estimate shows beside its headline). */
+export interface EnginePerGpu {
+  /** The engine whose budget this is. */
+  readonly engine: "vllm" | "sglang";
+  /** Its release. */
+  readonly engineVersion: string;
+  /** The rules that applied, and the GPU class assumed. */
+  readonly rules: string;
+  /** Weights as the engine loads them (rotary cache, MXFP4 padding). */
+  readonly weightsBytes: number;
+  /** The profile run's activation peak (0 for SGLang, whose reserve is a fraction of the GPU). */
+  readonly activationPeakBytes: number;
+  /** Non-torch memory (0 for SGLang). */
+  readonly nonTorchBytes: number;
+  /** CUDA-graph memory in the budget (0 for SGLang and releases that do not count it). */
+  readonly cudaGraphBytes: number;
+  /** The batch's KV cache in whole blocks. */
+  readonly kvCacheBytes: number;
+  /** The sum: what one GPU would need to hold it all. */
+  readonly totalBytes: number;
+}
+
+/**
+ * A GPU of 80 GiB, the class vLLM V1 gives its larger defaults (8,192 batched tokens): the
+ * reference {@link enginePerGpu} sizes on, since an estimate has no GPU.
+ */
+const REFERENCE_GPU: ServingGpu = {
+  name: "a data-center GPU of 80 GiB",
+  family: "reference",
+  memoryBytes: 80 * 1024 ** 3,
+  cudaMemoryBytes: 80 * 1024 ** 3,
+  cudaMemorySource: "reference",
+  nativeFp4: false,
+};
+
+/**
+ * One GPU's needs at TP 1 under an engine's budget, on a reference 80 GiB data-center GPU:
+ * weights as loaded + activation peak + non-torch + CUDA graphs + the batch's KV blocks. This is
+ * the engine-calibrated figure an estimate prints beside its rule-of-thumb total; the per-GPU fit
+ * on a real card is `fitOnGpuFromSpec`.
+ */
+export function enginePerGpu(model: ServingModel, settings: ServingSettings): EnginePerGpu {
+  const parallel = { tensorParallel: 1, pipelineParallel: 1, extraWeightsBytes: 0 };
+  if (settings.engine === "sglang") {
+    const resolved = resolveSglangSettings(settings, REFERENCE_GPU, parallel, false);
+    const n = sglangNumbers(model, settings, resolved, REFERENCE_GPU, parallel);
+    const kvCacheBytes = n.cellBytes * settings.contextLength * settings.batchSize;
+    return {
+      engine: "sglang",
+      engineVersion: resolved.engineVersion,
+      rules: `${resolved.rules}; its reserve for activations and CUDA graphs is the (1 − mem_fraction_static) part of the GPU`,
+      weightsBytes: n.weights.bytes,
+      activationPeakBytes: 0,
+      nonTorchBytes: 0,
+      cudaGraphBytes: 0,
+      kvCacheBytes,
+      totalBytes: n.weights.bytes + kvCacheBytes,
+    };
+  }
+  const resolved = resolveVllmSettings(settings, REFERENCE_GPU, model, false);
+  const n = vllmNumbers(model, settings, resolved, REFERENCE_GPU, parallel);
+  const reserve = n.activationBytes + n.nonTorchBytes + n.cudaGraphBytes;
+  return {
+    engine: "vllm",
+    engineVersion: resolved.engineVersion,
+    rules: `${resolved.rules}; TP 1 on a GPU of 80 GiB (max_num_batched_tokens ${resolved.maxNumBatchedTokens}, max_num_seqs ${resolved.maxNumSeqs})`,
+    weightsBytes: n.weights.bytes,
+    activationPeakBytes: n.activationBytes,
+    nonTorchBytes: n.nonTorchBytes,
+    cudaGraphBytes: n.cudaGraphBytes,
+    kvCacheBytes: n.neededBytesForBatch - n.weights.bytes - reserve,
+    totalBytes: n.neededBytesForBatch,
+  };
 }

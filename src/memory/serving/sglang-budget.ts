@@ -110,17 +110,18 @@ export function resolveSglangSettings(
   settings: ServingSettings,
   gpu: ServingGpu,
   parallel: ServingParallel,
+  withNotes = true,
 ): ServingResolved {
   const era = sglangEra(settings.release);
   const notes: string[] = [];
   const memoryMiB = gpu.memoryBytes / BYTES_PER_MIB;
   const chunk = settings.maxNumBatchedTokens ?? sglangChunkedPrefillSize(era, memoryMiB);
-  if (settings.maxNumBatchedTokens === null) {
+  if (withNotes && settings.maxNumBatchedTokens === null) {
     notes.push(`chunked_prefill_size: default ${chunk} for a GPU of ${Math.round(memoryMiB)} MiB`);
   }
   const fraction =
     settings.gpuMemoryUtilization ?? sglangDefaultMemFraction(era, gpu, parallel, chunk);
-  if (settings.gpuMemoryUtilization === null) {
+  if (withNotes && settings.gpuMemoryUtilization === null) {
     notes.push(
       `gpuMemoryUtilization (SGLang's --mem-fraction-static): default ${fraction} (${era === "tp-table" ? `TP ${parallel.tensorParallel}` : "the GPU's memory and the parallel size"}, server_args.py)`,
     );

@@ -40,20 +40,28 @@ const ERA_LABELS: Readonly<Record<VllmEra, string>> = {
 
 const GITHUB = "https://github.com/vllm-project/vllm";
 
-/** The settings vLLM would run with: the given ones, else its defaults for this GPU and release. */
+/**
+ * The settings vLLM would run with: the given ones, else its defaults for this GPU and release.
+ * `withNotes: false` skips the words (a ranking resolves them for every trial).
+ */
 export function resolveVllmSettings(
   settings: ServingSettings,
   gpu: ServingGpu,
   model: ServingModel,
+  withNotes = true,
 ): ServingResolved & { readonly era: VllmEra } {
   const release = settings.release;
   const era = vllmEra(release);
   const notes: string[] = [];
+  const note = (text: () => string): void => {
+    if (withNotes) notes.push(text());
+  };
   const utilizationDefault = atLeast(release, 0, 11) ? 0.92 : 0.9;
   const gpuMemoryUtilization = settings.gpuMemoryUtilization ?? utilizationDefault;
   if (settings.gpuMemoryUtilization === null) {
-    notes.push(
-      `gpuMemoryUtilization: default ${utilizationDefault} (vLLM's --gpu-memory-utilization; 0.9 through v0.10, 0.92 in current CacheConfig)`,
+    note(
+      () =>
+        `gpuMemoryUtilization: default ${utilizationDefault} (vLLM's --gpu-memory-utilization; 0.9 through v0.10, 0.92 in current CacheConfig)`,
     );
   }
   let maxNumBatchedTokens: number;
@@ -68,8 +76,9 @@ export function resolveVllmSettings(
     maxNumSeqs = settings.maxNumSeqs ?? (large ? 1024 : 256);
     chunkedPrefill = true;
     if (settings.maxNumBatchedTokens === null || settings.maxNumSeqs === null) {
-      notes.push(
-        `maxNumBatchedTokens ${maxNumBatchedTokens}, maxNumSeqs ${maxNumSeqs}: vLLM V1's defaults for \`vllm serve\` on ${large ? "a GPU of 70 GiB or more (not A100)" : "this GPU"} (arg_utils get_batch_defaults; PR #17885)`,
+      note(
+        () =>
+          `maxNumBatchedTokens ${maxNumBatchedTokens}, maxNumSeqs ${maxNumSeqs}: vLLM V1's defaults for \`vllm serve\` on ${large ? "a GPU of 70 GiB or more (not A100)" : "this GPU"} (arg_utils get_batch_defaults; PR #17885)`,
       );
     }
   } else {
@@ -82,16 +91,16 @@ export function resolveVllmSettings(
     maxNumBatchedTokens =
       given ?? (chunkedPrefill ? chunkDefault : Math.max(settings.contextLength, 2048));
     if (given === null) {
-      notes.push(
+      note(() =>
         chunkedPrefill
           ? `maxNumBatchedTokens: default ${maxNumBatchedTokens} (V0 turns chunked prefill on above 32K tokens: "Chunked prefill is enabled by default for models with max_model_len > 32K")`
           : `maxNumBatchedTokens: default max(max_model_len, 2048) = ${maxNumBatchedTokens} (V0 without chunked prefill profiles a whole max_model_len prompt${mlaForcesOff ? "; MLA turns chunked prefill off in 0.7" : ""})`,
       );
     }
-    if (settings.maxNumSeqs === null) notes.push("maxNumSeqs: default 256 (vLLM V0)");
+    if (settings.maxNumSeqs === null) note(() => "maxNumSeqs: default 256 (vLLM V0)");
   }
   const blockSize = settings.blockSize ?? 16;
-  if (settings.blockSize === null) notes.push("blockSize: default 16 tokens (vLLM on CUDA)");
+  if (settings.blockSize === null) note(() => "blockSize: default 16 tokens (vLLM on CUDA)");
   return {
     engine: "vllm",
     engineVersion: formatRelease(release),

@@ -3,6 +3,7 @@
 import { findBundledModel } from "../../../dist/model/bundled/find-bundled-model.js";
 import {
   estimateInferenceFromSpec,
+  fitOnGpuFromSpec,
   parseModelConfig,
   rankGpusForEstimate,
   rankInstancesForEstimate,
@@ -23,5 +24,21 @@ export function run() {
   );
   console.log(
     `rankInstancesForEstimate (same): ${(1000 / instances).toFixed(3)} ms per ranking (${rate(instances)}/s)`,
+  );
+  // One engine budget: the worked example on two H100s (the longest-context search included),
+  // and vLLM 0.6.4 on an RTX 3090 at 29,000 tokens (a refusal, searched on both sides of 32K).
+  const fits = [
+    { gpu: "nvidia-h100-sxm", tensorParallel: 2, contextLength: 4096, batchSize: 8, maxNumSeqs: 8 },
+    {
+      gpu: "nvidia-rtx-3090",
+      contextLength: 29_000,
+      gpuMemoryUtilization: 0.9,
+      engineVersion: "0.6.4",
+    },
+    { gpu: "nvidia-h100-sxm", engine: "sglang", contextLength: 8192 },
+  ];
+  const fit = throughput((i) => fitOnGpuFromSpec(spec, fits[i % 3]), 2);
+  console.log(
+    `fitOnGpuFromSpec (Llama-3-70B; H100 TP 2 / RTX 3090 vLLM 0.6.4 / H100 SGLang, round-robin): ${(1000 / fit).toFixed(3)} ms per fit (${rate(fit)}/s)`,
   );
 }
