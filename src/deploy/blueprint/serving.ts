@@ -167,6 +167,8 @@ export function planServing(
       : {
           ...winner.searched,
           ttftSeconds: winner.best.ttftSeconds,
+          // The search's steady state (prefill stalls included), which sized the replicas.
+          tokensPerSecond: winner.best.tokensPerSecondPerReplica,
           meetsConstraints: true,
           reasons: [...winner.searched.reasons, ...search.why],
         };

@@ -1,5 +1,19 @@
-import type { DeploymentConfig } from "./search-deployments.js";
 import type { SearchObjective } from "./search-options.js";
+
+/** The figures the ranking reads from a configuration (`DeploymentConfig` has them all). */
+interface DeploymentConfig {
+  readonly acceleratorId: string;
+  readonly weights: string;
+  readonly kvCacheDtype: string;
+  readonly batchSize: number;
+  readonly tensorParallel: number;
+  readonly pipelineParallel: number;
+  readonly totalGpus: number;
+  readonly ttftSeconds: number | null;
+  readonly tokensPerSecondPerReplica: number | null;
+  readonly usdPerHour: number | null;
+  readonly usdPerMillionOutputTokens: number | null;
+}
 
 /** What {@link rankConfigs} minimises. */
 export type Objective = SearchObjective;
@@ -11,10 +25,10 @@ const unknownLast = (value: number | null): number => value ?? Number.POSITIVE_I
  * before every unpriced one (a missing price never wins); ties go to fewer GPUs, then more tokens/s
  * per replica, then lower TTFT, then the id (so the order is stable).
  */
-export function rankConfigs(
-  configs: readonly DeploymentConfig[],
+export function rankConfigs<Config extends DeploymentConfig>(
+  configs: readonly Config[],
   objective: Objective,
-): DeploymentConfig[] {
+): Config[] {
   const cost = (config: DeploymentConfig): number | null =>
     objective === "usd-per-million-tokens"
       ? config.usdPerMillionOutputTokens
@@ -56,19 +70,19 @@ function keyOf(config: DeploymentConfig): string {
  * The configurations no other beats on both figures (lower is better for each; unknown figures
  * are left out), cheapest first. Same-cost duplicates keep the better second figure.
  */
-export function paretoFront(
-  configs: readonly DeploymentConfig[],
-  costOf: (config: DeploymentConfig) => number | null,
-  otherOf: (config: DeploymentConfig) => number | null,
-): DeploymentConfig[] {
+export function paretoFront<Config extends DeploymentConfig>(
+  configs: readonly Config[],
+  costOf: (config: Config) => number | null,
+  otherOf: (config: Config) => number | null,
+): Config[] {
   const known = configs
     .map((config) => ({ config, cost: costOf(config), other: otherOf(config) }))
     .filter(
-      (row): row is { config: DeploymentConfig; cost: number; other: number } =>
+      (row): row is { config: Config; cost: number; other: number } =>
         row.cost !== null && row.other !== null,
     )
     .sort((a, b) => a.cost - b.cost || a.other - b.other);
-  const front: DeploymentConfig[] = [];
+  const front: Config[] = [];
   let bestOther = Number.POSITIVE_INFINITY;
   for (const row of known) {
     if (row.other < bestOther) {
