@@ -44,6 +44,14 @@ export { rankGpusForEstimate } from "./hardware/rank-gpus.js";
 export type { GpuMatch, GpuRanking } from "./hardware/rank-gpus.js";
 export { rankInstancesForEstimate } from "./hardware/rank-instances.js";
 export type { InstanceMatch, InstanceRanking } from "./hardware/rank-instances.js";
+export { searchDeployments } from "./hardware/search/search-deployments.js";
+export type {
+  DeploymentConfig,
+  DeploymentSearch,
+  SearchDeploymentsOptions,
+  SearchTargets,
+} from "./hardware/search/search-deployments.js";
+export type { SearchObjective, SearchOptions } from "./hardware/search/search-options.js";
 export { fitOnGpuFromSpec } from "./hardware/fit-on-gpu.js";
 export type { FitAssumptions, GpuFit } from "./hardware/fit-on-gpu.js";
 export type { FitOptions } from "./hardware/fit-options.js";

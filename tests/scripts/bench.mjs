@@ -1,9 +1,18 @@
 // npm run bench [section ...]: prints throughput, latency and request figures for each area.
 // docs/benchmarks.md records them with the machine and date. No thresholds here.
-// Sections: estimates, gpus, templates, plan, hub, hub-processes, cold-start (all by default).
+// Sections: estimates, gpus, search, templates, plan, hub, hub-processes, cold-start (all by default).
 import { cpus, loadavg } from "node:os";
 
-const SECTIONS = ["estimates", "gpus", "templates", "plan", "hub", "hub-processes", "cold-start"];
+const SECTIONS = [
+  "estimates",
+  "gpus",
+  "search",
+  "templates",
+  "plan",
+  "hub",
+  "hub-processes",
+  "cold-start",
+];
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !SECTIONS.includes(name));
 if (unknown.length > 0) {

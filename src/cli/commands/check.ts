@@ -14,11 +14,12 @@ import { renderJson } from "../render/json.js";
 
 const HELP = `Usage: vramfit check <deployment.json> [options]
 
-Runs the twelve pre-deployment checks on your own deployment: workload classified; config.json
+Runs the thirteen pre-deployment checks on your own deployment: workload classified; config.json
 fields; KV heads, not query heads; KV cache at the real context and concurrency; image tokens;
 weights at the precision that loads; framework overhead; fit per GPU under the TP, with KV-head
 divisibility; bandwidth vs FLOPS; full training vs LoRA; pricing vs duration and fault
-tolerance; context within max_position_embeddings. Each is pass, warn or fail with its reason.
+tolerance; context within max_position_embeddings; a plan's own targets met. Each is pass,
+warn or fail with its reason.
 
 Exit status: 0 when no check fails (warnings allowed), 1 when any check fails or the file is
 invalid, 2 for a usage error: use it to gate a CI pipeline.

@@ -36,7 +36,7 @@ const HELP = `Usage: vramfit plan <model> --workload W [options]
 Plans a deployment of <model>: walks workload class → modality → VRAM → topology (GPU, count,
 TP/PP, replicas) → pricing, printing each choice and why; a BF16 / FP8 / INT8 / INT4 trade-off
 matrix; the LoRA alternative to full training; the comparison with BF16 on A100 80GB; and the
-twelve-check pre-deployment checklist. --emit writes the configs (vLLM, TGI, Kubernetes, axolotl,
+thirteen-check pre-deployment checklist. --emit writes the configs (vLLM, TGI, Kubernetes, axolotl,
 PEFT, Terraform, CloudFormation) for the plan.
 
 <model>  a Hub repo id (e.g. meta-llama/Meta-Llama-3-70B), a path to a config.json,

@@ -3,6 +3,7 @@
  * GPUs, the pricing, the quantization matrix, the LoRA suggestion, the comparison with the naive
  * baseline, and the plans the template generators take. Plain data: bytes, seconds and dollars.
  */
+import type { DeploymentSearch } from "../../hardware/search/search-deployments.js";
 import type { FleetRent } from "./plan-templates.js";
 import type { PricePoint } from "../../hardware/price.js";
 import type { CheckpointFacts } from "../../memory/checkpoint.js";
@@ -171,6 +172,11 @@ export interface DeploymentPlan {
   readonly training: TrainingEstimate | null;
   /** The chosen GPUs. */
   readonly chosen: ChosenDeployment;
+  /**
+   * The deployment search the serving plan chose from (its batch, precision and KV dtype, every
+   * GPU × TP × PP, against its targets); `null` for training.
+   */
+  readonly search: DeploymentSearch | null;
   /** How to pay for them. */
   readonly pricing: PricingDecision;
   /** BF16 / FP8 / INT8 / INT4 for this model (serving plans; empty for training). */

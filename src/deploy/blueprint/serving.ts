@@ -5,6 +5,11 @@
 import { servingBudgetRule } from "../../hardware/serving-on-gpu.js";
 import type { GpuCatalog } from "../../hardware/catalog.js";
 import { rankGpusWithCatalog, type GpuMatch, type GpuRanking } from "../../hardware/rank-gpus.js";
+import { gpuMatchAt } from "../../hardware/match-at.js";
+import {
+  searchWithCatalog,
+  type DeploymentSearch,
+} from "../../hardware/search/search-deployments.js";
 import type { RankOptions } from "../../hardware/rank-options.js";
 import type { CheckpointFacts } from "../../memory/checkpoint.js";
 import {
@@ -39,6 +44,11 @@ export interface ServingDecisions {
   readonly ranking: GpuRanking;
   /** The row chosen. */
   readonly row: GpuMatch;
+  /**
+   * The deployment search at the plan's batch, precision and KV dtype against its targets (run
+   * for a pinned GPU too, so the checklist can name what would meet them).
+   */
+  readonly search: DeploymentSearch;
   /** Replicas for the target load. */
   readonly replicas: number;
   /** Requests per second one replica completes. */
@@ -111,15 +121,58 @@ export function planServing(
       target,
     );
   const loadGiven = target.tokensPerSecond !== null || target.requestsPerSecond !== null;
-  const row = pickRow(
-    ranking,
-    resolved.gpu,
-    loadGiven && resolved.workload === "realtime"
-      ? (candidate) =>
-          candidate.price === null ? null : candidate.price.usdPerHour * replicasOf(candidate)
-      : undefined,
+  // Searched even for a pinned GPU: the checklist names what would meet the targets.
+  const search = searchWithCatalog(
+    spec,
+    {
+      ...rankOptions,
+      contextLength: inference.assumptions.contextLength,
+      engine: inference.assumptions.engine === "sglang" ? "sglang" : "vllm",
+      weights: [inference.assumptions.weights],
+      kvCacheDtypes: [inference.assumptions.kvCacheDtype],
+      batchSizes: [resolved.batchSize],
+      targetTokensPerSecond: target.tokensPerSecond ?? undefined,
+      targetRequestsPerSecond: target.requestsPerSecond ?? undefined,
+    },
+    context.catalog,
+    {
+      checkpoint: context.checkpoint,
+      parameterCount: request.parameterCount,
+      overheadFraction: request.overheadFraction,
+      imagesPerRequest: request.imagesPerRequest,
+      imageSize: request.imageSize,
+    },
   );
-  const replicas = replicasOf(row);
+  const best = search.best;
+  const searched =
+    best === null || resolved.gpu !== null
+      ? null
+      : gpuMatchAt(ranking.requirement, ranking.assumptions, context.catalog, best.acceleratorId, {
+          tp: best.tensorParallel,
+          pp: best.pipelineParallel,
+        });
+  // The search's winner, timed with its all-reduces; without one (or for a pinned GPU), the
+  // ranking's pick.
+  const winner = best !== null && searched?.fits === true ? { best, searched } : null;
+  const row =
+    winner === null
+      ? pickRow(
+          ranking,
+          resolved.gpu,
+          loadGiven && resolved.workload === "realtime"
+            ? (candidate) =>
+                candidate.price === null ? null : candidate.price.usdPerHour * replicasOf(candidate)
+            : undefined,
+        )
+      : {
+          ...winner.searched,
+          ttftSeconds: winner.best.ttftSeconds,
+          // The search's steady state (prefill stalls included), which sized the replicas.
+          tokensPerSecond: winner.best.tokensPerSecondPerReplica,
+          meetsConstraints: true,
+          reasons: [...winner.searched.reasons, ...search.why],
+        };
+  const replicas = winner === null ? replicasOf(row) : winner.best.replicas;
   const perReplicaRequests = requestsPerSecond(row, resolved.batchSize, outputTokens);
 
   const steps = [
@@ -127,6 +180,7 @@ export function planServing(
     vramStep(inference, ranking),
     topologyStep(row, ranking, {
       pinned: resolved.gpu !== null,
+      search,
       replicas,
       ttftTargetMs,
       perReplicaRequests,
@@ -154,6 +208,7 @@ export function planServing(
     inference,
     ranking,
     row,
+    search,
     replicas,
     requestsPerSecondPerReplica: perReplicaRequests,
     ttftTargetMs,
@@ -230,6 +285,7 @@ function topologyStep(
   ranking: GpuRanking,
   details: {
     readonly pinned: boolean;
+    readonly search: DeploymentSearch | null;
     readonly replicas: number;
     readonly ttftTargetMs: number | null;
     readonly perReplicaRequests: number | null;
@@ -242,9 +298,12 @@ function topologyStep(
 ): PlanStep {
   const tp = row.tensorParallel ?? 1;
   const gpus = row.gpuCount ?? tp;
+  const best = details.search?.best ?? null;
   const why = details.pinned
     ? "the GPU asked for"
-    : `the ranking's choice (${ranking.workload.ranksBy}, among GPUs with a known price)`;
+    : best !== null && best.acceleratorId === row.acceleratorId
+      ? `the search's choice (${details.search?.why.join("; ") ?? ""})`
+      : `the ranking's choice (${ranking.workload.ranksBy}, among GPUs with a known price)${details.search === null ? "" : `; ${details.search.why.join("; ")}`}`;
   const fit = `${gb(row.perGpu?.totalBytes ?? 0)} per GPU ≤ ${gb(row.budgetBytesPerGpu)} budget at TP ${tp}${row.pipelineParallel > 1 ? ` × PP ${row.pipelineParallel}` : ""}`;
   const ttft =
     details.ttftTargetMs === null
@@ -268,7 +327,7 @@ function topologyStep(
   return {
     step: "topology",
     choice: `${gpus} × ${row.name}, TP ${tp}${row.pipelineParallel > 1 ? `, PP ${row.pipelineParallel}` : ""}, ${details.replicas} replica${details.replicas === 1 ? "" : "s"}`,
-    reason: `${why}: the smallest TP that fits, ${fit}; ${ttft}; ${load}.${details.advice === null ? "" : ` ${details.advice}`}`,
+    reason: `${why}: ${best !== null && best.acceleratorId === row.acceleratorId ? "" : "the smallest TP that fits, "}${fit}; ${ttft}; ${load}.${details.advice === null ? "" : ` ${details.advice}`}`,
     figures: {
       acceleratorId: row.acceleratorId,
       tensorParallel: tp,

@@ -1,5 +1,5 @@
 /**
- * The twelve pre-deployment checks: the mistakes that cause OOMs at start-up and wasted budget,
+ * The thirteen pre-deployment checks: the mistakes that cause OOMs at start-up and wasted budget,
  * in the order they are made. Each has a stable id, a title and the source of its rule.
  */
 
@@ -19,11 +19,12 @@ export type CheckId =
   | "bandwidth"
   | "lora"
   | "pricing"
-  | "context";
+  | "context"
+  | "targets";
 
 /** One check's result: its status, a one-line reason and the numbers behind it. */
 export interface DeploymentCheck {
-  /** Position in the checklist, 1–12. */
+  /** Position in the checklist, 1–13. */
   readonly number: number;
   /** Stable id. */
   readonly id: CheckId;
@@ -111,6 +112,12 @@ export const DEPLOYMENT_CHECKS = {
     title: "Context length within the model's max_position_embeddings",
     source:
       "vllm/config/model.py get_and_verify_max_len (max_model_len above the derived maximum is refused)",
+  },
+  targets: {
+    number: 13,
+    title: "The plan meets its own targets (TTFT, inter-token latency, throughput)",
+    source:
+      "the plan's targets (maxTtftMs, target load) against the deployment search's roofline times with TP all-reduces (docs/plans.md)",
   },
 } as const satisfies Record<
   CheckId,

@@ -29,6 +29,7 @@ import {
 } from "./checks-model.js";
 import { checkContext, checkLora, checkPricing } from "./checks-plan.js";
 import type { CheckStatus, DeploymentCheck } from "./checks.js";
+import { checkNoTargets, checkPlanTargets } from "./check-targets.js";
 import { reviewDeployment } from "./review.js";
 import {
   resolveUserDeployment,
@@ -50,7 +51,7 @@ export interface DeploymentChecklist {
   readonly deployment: Omit<ResolvedUserDeployment, "accelerator"> & {
     readonly acceleratorName: string;
   };
-  /** The twelve checks, in order. */
+  /** The thirteen checks, in order. */
   readonly checks: readonly DeploymentCheck[];
   /** How many of each status. */
   readonly counts: Readonly<Record<CheckStatus, number>>;
@@ -85,10 +86,11 @@ const CHECKS = [
   checkLora,
   checkPricing,
   checkContext,
+  checkNoTargets,
 ] as const;
 
 /**
- * Runs the twelve checks on a deployment of a model. Pure. See docs/methodology.md#checklist.
+ * Runs the thirteen checks on a deployment of a model. Pure. See docs/methodology.md#checklist.
  *
  * @throws {InvalidOptionError} for a GPU the catalog does not have, counts that are not positive
  * whole numbers, or values no check can judge.
@@ -222,10 +224,21 @@ export function validatePlan(
             ? { precision: t.precision }
             : { targets: t.targets, doubleQuantization: t.doubleQuantization }),
         };
-  return validateDeploymentFromSpec(plan.spec, deploymentFromPlan(plan), {
+  const checklist = validateDeploymentFromSpec(plan.spec, deploymentFromPlan(plan), {
     ...options,
     checkpoint: plan.checkpoint ?? undefined,
     training,
     modelId: plan.model.id,
   });
+  if (plan.inference === null) return checklist;
+  // A plan is judged against its own targets, not only against memory.
+  const targets = checkPlanTargets(
+    plan.chosen,
+    plan.search,
+    plan.search?.targets.maxTtftMs ?? null,
+  );
+  const checks = checklist.checks.map((result) => (result.id === "targets" ? targets : result));
+  const counts = { pass: 0, warn: 0, fail: 0 };
+  for (const result of checks) counts[result.status] += 1;
+  return { ...checklist, checks, counts, passed: counts.fail === 0 };
 }
