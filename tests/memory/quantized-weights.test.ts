@@ -193,7 +193,6 @@ describe("pre-quantized checkpoints are sized from their method", () => {
       quant_method: "fp8",
       modules_to_not_convert: ["model.layers.*.self_attn", "lm_head"],
     });
-    expect(spec.quantization?.scope).toBe("experts");
     // By hand: the 32 MLPs (5,637,144,576) in FP8, everything else BF16.
     const mlp = 32 * 176_160_768;
     expect(estimateInferenceFromSpec(spec).memory.weightsBytes).toBe(

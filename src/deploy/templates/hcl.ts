@@ -192,14 +192,22 @@ function valueText(value: HclValue, indent: number): string {
 // eslint-disable-next-line no-control-regex -- control characters force the quoted form
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
 
+/** A combining mark (Unicode category M). */
+const COMBINING_MARK = /^\p{M}/u;
+
 /**
  * Whether a text survives a `<<-` heredoc unchanged: Terraform strips the lines' common
  * indentation, which whitespace-only lines, all-indented text and control characters would upset.
+ * HCL strips indentation by grapheme cluster, so a line that starts with a combining mark would
+ * lose it with the indent (U+1E000 after the spaces is one cluster): such text is quoted instead.
  */
 function canBeHeredoc(text: string): boolean {
   const lines = text.slice(0, -1).split("\n");
   const clean = lines.every(
-    (line) => !CONTROL_CHARACTER.test(line) && (line === "" || line.trim() !== ""),
+    (line) =>
+      !CONTROL_CHARACTER.test(line) &&
+      !COMBINING_MARK.test(line) &&
+      (line === "" || line.trim() !== ""),
   );
   // One line must start at the margin, or its extra indent would be stripped too.
   return clean && lines.some((line) => line !== "" && !/^\s/.test(line));
