@@ -33,7 +33,7 @@ export interface CurveChartOptions {
   readonly gpuMemoryUtilization?: number | undefined;
   /**
    * Bytes each card keeps besides weights and KV cache.
-   * @default 1.5 GiB, the ranking's default
+   * @default 1.5 GiB ({@link CHART_RESERVE_BYTES_PER_GPU})
    */
   readonly runtimeOverheadBytesPerGpu?: number | undefined;
   /**

@@ -1,14 +1,14 @@
 /**
- * The one place the charts decide how much of a group of cards a model may fill. Today it is
- * the ranking's rule (docs/methodology.md#gpu-ranking): each card's budget is
- * `floor(gpuMemoryUtilization × memory)` less the per-GPU runtime reserve. An engine-calibrated
+ * The one place the charts decide how much of a group of cards a model may fill: each card's
+ * budget is `floor(gpuMemoryUtilization × memory)` less a flat per-GPU reserve (the rule the
+ * ranking used before it sized serving with the engine's start-up budget). An engine-calibrated
  * fit (`fitOnGpuFromSpec`) is meant to replace this function; nothing else in src/charts needs
  * to change when it does.
  */
 import type { AcceleratorSpec } from "../hardware/accelerator.js";
 import { tensorParallelProblem } from "../hardware/topology.js";
 
-/** What the cards share between them: the ranking's budget rule. */
+/** What the cards share between them: a flat budget rule. */
 export interface UsableBytesOptions {
   /** Fraction of each card's memory the engine may use (vLLM's `--gpu-memory-utilization`). */
   readonly gpuMemoryUtilization: number;

@@ -60,7 +60,7 @@ describe("vramfit plan (in-process)", () => {
     expect(docker).toContain("Flags for vLLM 0.27");
     const unchecked = await runCli([...argv, "--engine-version", "0.31", "--out", "new"], { cwd });
     expect(unchecked.code).not.toBe(0);
-    expect(unchecked.stderr).toContain("engineVersion");
+    expect(unchecked.stderr).toContain("--engine-version");
     expect(unchecked.stderr).toContain("0.29");
   });
 
