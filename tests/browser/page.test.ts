@@ -81,8 +81,8 @@ describe("the page, with a bundled model", () => {
     expect(await row.getAttribute("data-max-context")).toBe(
       String(h100.capacity!.maxContextLength),
     );
-    // The table's longest context at TP 2 and the chart's crossing agree within a token.
-    expect(Math.abs(h100.capacity!.maxContextLength - 2485)).toBeLessThanOrEqual(1);
+    // The table's longest context comes from vLLM's start-up budget (activation peak, CUDA
+    // graphs, whole blocks), the chart's lines from a flat 1.5 GiB reserve: they need not agree.
 
     // A link reproduces the view.
     const link = page.url();
@@ -173,7 +173,7 @@ describe("the page, with a bundled model", () => {
     const statuses = await page
       .locator("#plan .check")
       .evaluateAll((items) => items.map((item) => item.getAttribute("data-status")));
-    expect(statuses).toHaveLength(12);
+    expect(statuses).toHaveLength(13);
     expect(statuses.every((status) => ["pass", "warn", "fail"].includes(status!))).toBe(true);
     expect(await page.locator("#plan .steps li").count()).toBe(5);
     expect(await page.locator("#plan details.file").count()).toBeGreaterThan(0);
