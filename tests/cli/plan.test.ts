@@ -49,6 +49,23 @@ describe("vramfit plan (in-process)", () => {
     for (const line of prices.trim().split("\n")) expect(line).toMatch(/as of .+; source /);
   });
 
+  it("prints what the AWS fleet rents: instances, GPUs used of rented, $/hour (as in --json)", async () => {
+    const text = await runCli(["plan", LLAMA_70B, ...WORKED, "--weights", "bf16"]);
+    const json = await runCli(["plan", LLAMA_70B, ...WORKED, "--weights", "bf16", "--json"]);
+    const { fleet } = (
+      JSON.parse(json.stdout) as { plan: { fleet: Record<string, number | string> } }
+    ).plan;
+    // The replicas use replicas × TP × PP GPUs; whole instances rent the rest idle.
+    const idle = Number(fleet.gpusRented) - Number(fleet.gpusUsed);
+    expect(idle).toBeGreaterThanOrEqual(0);
+    expect(text.stdout).toContain(
+      `AWS fleet: ${fleet.instances} × ${fleet.instanceType} (${fleet.market}), `,
+    );
+    expect(text.stdout).toContain(
+      `${fleet.gpusUsed} of ${fleet.gpusRented} GPUs used${idle > 0 ? ` (${idle} idle)` : ""}, $${Number(fleet.usdPerHour).toFixed(2)}/hour`,
+    );
+  });
+
   it("--engine-version picks the vLLM release: its image in the templates; an unchecked one is refused", async () => {
     const cwd = tempDir();
     const argv = ["plan", LLAMA_70B, ...WORKED, "--gpu", "nvidia-h100-sxm", "--emit", "vllm"];

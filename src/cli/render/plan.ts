@@ -1,3 +1,4 @@
+import type { FleetRent } from "../../deploy/blueprint/plan-templates.js";
 import type { PricePoint } from "../../hardware/price.js";
 import type { DeploymentPlan } from "../../deploy/blueprint/plan-types.js";
 import type { DeploymentChecklist } from "../../deploy/checklist/validate-deployment.js";
@@ -172,6 +173,7 @@ export function renderPlanReport(report: PlanReport): string {
   );
   lines.push("", "  Prices (a dated snapshot, not live prices)", ...prices.lines());
   lines.push("", `  Pricing advice: ${plan.pricing.advice}`);
+  if (plan.fleet !== null) lines.push(`  AWS fleet: ${fleetLine(plan.fleet)}`);
   lines.push("", ...templateLines(report));
   if (plan.assumptions.length > 0) {
     lines.push("", "  Assumptions", ...plan.assumptions.map((note) => `    - ${note}`));
@@ -180,6 +182,17 @@ export function renderPlanReport(report: PlanReport): string {
     lines.push("", "  Warnings", ...plan.warnings.map((warning) => `    ! ${warning}`));
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** What the AWS fleet template rents, in one line. */
+function fleetLine(fleet: FleetRent): string {
+  const idle = fleet.gpusRented - fleet.gpusUsed;
+  return (
+    `${fleet.instances} × ${fleet.instanceType} (${fleet.market}), ` +
+    `${fleet.replicasPerInstance} ${fleet.replicasPerInstance === 1 ? "replica" : "replicas"} per instance, ` +
+    `${fleet.gpusUsed} of ${fleet.gpusRented} GPUs used${idle > 0 ? ` (${idle} idle)` : ""}, ` +
+    `$${fleet.usdPerHour.toFixed(2)}/hour (${fleet.priceSource})`
+  );
 }
 
 function templateLines(report: PlanReport): string[] {
