@@ -89,7 +89,7 @@ export function servingRequirementOf(
  *   driver reports; docs/methodology.md#serving-fit). `shardedBytes` and `kvCacheBytes` keep the
  *   estimate's totals for the roofline. The estimate's overhead fraction is not added: it is the
  *   single-GPU rule of thumb the engine budget replaces.
- * - FLOPs (formulas.md §6.1, Kaplan et al. 2020): `2 × active parameters` per token, plus
+ * - FLOPs (Kaplan et al. 2020, https://arxiv.org/abs/2001.08361): `2 × active parameters` per token, plus
  *   attention `2 × layers × context × heads × head_dim` per token; a prefill of T tokens adds
  *   `2 × layers × T² × heads × head_dim`. Active parameters equal the total for dense models.
  * - Bytes read per decode step: every weight once plus the whole batch's KV cache at full context

@@ -31,7 +31,7 @@ export interface PhaseTime {
 }
 
 /**
- * Times one phase with a roofline (formulas.md §6.2): the work takes the longer of its math at
+ * Times one phase with a roofline (docs/methodology.md, "Speed: a roofline"): the work takes the longer of its math at
  * the tensor rate and its memory traffic at the bandwidth, each scaled by an efficiency factor.
  * Tensor parallelism divides both; pipeline stages run one after another, so they do not.
  * Communication between GPUs is not modelled (see docs/methodology.md#speed-a-roofline).

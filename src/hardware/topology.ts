@@ -8,7 +8,7 @@ export const GPUS_PER_NODE = 8;
 
 /**
  * Why a tensor-parallel degree cannot split this model, or `undefined` when it can. vLLM's rule
- * (formulas.md §6.3): the degree must divide the attention heads, and the KV heads must divide
+ * (docs/methodology.md, "Fit and topology"): the degree must divide the attention heads, and the KV heads must divide
  * the degree or the degree divide the KV heads (beyond the KV-head count they are replicated).
  */
 export function tensorParallelProblem(

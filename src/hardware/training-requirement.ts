@@ -6,8 +6,9 @@ import type { ComputePrecision, GpuRequirement } from "./requirement.js";
 
 /**
  * Training FLOPs per token per active parameter: forward 2, backward 4 (input and weight
- * gradients), and one more forward (2) when activations are recomputed (formulas.md §6.1:
- * "≈ 6·N FLOPs per token; with full recomputation ≈ 8·N"). LoRA and QLoRA skip the frozen
+ * gradients), and one more forward (2) when activations are recomputed: ≈ 6·N FLOPs per token,
+ * ≈ 8·N with full recomputation (Kaplan et al. 2020, https://arxiv.org/abs/2001.08361, §2.1;
+ * Korthikanti et al. 2022, https://arxiv.org/abs/2205.05198). LoRA and QLoRA skip the frozen
  * weights' gradient matmuls (2 of the 4 backward FLOPs): 4, and 6 with recomputation.
  */
 export const TRAINING_FLOPS_PER_PARAMETER_TOKEN = {

@@ -97,7 +97,7 @@ export function mlaDecompressedElementsPerToken(
 
 /**
  * KV heads tensor parallelism can split an MLA cache across: 1. The latent is one shared
- * "head", so every rank holds all of it (vLLM treats MLA as one KV head; formulas.md §2.2, §6.3).
+ * "head", so every rank holds all of it (vLLM treats MLA as one KV head; docs/methodology.md, "Multi-head latent attention").
  */
 export const MLA_SHARDABLE_KV_HEADS = 1;
 

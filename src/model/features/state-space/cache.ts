@@ -2,7 +2,7 @@ import type { StateSpaceLayers } from "../../model-spec.js";
 
 /**
  * Bytes of one recurrent-state value: Mamba kernels keep the SSM / delta-rule state in FP32
- * for stability, whatever the weights' dtype (formulas.md §2.4).
+ * for stability, whatever the weights' dtype (docs/methodology.md, "Hybrid and state-space layers").
  */
 export const RECURRENT_STATE_BYTES = 4;
 
