@@ -29,7 +29,7 @@ export function servingGpuOf(accelerator: AcceleratorSpec): ServingGpu {
     memoryBytes: accelerator.memoryBytes,
     cudaMemoryBytes: accelerator.cudaMemoryBytes,
     cudaMemorySource: accelerator.cudaMemorySource,
-    nativeFp4: accelerator.fp4,
+    computeCapability: accelerator.computeCapability,
   };
 }
 

@@ -77,10 +77,44 @@ export const ENGINE_CONSTANTS = {
 /** vLLM's fused-MoE kernel works through the batch in chunks of this many tokens (`VLLM_FUSED_MOE_CHUNK_SIZE`). */
 export const FUSED_MOE_CHUNK_TOKENS = 65_536;
 
+/** How one MXFP4 MoE kernel rounds the widths of each expert's tensors up when vLLM creates them. */
+export interface Mxfp4ExpertPadding {
+  /** The expert width on one tensor-parallel rank rounds up to a multiple of this. */
+  readonly intermediateMultiple: number;
+  /** The hidden size rounds up to a multiple of this. */
+  readonly hiddenMultiple: number;
+  /** Which kernel, in words. */
+  readonly kernel: string;
+  /** Where the rule is read. */
+  readonly source: string;
+}
+
+/** vLLM's MXFP4 MoE source file, where `Mxfp4MoEMethod.create_weights` pads the expert tensors. */
+const VLLM_MXFP4_SOURCE =
+  "vllm-project/vllm vllm/model_executor/layers/quantization/mxfp4.py, Mxfp4MoEMethod.create_weights (read at commits afdb4a4 and 007d500, the v0.11 line; the backends date from v0.10.1)";
+
 /**
- * The tensor sizes vLLM's Marlin kernel needs for MXFP4 experts on GPUs without native FP4
- * (vLLM `mxfp4.py`: "The moe marlin kernel requires that for each linear n % 256 == 0 and
- * k % 128 == 0": the expert width rounds up to 128, the hidden size to 256). gpt-oss-120b:
- * 2,880 → 2,944 and 3,072, so the experts load 9.04 % larger (65.97 GiB logged on H100, vllm#23278).
+ * The padding of vLLM's MXFP4 MoE backends, per GPU kind (`get_mxfp4_backend`):
+ * - compute capability 10.x (B200, B300) with FlashInfer: `SM100_FI_MXFP4_BF16`, which rounds
+ *   both widths up to 256 "to hold non-uniform sharded tensor as well as swizzling" although the
+ *   GPU runs FP4 natively (gpt-oss: 2,880 → 3,072 × 3,072, 13.8 % larger experts);
+ * - every other NVIDIA GPU: Marlin weight-only FP4 ("The moe marlin kernel requires that for each
+ *   linear n % 256 == 0 and k % 128 == 0": width to 128, hidden to 256; gpt-oss 2,944 × 3,072,
+ *   9.0 %; vllm#23278 logs 65.97 GiB for gpt-oss-120b on an H100). Consumer Blackwell (12.x) is
+ *   not in FlashInfer's SM100 family and lands here too.
+ * Other vendors (ROCm's `get_padding_alignment`) are not modelled: unpadded.
  */
-export const MARLIN_MXFP4_PADDING = { intermediateMultiple: 128, hiddenMultiple: 256 } as const;
+export const MXFP4_EXPERT_PADDING = {
+  flashinferSm100: {
+    intermediateMultiple: 256,
+    hiddenMultiple: 256,
+    kernel: "FlashInfer's SM100 MXFP4 MoE (widths rounded up to 256)",
+    source: VLLM_MXFP4_SOURCE,
+  },
+  marlin: {
+    intermediateMultiple: 128,
+    hiddenMultiple: 256,
+    kernel: "Marlin's MXFP4 MoE (width rounded up to 128, hidden to 256)",
+    source: VLLM_MXFP4_SOURCE,
+  },
+} as const satisfies Record<string, Mxfp4ExpertPadding>;

@@ -55,13 +55,3 @@ export function forwardPeakBytes(model: ServingModel, tokens: number, tp: number
 export function samplerPeakBytes(model: ServingModel, rows: number): number {
   return rows * model.vocabSize * ENGINE_CONSTANTS.samplerBytesPerLogit.value;
 }
-
-/**
- * Bytes of the rotary cos/sin cache vLLM builds at model init and counts in "Loading model weights
- * took": `max_position_embeddings × rotary dim` values in the model dtype. Llama-3.1-8B:
- * 131,072 × 128 × 2 = 32 MiB (its load logs 14.9888 GiB against Llama-3-8B's 14.9595 GiB, whose
- * 8,192 positions take 2 MiB, for the same 8,030,261,248 parameters).
- */
-export function rotaryCacheBytes(model: ServingModel): number {
-  return model.rotaryPositions * model.rotaryDim * model.activationBytes;
-}

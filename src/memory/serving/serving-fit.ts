@@ -169,7 +169,7 @@ const REFERENCE_GPU: ServingGpu = {
   memoryBytes: 80 * 1024 ** 3,
   cudaMemoryBytes: 80 * 1024 ** 3,
   cudaMemorySource: "reference",
-  nativeFp4: false,
+  computeCapability: 9.0,
 };
 
 /**

@@ -1,5 +1,6 @@
 import { attentionLayers, denseMlpLayerCount } from "../../model/layers.js";
 import { moeLayerCount } from "../../model/features/moe.js";
+import { rotaryCacheValues } from "../../model/features/rotary.js";
 import { stateBytesPerSequence } from "../../model/features/state-space/cache.js";
 import type { AttentionLayers, ModelSpec } from "../../model/model-spec.js";
 import type { ParameterBreakdown } from "../../model/parameter-breakdown.js";
@@ -49,32 +50,36 @@ export interface ServingModel {
     /** `shared experts × their width`: the shared MLP beside the routed ones. */
     readonly sharedIntermediateSize: number;
   } | null;
-  /** Positions the rotary cos/sin cache is built for (`max_position_embeddings`), or 0 without rotary embeddings. */
-  readonly rotaryPositions: number;
-  /** Width of that cache per position: the rotary dimensions of one head. */
-  readonly rotaryDim: number;
+  /**
+   * Values in the rotary cos/sin tables the engine precomputes at load ({@link rotaryCacheValues}:
+   * scaling, partial rotary width and Gemma's two tables included), 0 without RoPE.
+   */
+  readonly rotaryCacheValues: number;
   /** Bytes of one activation value: 2 (BF16/FP16), 4 for FP32 weights. */
   readonly activationBytes: number;
   /** The weights of every GPU together, as the estimate sized them. */
   readonly weightsBytes: number;
-  /** Routed-expert parameters stored as MXFP4 (gpt-oss), which vLLM's Marlin kernel pads; 0 otherwise. */
-  readonly mxfp4ExpertParameters: number;
-  /** Bits per MXFP4 expert parameter with its scales (4.25). */
-  readonly mxfp4BitsPerParameter: number;
+  /**
+   * Routed experts stored as MXFP4 (gpt-oss), which vLLM recreates with padded widths and BF16
+   * biases; `null` otherwise. Their shapes are `moe.expertIntermediateSize` and `hiddenSize`.
+   */
+  readonly mxfp4Experts: {
+    /** Routed experts over all MoE layers (layers × experts per layer). */
+    readonly count: number;
+    /** Bytes the weights estimate gave them (parameters × bits per parameter / 8). */
+    readonly sizedBytes: number;
+  } | null;
   /** Constant Mamba / linear-attention state of one sequence (0 for pure transformers). */
   readonly stateBytesPerSequence: number;
   /** The longest sequence the model was built for, when the config says. */
   readonly maxPositionEmbeddings: number | null;
 }
 
-/** Families without rotary embeddings whose config does not say so with a learned position table. */
-const NO_ROTARY = new Set(["bloom", "mpt"]);
-
 /**
  * Reads the {@link ServingModel} of a spec, with the weights the estimate sized.
  *
- * The rotary cache is `max_position_embeddings × rotary dim` values (vLLM's `cos_sin_cache`,
- * in the model dtype): MLA rotates only `qk_rope_head_dim` of each head.
+ * The rotary cache is the spec's {@link rotaryCacheValues} (vLLM's `cos_sin_cache`, in the
+ * model dtype; docs/methodology.md#rotary-cossin-tables).
  */
 export function servingModelFromSpec(
   spec: ModelSpec,
@@ -85,12 +90,6 @@ export function servingModelFromSpec(
   },
 ): ServingModel {
   const layers = attentionLayers(spec);
-  const attends = layers.full + layers.sliding + layers.chunked > 0;
-  const rotary =
-    attends &&
-    spec.encoderOnly !== true &&
-    spec.layout.learnedPositionEmbeddings === 0 &&
-    !NO_ROTARY.has(spec.modelType ?? "");
   const quantization = spec.quantization;
   const mxfp4 = quantization?.method === "mxfp4" && quantization.scope === "experts";
   const moe = spec.moe;
@@ -125,12 +124,18 @@ export function servingModelFromSpec(
             expertIntermediateSize: moe.expertIntermediateSize,
             sharedIntermediateSize: moe.numSharedExperts * moe.sharedExpertIntermediateSize,
           },
-    rotaryPositions: rotary ? (spec.maxPositionEmbeddings ?? 0) : 0,
-    rotaryDim: rotary ? (spec.mla?.qkRopeHeadDim ?? spec.headDim) : 0,
+    rotaryCacheValues: rotaryCacheValues(spec),
     activationBytes: sized.activationBytes,
     weightsBytes: sized.weightsBytes,
-    mxfp4ExpertParameters: mxfp4 ? sized.breakdown.routedExperts : 0,
-    mxfp4BitsPerParameter: mxfp4 ? (quantization.bitsPerQuantizedParameter ?? 4.25) : 0,
+    mxfp4Experts:
+      mxfp4 && moe !== undefined && moeLayerCount(spec) > 0
+        ? {
+            count: moeLayerCount(spec) * moe.numExperts,
+            sizedBytes:
+              (sized.breakdown.routedExperts * (quantization.bitsPerQuantizedParameter ?? 4.25)) /
+              8,
+          }
+        : null,
     stateBytesPerSequence:
       spec.stateSpace === undefined
         ? 0

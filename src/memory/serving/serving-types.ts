@@ -41,8 +41,11 @@ export interface ServingGpu {
   readonly cudaMemoryBytes: number;
   /** Where `cudaMemoryBytes` comes from. */
   readonly cudaMemorySource: string;
-  /** Whether the tensor cores run FP4 (Blackwell); MXFP4 experts load unpadded there. */
-  readonly nativeFp4: boolean;
+  /**
+   * NVIDIA compute capability (9.0 for H100), `null` for other vendors: it picks vLLM's MXFP4 MoE
+   * kernel and so the padding of MXFP4 experts (FlashInfer on 10.x, Marlin elsewhere).
+   */
+  readonly computeCapability: number | null;
 }
 
 /** The parallelism, and weight bytes a GPU needs beyond the model's (a 16-bit fallback for FP8). */

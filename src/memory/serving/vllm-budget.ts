@@ -262,7 +262,7 @@ export function vllmFit(
     weights: {
       bytes: n.weights.bytes,
       rule: weightsRule(n.weights, parallel),
-      source: `${GITHUB}/pull/10511 ("model weights take"); rotary cache: Llama-3.1-8B loads 14.9888 GiB vs Llama-3-8B 14.9595 GiB (vllm#10517, #12330)${n.weights.mxfp4PaddingBytes > 0 ? "; MXFP4 Marlin padding: vllm model_executor/layers/quantization/mxfp4.py" : ""}`,
+      source: `${GITHUB}/pull/10511 ("model weights take"); rotary cache: Llama-3.1-8B loads 14.9888 GiB vs Llama-3-8B 14.9595 GiB (vllm#10517, #12330)${n.weights.mxfp4Kernel === null ? "" : `; MXFP4 experts: ${n.weights.mxfp4Kernel.source}`}`,
     },
     activationPeak: {
       bytes: n.activationBytes,
@@ -348,9 +348,9 @@ function weightsRule(weights: WeightsAsLoaded, parallel: ServingParallel): strin
       ? `this GPU's share at TP ${parallel.tensorParallel}${parallel.pipelineParallel > 1 ? ` × PP ${parallel.pipelineParallel}` : ""}`
       : "the checkpoint's weights",
   ];
-  if (weights.mxfp4PaddingBytes > 0) {
+  if (weights.mxfp4Kernel !== null) {
     parts.push(
-      `MXFP4 experts padded for the Marlin kernel (+${gib(weights.mxfp4PaddingBytes)} in all)`,
+      `MXFP4 experts as ${weights.mxfp4Kernel.kernel} creates them, with BF16 biases (+${gib(weights.mxfp4ExtraBytes)} in all)`,
     );
   }
   if (weights.rotaryCacheBytes > 0) {

@@ -151,7 +151,9 @@ export function specFromConfig(
   const globalAttention = pureStateSpace
     ? undefined
     : readGlobalAttention(reader, numKeyValueHeads, headDim);
+  const layout = readLayout(reader, facts, maxPositionEmbeddings);
   const rotary = readRotaryEmbeddings(reader, {
+    learnedPositions: pureStateSpace || layout.learnedPositionEmbeddings > 0,
     headDim,
     globalHeadDim: globalAttention?.headDim,
     mlaRopeHeadDim: mla?.qkRopeHeadDim,
@@ -207,7 +209,7 @@ export function specFromConfig(
     quantization,
     encoderOnly: modelType === "bert" ? true : undefined,
     extraParameters,
-    layout: readLayout(reader, facts, maxPositionEmbeddings),
+    layout,
     approximations,
   };
   if (quantization === undefined || (quantization.modulesNotQuantized ?? []).length === 0) {

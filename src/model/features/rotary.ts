@@ -28,6 +28,8 @@ const WITHOUT_ROTARY: ReadonlySet<string> = new Set([
 
 /** What {@link readRotaryEmbeddings} needs besides the config. */
 export interface RotaryContext {
+  /** The model has a learned position table or no attention at all: nothing rotates. */
+  readonly learnedPositions?: boolean | undefined;
   /** Width of one attention head. */
   readonly headDim: number;
   /** Head width of the full-attention layers, when they have their own (Gemma-4). */
@@ -45,14 +47,14 @@ export interface RotaryContext {
  * partial_rotary_factor`, `rotary_pct`, MLA's `qk_rope_head_dim`), the model's
  * `max_position_embeddings`, and its scaling (`rope_type` / `type`, `factor`,
  * `original_max_position_embeddings`). `undefined` for families without RoPE (learned or ALiBi
- * positions, Jamba, Nemotron-H, Mamba) and for `position_embedding_type` other than rope.
+ * positions, a learned position table in any family, Jamba, Nemotron-H, Mamba) and for `position_embedding_type` other than rope.
  */
 export function readRotaryEmbeddings(
   reader: ConfigReader,
   context: RotaryContext,
 ): readonly RotaryEmbedding[] | undefined {
   const modelType = reader.modelType ?? "";
-  if (WITHOUT_ROTARY.has(modelType)) return undefined;
+  if (context.learnedPositions === true || WITHOUT_ROTARY.has(modelType)) return undefined;
   if (modelType === "falcon" && reader.read("alibi") === true) return undefined;
   const positionType = reader.read("position_embedding_type");
   if (positionType !== undefined && positionType !== "rope" && positionType !== "rotary") {

@@ -16,17 +16,18 @@ import {
   kvBytesPerLayerPerToken,
   stageLayers,
 } from "../../../src/memory/serving/kv-pages.js";
-import {
-  forwardPeakBytes,
-  rotaryCacheBytes,
-  samplerPeakBytes,
-} from "../../../src/memory/serving/profile-run.js";
+import { forwardPeakBytes, samplerPeakBytes } from "../../../src/memory/serving/profile-run.js";
 import { servingModelFromSpec } from "../../../src/memory/serving/serving-model.js";
 import {
   sglangChunkedPrefillSize,
   sglangDefaultMemFraction,
 } from "../../../src/memory/serving/sglang-budget.js";
-import { weightsAsLoaded } from "../../../src/memory/serving/weights-as-loaded.js";
+import {
+  mxfp4ExpertsAsLoadedBytes,
+  rotaryCacheBytes,
+  weightsAsLoaded,
+} from "../../../src/memory/serving/weights-as-loaded.js";
+import { MXFP4_EXPERT_PADDING } from "../../../src/memory/serving/engine-rules.js";
 import { findBundledModel } from "../../../src/model/bundled/find-bundled-model.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -56,6 +57,7 @@ const llama31 = servingModel(
 );
 const gemma3 = servingModel("google/gemma-3-4b-it");
 const gptOss120 = servingModel("openai/gpt-oss-120b");
+const gptOss20 = servingModel("fixtures/measurements/configs/openai__gpt-oss-20b.json");
 const v2Lite = servingModel("deepseek-ai/DeepSeek-V2-Lite");
 
 describe("engine releases", () => {
@@ -98,43 +100,98 @@ describe("the profile run's activation peak", () => {
     expect(samplerPeakBytes(gemma3, 1024)).toBe(1024 * 262_208 * 40);
     expect(Math.abs(samplerPeakBytes(gemma3, 1024) / GIB - 9.96)).toBeLessThan(0.1);
   });
-
-  it("the rotary cache: 131,072 × 128 × 2 B = 32 MiB for Llama-3.1 (14.9888 − 14.9575 GiB in vLLM's load logs)", () => {
-    expect(rotaryCacheBytes(llama31)).toBe(32 * MIB);
-    expect((8_030_261_248 * 2 + rotaryCacheBytes(llama31)) / GIB).toBeCloseTo(14.9888, 4);
-  });
 });
 
 describe("weights as vLLM loads them", () => {
-  const h100 = {
-    name: "H100",
-    family: "H100",
+  const gpuWith = (computeCapability: number | null) => ({
+    name: "GPU",
+    family: "GPU",
     memoryBytes: 81_559 * MIB,
     cudaMemoryBytes: Math.round(79.22 * GIB),
     cudaMemorySource: "test",
-    nativeFp4: false,
-  };
-  it("gpt-oss-120b on Hopper: Marlin pads the MXFP4 experts to 2,944 × 3,072; vllm#23278 logs 65.97 GiB", () => {
-    // 36 layers × 128 experts × (3 × 2,880² weights + 3 × 2,880 biases) at 4.25 bits,
-    // × (2,944 × 3,072) / 2,880² − 1.
-    const experts = 36 * 128 * (3 * 2880 * 2880 + 3 * 2880);
-    const padding = Math.ceil(((experts * 4.25) / 8) * ((2944 * 3072) / (2880 * 2880) - 1));
-    const loaded = weightsAsLoaded(gptOss120, h100, {
-      tensorParallel: 1,
-      pipelineParallel: 1,
-      extraWeightsBytes: 0,
-    });
-    expect(loaded.mxfp4PaddingBytes).toBe(padding);
-    expect(Math.abs(loaded.bytes / GIB / 65.9651 - 1)).toBeLessThan(0.005);
-    // Blackwell runs FP4 natively: no Marlin padding.
-    const b200 = { ...h100, nativeFp4: true };
-    expect(
-      weightsAsLoaded(gptOss120, b200, {
-        tensorParallel: 1,
-        pipelineParallel: 1,
-        extraWeightsBytes: 0,
-      }).mxfp4PaddingBytes,
-    ).toBe(0);
+    computeCapability,
+  });
+  const h100 = gpuWith(9.0);
+  const tp1 = { tensorParallel: 1, pipelineParallel: 1, extraWeightsBytes: 0 };
+  const loadedGiB = (model: typeof llama31, gpu = h100) =>
+    weightsAsLoaded(model, gpu, tp1).bytes / GIB;
+
+  it("the rotary cache: Llama-3-8B 8,192 and Llama-3.1-8B 131,072 rows of 128 (vllm#12330 14.9595, #10517 14.9888 GiB)", () => {
+    const llama3 = servingModel("meta-llama/Meta-Llama-3-8B");
+    expect(rotaryCacheBytes(llama3)).toBe(8192 * 128 * 2);
+    expect(rotaryCacheBytes(llama31)).toBe(131_072 * 128 * 2);
+    expect(rotaryCacheBytes(llama31)).toBe(32 * MIB);
+    // Both load 8,030,261,248 BF16 parameters; the table is the whole difference.
+    expect(loadedGiB(llama3)).toBeCloseTo(14.9595, 3);
+    expect(loadedGiB(llama31)).toBeCloseTo(14.9888, 3);
+  });
+
+  it("Gemma-3-4B: two 256-wide tables, the global one linear × 8 (vllm PR #21489 on B200: 8.58 GiB of weights)", () => {
+    // (131,072 × 8 + 131,072) rows × 256 × 2 B = 576 MiB: not the 64 MiB of positions × head_dim.
+    expect(rotaryCacheBytes(gemma3)).toBe((131_072 * 8 + 131_072) * 256 * 2);
+    expect(rotaryCacheBytes(gemma3)).toBe(576 * MIB);
+    // "Actual usage is 8.58 GiB for weight": within 1 %.
+    expect(Math.abs(loadedGiB(gemma3, gpuWith(10.0)) / 8.58 - 1)).toBeLessThan(0.01);
+  });
+
+  // gpt-oss experts: H = 2,880 hidden, N = 2,880 wide; per expert vLLM creates gate_up [2N, H] and
+  // down [H, N] at 4 bits + one 8-bit scale per 32 (17/32 B per value), and BF16 biases [2N], [H].
+  const expertBytes = (n: number, h: number) => (3 * n * h * 17) / 32 + 2 * (2 * n + h);
+  // The estimate's bytes for them: every expert parameter, biases included, at 4.25 bits.
+  const sizedBytes = (experts: number) => (experts * (3 * 2880 * 2880 + 3 * 2880) * 4.25) / 8;
+
+  it("gpt-oss-120b on an H100: Marlin pads N to 2,944 and H to 3,072, biases in BF16; vllm#23278 logs 65.9651 GiB", () => {
+    const experts = 36 * 128;
+    expect(mxfp4ExpertsAsLoadedBytes(gptOss120, MXFP4_EXPERT_PADDING.marlin, 1)).toBe(
+      experts * expertBytes(2944, 3072),
+    );
+    const loaded = weightsAsLoaded(gptOss120, h100, tp1);
+    expect(loaded.mxfp4ExtraBytes).toBe(
+      Math.ceil(experts * expertBytes(2944, 3072) - sizedBytes(experts)),
+    );
+    expect(Math.abs(loaded.bytes / GIB / 65.9651 - 1)).toBeLessThan(0.002);
+  });
+
+  it("gpt-oss-20b on an A100 (Marlin, compute capability 8.0): 13.72 GiB logged (myoceane.fr, vLLM 0.19)", () => {
+    const experts = 24 * 32;
+    const loaded = weightsAsLoaded(gptOss20, gpuWith(8.0), tp1);
+    expect(loaded.mxfp4ExtraBytes).toBe(
+      Math.ceil(experts * expertBytes(2944, 3072) - sizedBytes(experts)),
+    );
+    expect(Math.abs(loaded.bytes / GIB / 13.72 - 1)).toBeLessThan(0.005);
+  });
+
+  it("B200 (10.0) runs FlashInfer's SM100 path, which pads both widths to 256 although FP4 is native", () => {
+    const experts = 36 * 128;
+    const b200 = weightsAsLoaded(gptOss120, gpuWith(10.0), tp1);
+    expect(b200.mxfp4Kernel).toBe(MXFP4_EXPERT_PADDING.flashinferSm100);
+    expect(b200.mxfp4ExtraBytes).toBe(
+      Math.ceil(experts * expertBytes(3072, 3072) - sizedBytes(experts)),
+    );
+    // 3,072² / 2,880² − 1 = 13.8 % larger experts than stored, against Marlin's 9.0 %.
+    expect(b200.bytes).toBeGreaterThan(weightsAsLoaded(gptOss120, h100, tp1).bytes);
+    // Consumer Blackwell (12.0) is outside FlashInfer's SM100 family: Marlin.
+    expect(weightsAsLoaded(gptOss120, gpuWith(12.0), tp1).mxfp4Kernel).toBe(
+      MXFP4_EXPERT_PADDING.marlin,
+    );
+  });
+
+  it("tensor parallelism pads each rank's slice: 2,880 / 2 = 1,440 → 1,536 on Marlin", () => {
+    const experts = 36 * 128;
+    expect(mxfp4ExpertsAsLoadedBytes(gptOss120, MXFP4_EXPERT_PADDING.marlin, 2)).toBe(
+      experts * expertBytes(1536, 3072),
+    );
+    const tp2 = weightsAsLoaded(gptOss120, h100, { ...tp1, tensorParallel: 2 });
+    expect(tp2.mxfp4ExtraBytes).toBe(
+      Math.ceil(2 * experts * expertBytes(1536, 3072) - sizedBytes(experts)),
+    );
+  });
+
+  it("models without MXFP4 experts or RoPE load as stored", () => {
+    const plain = weightsAsLoaded({ ...llama31, rotaryCacheValues: 0 }, h100, tp1);
+    expect(plain.mxfp4ExtraBytes).toBe(0);
+    expect(plain.mxfp4Kernel).toBeNull();
+    expect(plain.bytes).toBe(llama31.weightsBytes);
   });
 });
 
@@ -194,7 +251,7 @@ describe("SGLang's defaults", () => {
     memoryBytes: memoryMiB * MIB,
     cudaMemoryBytes: (memoryMiB - 512) * MIB,
     cudaMemorySource: "test",
-    nativeFp4: false,
+    computeCapability: 9.0,
   });
   const tp = (n: number) => ({ tensorParallel: n, pipelineParallel: 1, extraWeightsBytes: 0 });
   it("≤ 0.4: mem_fraction_static by TP (0.88 at TP 1, 0.85 at TP 4: the docs run and the 4 × L4 run)", () => {
