@@ -101,3 +101,32 @@ describe("replayed against the timeline (the issue's bar)", () => {
     }
   });
 });
+
+describe("ms-swift's benchmark table: trainable parameters of Qwen-7B-Chat LoRA", () => {
+  // docs/source_en/LLM/Benchmark.md (ms-swift @97e4d198), "LoRA Rank & LoRA Target Modules":
+  // "Trainable Params (M)" 1.05 (r2 DEFAULT), 4.19 (r8 DEFAULT), 33.55 (r64 DEFAULT), 17.89 (r8 ALL).
+  // DEFAULT is c_attn, the fused q/k/v Linear (4096 -> 3 × 4096); ALL is every Linear but lm_head:
+  // c_attn, attn.c_proj (4096 -> 4096), w1 and w2 (4096 -> 11,008 each: intermediate_size / 2)
+  // and mlp.c_proj (11,008 -> 4096). Each adapter holds rank × (in + out), over 32 layers.
+  const spec = parseModelConfig(corpusConfig(corpus, "Qwen/Qwen-7B-Chat"), {
+    subject: "Qwen/Qwen-7B-Chat",
+  });
+  const trainable = (options: TrainingOptions): number =>
+    estimateTrainingFromSpec(spec, { method: "lora", ...options }).parameters.trainable;
+  const cAttn = 4096 + 3 * 4096;
+  const allLinear = cAttn + (4096 + 4096) + 2 * (4096 + 11_008) + (11_008 + 4096);
+
+  it.each([
+    [2, 32 * 2 * cAttn, 1.05],
+    [8, 32 * 8 * cAttn, 4.19],
+    [64, 32 * 64 * cAttn, 33.55],
+  ])("c_attn rank %i: %i parameters, the table's %f M", (rank, expected, publishedMillions) => {
+    expect(trainable({ rank, targets: ["c_attn"] })).toBe(expected);
+    expect((expected / 1e6).toFixed(2)).toBe(publishedMillions.toFixed(2));
+  });
+
+  it("all-linear rank 8: 17,891,328 parameters, the table's 17.89 M", () => {
+    expect(32 * 8 * allLinear).toBe(17_891_328);
+    expect(trainable({ rank: 8, targets: "all-linear" })).toBe(17_891_328);
+  });
+});
