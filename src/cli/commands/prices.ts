@@ -1,5 +1,8 @@
 import { resolve } from "node:path";
-import { parseSkypilotCatalog, type SkypilotPrices } from "../../hardware/prices/skypilot-prices.js";
+import {
+  parseSkypilotCatalog,
+  type SkypilotPrices,
+} from "../../hardware/prices/skypilot-prices.js";
 import {
   priceFileFrom,
   STALE_PRICE_DAYS,
@@ -76,7 +79,8 @@ export const pricesCommand: Command = {
       const stray = (["from", "provider", "region", "out"] as const).find(
         (flag) => values[flag] !== undefined,
       );
-      if (stray !== undefined) throw new UsageError(`--${stray} goes with "vramfit prices update".`);
+      if (stray !== undefined)
+        throw new UsageError(`--${stray} goes with "vramfit prices update".`);
       return showPrices(io, values.json === true);
     }
     if (action !== "update") {
@@ -158,9 +162,12 @@ interface UpdateRequest {
 async function updatePrices(io: CliIo, request: UpdateRequest): Promise<ExitCode> {
   const target = request.out ?? defaultPriceFilePath(io.env);
   if (target === undefined) {
-    throw new UsageError("No cache folder to write the prices to: HOME and XDG_CACHE_HOME are unset.", {
-      hint: "Set XDG_CACHE_HOME, or pass --out FILE and use it with --catalog FILE.",
-    });
+    throw new UsageError(
+      "No cache folder to write the prices to: HOME and XDG_CACHE_HOME are unset.",
+      {
+        hint: "Set XDG_CACHE_HOME, or pass --out FILE and use it with --catalog FILE.",
+      },
+    );
   }
   const retrieved = today();
   const catalogs: SkypilotPrices[] = [];
@@ -202,7 +209,9 @@ async function updatePrices(io: CliIo, request: UpdateRequest): Promise<ExitCode
     );
     return 0;
   }
-  const lines = [`Read ${catalogs.length} price catalog${catalogs.length === 1 ? "" : "s"} on ${retrieved}:`];
+  const lines = [
+    `Read ${catalogs.length} price catalog${catalogs.length === 1 ? "" : "s"} on ${retrieved}:`,
+  ];
   for (const catalog of catalogs) {
     lines.push(
       `  ${catalog.provider}: ${Object.keys(catalog.instances).length} GPU instance types priced (${request.region ?? "cheapest region each"}) from ${catalog.source}`,

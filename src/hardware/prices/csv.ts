@@ -40,7 +40,7 @@ export function parseCsv(text: string): CsvTable | CsvProblem {
     field = "";
   };
   for (let index = 0; index < text.length; index += 1) {
-    const char = text[index];
+    const char = text.charAt(index);
     if (quoted) {
       if (char === '"') {
         if (text[index + 1] === '"') {

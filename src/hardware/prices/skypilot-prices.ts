@@ -45,7 +45,10 @@ export interface SkypilotPrices {
   /** Instance rows in the catalog file format, keyed `provider/InstanceType`. */
   readonly instances: NonNullable<GpuCatalogFile["instances"]>;
   /** Accelerator names with no confirmed vramfit id, with how many instance types use each. */
-  readonly unknownAccelerators: readonly { readonly name: string; readonly instanceTypes: number }[];
+  readonly unknownAccelerators: readonly {
+    readonly name: string;
+    readonly instanceTypes: number;
+  }[];
   /** Instance types left out for another reason (a fractional GPU, no price), with the reason. */
   readonly skipped: readonly { readonly instanceType: string; readonly reason: string }[];
 }
@@ -73,9 +76,13 @@ interface PriceRow {
 export function parseSkypilotCatalog(text: string, source: SkypilotSource): SkypilotPrices {
   const table = parseCsv(text);
   const fail = (problem: string): VramfitError =>
-    new VramfitError("PRICES_INVALID", `Cannot read the price catalog ${source.source}: ${problem}.`, {
-      hint: "Give a SkyPilot catalog file (catalogs/v7/<cloud>/vms.csv); prices already in use stay in use.",
-    });
+    new VramfitError(
+      "PRICES_INVALID",
+      `Cannot read the price catalog ${source.source}: ${problem}.`,
+      {
+        hint: "Give a SkyPilot catalog file (catalogs/v7/<cloud>/vms.csv); prices already in use stay in use.",
+      },
+    );
   if (isCsvProblem(table)) throw fail(`line ${table.line}: ${table.problem}`);
   const column = new Map(table.header.map((name, index) => [name, index]));
   const missing = SKYPILOT_REQUIRED_COLUMNS.filter((name) => !column.has(name));
@@ -119,7 +126,8 @@ function positive(value: number | null): number | null {
 
 function pricesFromRows(rows: readonly PriceRow[], source: SkypilotSource): SkypilotPrices {
   const byType = new Map<string, PriceRow[]>();
-  for (const row of rows) byType.set(row.instanceType, [...(byType.get(row.instanceType) ?? []), row]);
+  for (const row of rows)
+    byType.set(row.instanceType, [...(byType.get(row.instanceType) ?? []), row]);
   const instances: Record<string, NonNullable<GpuCatalogFile["instances"]>[string]> = {};
   const unknown = new Map<string, number>();
   const skipped: { instanceType: string; reason: string }[] = [];
@@ -151,7 +159,10 @@ function pricesFromRows(rows: readonly PriceRow[], source: SkypilotSource): Skyp
       name: instanceType,
       acceleratorId,
       gpuCount: first.acceleratorCount,
-      vcpus: first.vcpus !== null && Number.isInteger(first.vcpus) && first.vcpus > 0 ? first.vcpus : null,
+      vcpus:
+        first.vcpus !== null && Number.isInteger(first.vcpus) && first.vcpus > 0
+          ? first.vcpus
+          : null,
       ramGiB: first.memoryGiB !== null && first.memoryGiB > 0 ? first.memoryGiB : null,
       region,
       onDemandUsdPerHour: lowest(here.map((row) => row.price)),
@@ -184,7 +195,11 @@ function cheapestRegion(rows: readonly PriceRow[]): string | null {
   for (const row of rows) {
     const usd = priced ? row.price : row.spotPrice;
     if (usd === null) continue;
-    if (best === null || usd < best.usd || (usd === best.usd && compare(row.region, best.region) < 0)) {
+    if (
+      best === null ||
+      usd < best.usd ||
+      (usd === best.usd && compare(row.region, best.region) < 0)
+    ) {
       best = { region: row.region, usd };
     }
   }

@@ -52,7 +52,10 @@ export async function readPriceSource(params: ReadPriceSourceParams): Promise<st
       throw unavailable(from, `over the ${MAX_PRICE_SOURCE_BYTES}-byte limit`);
     }
     if (Number.isFinite(declared) && bytes.byteLength !== declared) {
-      throw unavailable(from, `${bytes.byteLength} of ${declared} bytes arrived (a partial download)`);
+      throw unavailable(
+        from,
+        `${bytes.byteLength} of ${declared} bytes arrived (a partial download)`,
+      );
     }
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch (error) {
@@ -63,8 +66,12 @@ export async function readPriceSource(params: ReadPriceSourceParams): Promise<st
 }
 
 function unavailable(from: string, problem: string, cause?: unknown): VramfitError {
-  return new VramfitError("PRICES_UNAVAILABLE", `Cannot read the price catalog ${from}: ${problem}.`, {
-    hint: "Check the URL or path and the network; the prices already in use stay in use.",
-    cause,
-  });
+  return new VramfitError(
+    "PRICES_UNAVAILABLE",
+    `Cannot read the price catalog ${from}: ${problem}.`,
+    {
+      hint: "Check the URL or path and the network; the prices already in use stay in use.",
+      cause,
+    },
+  );
 }

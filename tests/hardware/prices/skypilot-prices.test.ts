@@ -2,10 +2,7 @@ import { describe, expect, it } from "vitest";
 import { VramfitError } from "../../../src/errors.js";
 import { parseGpuCatalog } from "../../../src/hardware/catalog-file.js";
 import { isCsvProblem, parseCsv } from "../../../src/hardware/prices/csv.js";
-import {
-  priceFileFrom,
-  summarizePriceFile,
-} from "../../../src/hardware/prices/price-file.js";
+import { priceFileFrom, summarizePriceFile } from "../../../src/hardware/prices/price-file.js";
 import { parseSkypilotCatalog } from "../../../src/hardware/prices/skypilot-prices.js";
 import { LAMBDA_VMS_CSV, LAMBDA_VMS_URL } from "../../fixtures/prices/lambda-vms.js";
 
@@ -127,9 +124,9 @@ describe("parseSkypilotCatalog", () => {
       }
     };
     expect(codeOf("<html>not found</html>\n")).toMatch(/^PRICES_INVALID: .*no InstanceType/);
-    expect(codeOf("InstanceType,AcceleratorName,AcceleratorCount,Price,Region\na,V100,1,abc,r\n")).toMatch(
-      /Price "abc" is not a non-negative number/,
-    );
+    expect(
+      codeOf("InstanceType,AcceleratorName,AcceleratorCount,Price,Region\na,V100,1,abc,r\n"),
+    ).toMatch(/Price "abc" is not a non-negative number/);
     expect(codeOf(LAMBDA_VMS_CSV.slice(0, LAMBDA_VMS_CSV.length - 40))).toMatch(/cut short/);
   });
 });
