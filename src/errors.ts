@@ -23,6 +23,8 @@ export type ErrorCode =
   | "OUTPUT_EXISTS"
   | "OUTPUT_INVALID"
   | "OUTPUT_UNWRITABLE"
+  | "PRICES_INVALID"
+  | "PRICES_UNAVAILABLE"
   | HubErrorCode;
 
 /** Options shared by every vramfit error. */

@@ -14,6 +14,7 @@ import {
 } from "../../hardware/rank-training.js";
 import type { RankOptions } from "../../hardware/rank-options.js";
 import { readCatalogFile } from "../../io/files/read-catalog-file.js";
+import { withUserPrices } from "../price-catalog.js";
 import type { RankableEstimate } from "../../hardware/prepare-ranking.js";
 import type { MemoryUnit } from "../../units.js";
 import type { Command } from "../command.js";
@@ -321,7 +322,8 @@ export function rank(
 }
 
 /**
- * The `--catalog` file, read and validated (the catalog file format), or `undefined`.
+ * The `--catalog` file, read and validated (the catalog file format), over the user's price file
+ * from `vramfit prices update` when there is one ({@link withUserPrices}), or `undefined`.
  *
  * @throws {VramfitError} `CATALOG_INVALID` for a file that cannot be used.
  */
@@ -329,7 +331,8 @@ export async function catalogFileFromFlag(
   path: string | undefined,
   io: CliIo,
 ): Promise<GpuCatalogFile | undefined> {
-  return path === undefined ? undefined : readCatalogFile(resolve(io.cwd, path));
+  const file = path === undefined ? undefined : await readCatalogFile(resolve(io.cwd, path));
+  return withUserPrices(file, io);
 }
 
 /**

@@ -33,6 +33,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./check.js")).checkCommand,
   },
   {
+    name: "prices",
+    summary: "Cloud prices in use, and \"prices update\" to refresh them from SkyPilot's catalogs",
+    load: async () => (await import("./prices.js")).pricesCommand,
+  },
+  {
     name: "schema",
     summary: "JSON Schema of a result or input file (estimate, plan, catalog, ...)",
     load: async () => (await import("./schema.js")).schemaCommand,

@@ -19,6 +19,11 @@ import type { CheckpointFacts } from "../../memory/checkpoint.js";
 import type { ModelSource } from "../../model/model-source.js";
 import type { ModelSpec } from "../../model/model-spec.js";
 import type { TemplatePlans } from "../templates/render-templates.js";
+import {
+  describeConfig,
+  describeCost,
+  type DeploymentSearch,
+} from "../../hardware/search/search-deployments.js";
 import { chosenFrom } from "./choose.js";
 import type { DeploymentPlan, PlanStep } from "./plan-types.js";
 import {
@@ -164,7 +169,7 @@ export function planDeploymentFromSpec(
     return {
       kind: "plan",
       ...shared,
-      steps: [workloadStep, ...d.steps, pricingStep(pricing, resolved)],
+      steps: [workloadStep, ...d.steps, pricingStep(pricing, resolved, d.search)],
       inference: d.inference,
       training: null,
       chosen: chosenFrom(d.row, {
@@ -209,7 +214,7 @@ export function planDeploymentFromSpec(
   return {
     kind: "plan",
     ...shared,
-    steps: [workloadStep, ...d.steps, pricingStep(pricing, resolved)],
+    steps: [workloadStep, ...d.steps, pricingStep(pricing, resolved, null)],
     inference: null,
     training: d.training,
     chosen: chosenFrom(d.row, {
@@ -236,16 +241,29 @@ export function planDeploymentFromSpec(
   };
 }
 
-function pricingStep(pricing: PricingDecision, resolved: ResolvedPlanRequest): PlanStep {
+/**
+ * Decision 5: the pricing model and one replica's prices, and, when the deployment search has a
+ * runner-up on another GPU, what that one would cost.
+ */
+function pricingStep(
+  pricing: PricingDecision,
+  resolved: ResolvedPlanRequest,
+  search: DeploymentSearch | null,
+): PlanStep {
   const { onDemand, spot, reservedOneYearUsdPerHour, reservedThreeYearsUsdPerHour } =
     pricing.options;
   const dollars = (value: number | null | undefined): string =>
     value === null || value === undefined ? "no price" : `$${value.toFixed(2)}/hour`;
   const dated = onDemand ?? spot;
+  const runnerUp = search?.runnerUp ?? null;
+  const runnerUpLine =
+    runnerUp === null
+      ? ""
+      : ` Runner-up on another GPU: ${describeConfig(runnerUp)}, ${describeCost(runnerUp)}.`;
   return {
     step: "pricing",
     choice: PRICING_MODELS[pricing.model].label,
-    reason: `${pricing.reason}. For one replica's GPUs: On-Demand ${dollars(onDemand?.usdPerHour)}, Spot ${dollars(spot?.usdPerHour)}, reserved ≈ ${dollars(reservedOneYearUsdPerHour)} (1 year) / ${dollars(reservedThreeYearsUsdPerHour)} (3 years)${dated === null ? "" : ` (prices as of ${dated.asOf}; ${dated.source})`}.`,
+    reason: `${pricing.reason}. For one replica's GPUs: On-Demand ${dollars(onDemand?.usdPerHour)}, Spot ${dollars(spot?.usdPerHour)}, reserved ≈ ${dollars(reservedOneYearUsdPerHour)} (1 year) / ${dollars(reservedThreeYearsUsdPerHour)} (3 years)${dated === null ? "" : ` (prices as of ${dated.asOf}; ${dated.source})`}.${runnerUpLine}`,
     figures: {
       model: pricing.model,
       onDemandUsdPerHour: onDemand?.usdPerHour ?? null,
@@ -254,6 +272,7 @@ function pricingStep(pricing: PricingDecision, resolved: ResolvedPlanRequest): P
       reservedThreeYearsUsdPerHour,
       durationHours: resolved.durationHours,
       checkpointing: resolved.checkpointing,
+      runnerUpUsdPerHour: runnerUp?.usdPerHour ?? null,
     },
   };
 }

@@ -31,6 +31,17 @@ describe("the plan searches for a configuration that meets its TTFT target", () 
     expect(plan.steps[3]?.reason).toContain("runner-up");
   });
 
+  it("and its pricing decision says what the runner-up on another GPU would cost", () => {
+    const runnerUp = plan.search?.runnerUp;
+    expect(runnerUp?.acceleratorId).not.toBe(plan.search?.best?.acceleratorId);
+    const pricing = plan.steps.find((step) => step.step === "pricing");
+    expect(pricing?.figures.runnerUpUsdPerHour).toBe(runnerUp?.usdPerHour);
+    expect(pricing?.reason).toContain(
+      `Runner-up on another GPU: ${runnerUp?.gpusPerReplica} × ${runnerUp?.name}, TP ${runnerUp?.tensorParallel}`,
+    );
+    expect(pricing?.reason).toContain(`$${runnerUp?.usdPerHour?.toFixed(2)}/hour`);
+  });
+
   it("and its checklist is ready: check 13 passes", () => {
     const report = validatePlan(plan);
     expect(report.checks[12]?.id).toBe("targets");
