@@ -34,7 +34,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: "prices",
-    summary: "Cloud prices in use, and \"prices update\" to refresh them from SkyPilot's catalogs",
+    summary: 'Cloud prices in use, and "prices update" to refresh them from SkyPilot\'s catalogs',
     load: async () => (await import("./prices.js")).pricesCommand,
   },
   {

@@ -58,6 +58,8 @@ export interface ReplayedRun {
   readonly phase: string;
   readonly moment: string;
   readonly estimate: TrainingEstimate;
+  /** Why this run is beyond the ±35 % bar and left so (counted in every figure), or null. */
+  readonly knownMiss: string | null;
 }
 
 /** A run not modelled, with its reason. */
