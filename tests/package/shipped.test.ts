@@ -26,10 +26,15 @@ const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
  * quantization resolved layer by layer, ModelOpt's hf_quant_config.json, FBGEMM FP8, Gemma-4's
  * global attention and vision tower, pure Mamba and the original Qwen are all parse-time code.
  */
+// Budgets catch accidental growth. Raised on 2026-12-07 when issues 12-18 merged, from 400 KiB /
+// 28 KiB / 75 KiB to the measured 524 KiB / 33.5 KiB / 99.3 KiB plus about 5 %: the estimate now
+// carries the engine's own per-GPU figure (src/memory/serving), the core gained the deployment
+// search, the training timeline and the serving fit, the plan schema the search and the fleet.
+// docs/benchmarks.md ("Package size") records the figures; shrinking them is open work.
 const BUDGETS = {
-  tarballBytes: 400 * 1024,
-  pureEstimateGzipBytes: 28 * 1024,
-  wholeCoreGzipBytes: 75 * 1024,
+  tarballBytes: 552 * 1024,
+  pureEstimateGzipBytes: 36 * 1024,
+  wholeCoreGzipBytes: 104 * 1024,
 };
 
 /** Browser entries: the pure core used as a notebook or page would, and a Hub call. */
