@@ -43,7 +43,7 @@ export interface HubOptions {
    */
   readonly onProgress?: ((event: HubProgress) => void) | undefined;
   /**
-   * A rate-limit pause shared with other calls ({@link createHubBackoff}): when one is told to
+   * A rate-limit pause shared with other calls (`createHubBackoff()`): when one is told to
    * slow down, all wait. `estimateMany` shares one across its models.
    * @default none: each call backs off alone
    */

@@ -75,7 +75,7 @@ export interface TrainingOptions {
   readonly method?: TrainingMethod | undefined;
   /**
    * A framework whose defaults fill every option left out (attention kernel, loss, LoRA dropout,
-   * checkpointing, optimizer, sharding): see {@link FRAMEWORK_PRESETS}.
+   * checkpointing, optimizer, sharding): see docs/methodology.md, "Frameworks".
    * @default none: vramfit's own defaults
    */
   readonly framework?: TrainingFramework | undefined;
