@@ -10,7 +10,7 @@ import {
   TEXT_FIELD,
   type OptionTable,
 } from "../options/option-fields.js";
-import type { MemoryUnit } from "../units.js";
+import { gibToBytes, type MemoryUnit } from "../units.js";
 
 /** Options of `memoryCurveChart`. Only `accelerator` is required. */
 export interface CurveChartOptions {
@@ -71,7 +71,7 @@ export interface CurveChartSettings {
  * engine's own start-up budget for one configuration is `fitOnGpu` / `vramfit fit`
  * (docs/methodology.md, "Serving fit").
  */
-export const CHART_RESERVE_BYTES_PER_GPU = 1_610_612_736;
+export const CHART_RESERVE_BYTES_PER_GPU = gibToBytes(1.5);
 
 /** Batches searched at most on the batch axis: 16 × vLLM's default `max_num_seqs` (256). */
 export const DEFAULT_MAX_BATCH = 4096;

@@ -1,3 +1,5 @@
+import { sleep } from "./sleep.js";
+
 /**
  * What a Hub read reports while it works, and the backoff several reads can share. The CLI
  * prints these events on a terminal; a platform can log them.
@@ -53,21 +55,13 @@ export function createHubBackoff(): HubBackoff {
   let pausedUntilMs = 0;
   return {
     async wait(signal) {
-      for (;;) {
-        const leftMs = pausedUntilMs - Date.now();
-        if (leftMs <= 0) return;
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(done, leftMs);
-          function done(): void {
-            signal?.removeEventListener("abort", aborted);
-            resolve();
-          }
-          function aborted(): void {
-            clearTimeout(timer);
-            reject(signal?.reason as Error);
-          }
-          signal?.addEventListener("abort", aborted, { once: true });
-        });
+      // A pause may be lengthened while it is waited for: wait again until none is in force.
+      for (
+        let leftMs = pausedUntilMs - Date.now();
+        leftMs > 0;
+        leftMs = pausedUntilMs - Date.now()
+      ) {
+        await sleep(leftMs, signal);
       }
     },
     pause(ms) {

@@ -11,7 +11,9 @@ import {
   type HubCallContext,
   type TransportFailure,
 } from "./hub-errors.js";
+import { createHubBackoff, type HubBackoff } from "./progress.js";
 import type { HubSettings } from "./settings.js";
+import { sleep } from "./sleep.js";
 
 /** How hard to retry; the defaults suit an interactive CLI (huggingface_hub uses 5 tries, 1–8 s). */
 export interface RetryPolicy {
@@ -84,26 +86,23 @@ class CutShort extends Error {}
 class BudgetSpent extends Error {}
 
 /**
- * At most `limit` tasks at once, the others queued in order; {@link RequestGate.pauseFor} holds
- * every task that has not started yet (a rate limit applies to all the requests, not to one).
+ * At most `limit` tasks at once, the others queued in order; a pause of `backoff` holds every
+ * task that has not started yet (a rate limit applies to all the requests, not to one, and to
+ * every read that shares the backoff).
  */
 class RequestGate {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
-  private pausedUntil = 0;
 
-  constructor(private readonly limit: number) {}
-
-  /** Holds the tasks that start in the next `ms` milliseconds until then. */
-  pauseFor(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
-  }
+  constructor(
+    private readonly limit: number,
+    readonly backoff: HubBackoff,
+  ) {}
 
   async run<T>(task: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
     await this.acquire(signal);
     try {
-      const pause = this.pausedUntil - Date.now();
-      if (pause > 0) await sleep(pause, signal);
+      await this.backoff.wait(signal);
       return await task();
     } finally {
       const next = this.waiting.shift();
@@ -153,7 +152,7 @@ export function createTransport(
   const { token, timeoutMs } = settings;
   const deadline = Date.now() + timeoutMs;
   const attemptMs = Math.min(policy.maxAttemptMs, Math.ceil(timeoutMs / (policy.retries + 1)));
-  const gate = new RequestGate(policy.concurrency);
+  const gate = new RequestGate(policy.concurrency, settings.backoff ?? createHubBackoff());
   const left = (): number => deadline - Date.now();
   /** Whether a `Retry-After` of this many seconds is waited for (else vramfit gives up). */
   const waits = (waitSeconds: number): boolean =>
@@ -230,7 +229,8 @@ export function createTransport(
         if (isRetryableStatus(response.status)) {
           const waitSeconds = retryAfterSeconds(response.headers, Date.now());
           // Pause the other requests now, before this one's slot passes to the next.
-          if (waitSeconds !== undefined && waits(waitSeconds)) gate.pauseFor(waitSeconds * 1000);
+          if (waitSeconds !== undefined && waits(waitSeconds))
+            gate.backoff.pause(waitSeconds * 1000);
           throw new Transient({ kind: "status", answer }, waitSeconds);
         }
         throw errorFromAnswer(answer, context, tries, token);
@@ -351,60 +351,53 @@ export function createTransport(
     let stopped: string | undefined;
     let lastFailure: Transient | undefined;
     try {
-      return await pRetry(
-        () =>
-          gate.run(async () => {
-            await settings.backoff?.wait(settings.signal);
-            return attempt(request, ++tries);
-          }, settings.signal),
-        {
-          retries: policy.retries,
-          // The wait before each retry is onFailedAttempt's, so progress can say how long.
-          minTimeout: 0,
-          maxTimeout: 0,
-          maxRetryTime: timeoutMs,
-          ...(settings.signal === undefined ? {} : { signal: settings.signal }),
-          shouldRetry: ({ error }) => error instanceof Transient && left() > 0,
-          onFailedAttempt: async ({ error, retriesLeft, retriesConsumed }) => {
-            if (error instanceof Transient) lastFailure = error;
-            if (!(error instanceof Transient) || retriesLeft === 0 || left() <= 0) return;
-            // The Hub says how long: every request waits that long, plus the backoff, or vramfit
-            // gives up now, saying why, when the wait outlasts the budget.
-            if (error.waitSeconds !== undefined && !waits(error.waitSeconds)) {
-              stopped = `vramfit stopped: the wait is longer than the ${seconds(Math.max(0, left()))} s left of its ${seconds(timeoutMs)} s timeout (--timeout, timeoutMs)`;
-              throw error;
-            }
-            // Exponential backoff, randomized ×1–2; a small budget gets small backoffs.
-            const backoffMs = Math.min(
-              Math.min(policy.maxBackoffMs, attemptMs / 2),
-              Math.round(
-                (1 + Math.random()) *
-                  Math.min(policy.minBackoffMs, attemptMs / 4) *
-                  2 ** retriesConsumed,
-              ),
-            );
-            const delayMs = (error.waitSeconds ?? 0) * 1000 + backoffMs;
-            if (error.waitSeconds !== undefined && delayMs >= left()) {
-              stopped = `vramfit stopped: the wait is longer than the ${seconds(Math.max(0, left()))} s left of its ${seconds(timeoutMs)} s timeout (--timeout, timeoutMs)`;
-              throw error;
-            }
-            const { failure } = error;
-            if (failure.kind === "status" && failure.answer.status === 429) {
-              settings.backoff?.pause(delayMs);
-            }
-            settings.onProgress?.({
-              kind: "retry-wait",
-              repo: context.repo,
-              reason: retryReason(failure),
-              delayMs,
-              nextTry: retriesConsumed + 2,
-              tries: policy.retries + 1,
-            });
-            // A backoff past the budget is cut short: the next try then reports the budget spent.
-            await sleep(Math.min(delayMs, Math.max(0, left())), settings.signal);
-          },
+      return await pRetry(() => gate.run(() => attempt(request, ++tries), settings.signal), {
+        retries: policy.retries,
+        // The wait before each retry is onFailedAttempt's, so progress can say how long.
+        minTimeout: 0,
+        maxTimeout: 0,
+        maxRetryTime: timeoutMs,
+        ...(settings.signal === undefined ? {} : { signal: settings.signal }),
+        shouldRetry: ({ error }) => error instanceof Transient && left() > 0,
+        onFailedAttempt: async ({ error, retriesLeft, retriesConsumed }) => {
+          if (error instanceof Transient) lastFailure = error;
+          if (!(error instanceof Transient) || retriesLeft === 0 || left() <= 0) return;
+          // The Hub says how long: every request waits that long, plus the backoff, or vramfit
+          // gives up now, saying why, when the wait outlasts the budget.
+          if (error.waitSeconds !== undefined && !waits(error.waitSeconds)) {
+            stopped = `vramfit stopped: the wait is longer than the ${seconds(Math.max(0, left()))} s left of its ${seconds(timeoutMs)} s timeout (--timeout, timeoutMs)`;
+            throw error;
+          }
+          // Exponential backoff, randomized ×1–2; a small budget gets small backoffs.
+          const backoffMs = Math.min(
+            Math.min(policy.maxBackoffMs, attemptMs / 2),
+            Math.round(
+              (1 + Math.random()) *
+                Math.min(policy.minBackoffMs, attemptMs / 4) *
+                2 ** retriesConsumed,
+            ),
+          );
+          const delayMs = (error.waitSeconds ?? 0) * 1000 + backoffMs;
+          if (error.waitSeconds !== undefined && delayMs >= left()) {
+            stopped = `vramfit stopped: the wait is longer than the ${seconds(Math.max(0, left()))} s left of its ${seconds(timeoutMs)} s timeout (--timeout, timeoutMs)`;
+            throw error;
+          }
+          const { failure } = error;
+          if (failure.kind === "status" && failure.answer.status === 429) {
+            gate.backoff.pause(delayMs);
+          }
+          settings.onProgress?.({
+            kind: "retry-wait",
+            repo: context.repo,
+            reason: retryReason(failure),
+            delayMs,
+            nextTry: retriesConsumed + 2,
+            tries: policy.retries + 1,
+          });
+          // A backoff past the budget is cut short: the next try then reports the budget spent.
+          await sleep(Math.min(delayMs, Math.max(0, left())), settings.signal);
         },
-      );
+      });
     } catch (error) {
       if (error instanceof BudgetSpent && lastFailure?.failure.kind === "status") {
         // Rate-limited (or failing) until the budget ran out: that is what to report.
@@ -523,19 +516,4 @@ function retryReason(failure: Transient["failure"]): string {
     default:
       return failure.kind;
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      signal?.removeEventListener("abort", abort);
-      resolve();
-    }
-    function abort(): void {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    }
-    signal?.addEventListener("abort", abort, { once: true });
-  });
 }

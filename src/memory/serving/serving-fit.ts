@@ -1,3 +1,4 @@
+import { gibToBytes } from "../../units.js";
 import { sglangFit, sglangNumbers, resolveSglangSettings } from "./sglang-budget.js";
 import type { ServingModel } from "./serving-model.js";
 import type {
@@ -166,8 +167,8 @@ export interface EnginePerGpu {
 const REFERENCE_GPU: ServingGpu = {
   name: "a data-center GPU of 80 GiB",
   family: "reference",
-  memoryBytes: 80 * 1024 ** 3,
-  cudaMemoryBytes: 80 * 1024 ** 3,
+  memoryBytes: gibToBytes(80),
+  cudaMemoryBytes: gibToBytes(80),
   cudaMemorySource: "reference",
   computeCapability: 9.0,
 };
