@@ -139,6 +139,23 @@ export default tseslint.config(
     },
   },
   {
+    // Node loads ICU data on the first toLocaleString / Intl call: about 28 ms of a CLI run.
+    files: ["src/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[callee.property.name='toLocaleString']",
+          message: "Use formatInteger from src/units.ts: toLocaleString loads ICU data (~28 ms).",
+        },
+        {
+          selector: "NewExpression[callee.object.name='Intl']",
+          message: "Intl loads ICU data (~28 ms on first use): format by hand (src/units.ts).",
+        },
+      ],
+    },
+  },
+  {
     files: ["tests/**"],
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",

@@ -1,5 +1,5 @@
 /**
- * Byte units. Inside vramfit every memory quantity is a plain `number` of bytes;
+ * Byte units and whole-number formatting. Inside vramfit every memory quantity is a plain `number` of bytes;
  * GB and GiB exist only here, in catalog input and in printed output.
  *
  * - GB = 10^9 bytes (decimal; how vendors and model cards print model sizes).
@@ -68,4 +68,18 @@ export function formatBytes(bytes: number, options: FormatBytesOptions = {}): st
   const digits = options.digits ?? 2;
   const value = unit === "gib" ? bytesToGiB(bytes) : bytesToGB(bytes);
   return `${value.toFixed(digits)} ${unit === "gib" ? "GiB" : "GB"}`;
+}
+
+/**
+ * A whole number with thousands separators, e.g. `formatInteger(10_737_418_240)` →
+ * `"10,737,418,240"`; fractions are rounded. It prints what `toLocaleString("en-US")` prints
+ * for whole numbers, without `Intl`: Node loads ICU data on the first `toLocaleString` call,
+ * about 28 ms of a CLI run that takes 80.
+ */
+export function formatInteger(value: number): string {
+  const whole = Math.round(value);
+  if (!Number.isFinite(whole)) return String(whole);
+  const digits = BigInt(Math.abs(whole)).toString();
+  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return whole < 0 ? `-${grouped}` : grouped;
 }

@@ -1,9 +1,8 @@
 import type { InferenceEstimate } from "../memory/estimate-inference.js";
 import { WEIGHT_PRECISIONS } from "../memory/precision.js";
 import type { TrainingEstimate } from "../memory/training/estimate-training.js";
-import type { MemoryUnit } from "../units.js";
+import { formatInteger, type MemoryUnit } from "../units.js";
 import type { ChartSegment, MemoryBreakdownChart } from "./chart-spec.js";
-import { formatInteger } from "./svg.js";
 
 /** Options of {@link memoryBreakdownChart}. */
 export interface BreakdownChartOptions {

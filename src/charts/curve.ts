@@ -1,14 +1,13 @@
 import { estimateInferenceFromSpec, type InferenceEstimate } from "../memory/estimate-inference.js";
 import type { InferenceOptions } from "../memory/inference-options.js";
 import { kvCacheShardableHeads } from "../memory/kv-cache.js";
-import { formatBytes, bytesToGiB } from "../units.js";
+import { formatInteger, formatBytes, bytesToGiB } from "../units.js";
 import type { CapacityLine, Crossing, CurvePoint, MemoryCurveChart } from "./chart-spec.js";
 import {
   DEFAULT_MAX_BATCH,
   resolveCurveChartOptions,
   type CurveChartOptions,
 } from "./curve-options.js";
-import { formatInteger } from "./svg.js";
 import { usableBytesOnCards } from "./usable-bytes.js";
 
 /** What the curve adds up: the bytes the capacity lines hold (the fit's, not the estimate's total). */

@@ -1,8 +1,8 @@
-import { formatBytes } from "../units.js";
+import { formatInteger, formatBytes } from "../units.js";
 import type { MemoryBreakdownChart } from "./chart-spec.js";
 import { chartFrame } from "./frame.js";
 import { bytesPerUnit, linearScale, memoryTicks } from "./scale.js";
-import { element, formatInteger, label, tooltip } from "./svg.js";
+import { element, label, tooltip } from "./svg.js";
 import { INK, pick, SEGMENT_COLORS } from "./style.js";
 
 const WIDTH = 640;

@@ -1,8 +1,8 @@
-import { formatBytes } from "../units.js";
+import { formatInteger, formatBytes } from "../units.js";
 import type { CapacityLine, MemoryCurveChart } from "./chart-spec.js";
 import { chartFrame } from "./frame.js";
 import { bytesPerUnit, countTicks, linearScale, memoryTicks } from "./scale.js";
-import { element, formatInteger, label, tooltip } from "./svg.js";
+import { element, label, tooltip } from "./svg.js";
 import { CURVE_COLOR, INK, LINE_STYLES, pick } from "./style.js";
 
 const WIDTH = 640;

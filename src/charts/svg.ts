@@ -36,13 +36,6 @@ export function coordinate(value: number): string {
   return String(rounded === 0 ? 0 : rounded);
 }
 
-/** A whole number with comma thousands separators, independent of the locale: 4970 → "4,970". */
-export function formatInteger(value: number): string {
-  const digits = String(Math.round(Math.abs(value)));
-  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return value < 0 ? `-${grouped}` : grouped;
-}
-
 /** An element with attributes (values escaped) and children, or self-closed without any. */
 export function element(
   name: string,

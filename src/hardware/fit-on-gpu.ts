@@ -7,7 +7,7 @@ import type { ServingBudget } from "../memory/serving/serving-types.js";
 import type { ModelSpec } from "../model/model-spec.js";
 import { didYouMean } from "../options/did-you-mean.js";
 import { checkKnownOptions, readOption } from "../options/option-fields.js";
-import { BYTES_PER_GIB } from "../units.js";
+import { formatInteger, BYTES_PER_GIB } from "../units.js";
 import type { AcceleratorSpec } from "./accelerator.js";
 import type { GpuCatalog } from "./catalog.js";
 import { CATALOG_OPTIONS, catalogFromOptions } from "./catalog-options.js";
@@ -278,7 +278,7 @@ export function fitWithCatalog(spec: ModelSpec, options: FitOptions, catalog: Gp
 function longerStarts(fits: boolean, maxContextLength: number, a: FitAssumptions): string[] {
   if (fits || maxContextLength <= a.contextLength) return [];
   return [
-    `a longer max_model_len (up to ${maxContextLength.toLocaleString("en-US")}) fits where ${a.contextLength.toLocaleString("en-US")} does not: vLLM ${a.engineVersion} turns chunked prefill on above 32K tokens, so its profile run forwards a chunk, not the whole prompt (vllm#10517); --max-num-batched-tokens does the same at this length`,
+    `a longer max_model_len (up to ${formatInteger(maxContextLength)}) fits where ${formatInteger(a.contextLength)} does not: vLLM ${a.engineVersion} turns chunked prefill on above 32K tokens, so its profile run forwards a chunk, not the whole prompt (vllm#10517); --max-num-batched-tokens does the same at this length`,
   ];
 }
 
@@ -330,7 +330,7 @@ function verdict(
 ): string {
   const label = `${a.engine === "sglang" ? "SGLang" : "vLLM"} ${a.engineVersion}`;
   const gpus = `${a.tensorParallel * a.pipelineParallel} × ${accelerator.name}`;
-  const context = a.contextLength.toLocaleString("en-US");
+  const context = formatInteger(a.contextLength);
   if (!figures.starts) return `${label} refuses to start on ${gpus}: ${figures.refusal ?? ""}`;
   const times = concurrency === null ? "" : ` (maximum concurrency ${concurrency.toFixed(2)}x)`;
   if (figures.fits) {
@@ -368,7 +368,7 @@ function fitWarnings(
   }
   if (a.engine === "sglang" && figures.starts && figures.tokens < a.contextLength) {
     warnings.push(
-      `SGLang starts, but its pool of ${figures.tokens.toLocaleString("en-US")} tokens holds less than one request of ${a.contextLength.toLocaleString("en-US")}: SGLang does not refuse that, requests queue instead`,
+      `SGLang starts, but its pool of ${formatInteger(figures.tokens)} tokens holds less than one request of ${formatInteger(a.contextLength)}: SGLang does not refuse that, requests queue instead`,
     );
   }
   return warnings;

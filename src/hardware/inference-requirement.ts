@@ -1,3 +1,4 @@
+import { formatInteger } from "../units.js";
 import type { InferenceEstimate } from "../memory/estimate-inference.js";
 import { kvCacheShardableHeads } from "../memory/kv-cache.js";
 import { KV_CACHE_BITS } from "../memory/precision.js";
@@ -111,7 +112,7 @@ export function requirementFromInference(
     batchSize * (2 * parameters.active + 2 * spec.numLayers * sequenceLength * attentionWidth);
   return {
     kind: "inference",
-    label: `${estimate.model.id ?? spec.architecture ?? "model"} · ${batchSize} × ${contextLength.toLocaleString("en-US")} tokens · ${assumptions.weights.toUpperCase()} weights`,
+    label: `${estimate.model.id ?? spec.architecture ?? "model"} · ${batchSize} × ${formatInteger(contextLength)} tokens · ${assumptions.weights.toUpperCase()} weights`,
     // Mamba / linear-attention state is split across TP ranks with the heads, like the weights.
     shardedBytes: memory.weightsBytes + memory.stateCacheBytes,
     weightsBytes: memory.weightsBytes,

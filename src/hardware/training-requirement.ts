@@ -1,3 +1,4 @@
+import { formatInteger } from "../units.js";
 import type { WeightPrecision } from "../memory/precision.js";
 import type { TrainingEstimate } from "../memory/training/estimate-training.js";
 import { OPTIMIZERS } from "../memory/training/optimizers.js";
@@ -85,7 +86,7 @@ export function requirementFromTraining(estimate: TrainingEstimate): GpuRequirem
   return {
     kind: "training",
     sharding: "fully-sharded",
-    label: `${estimate.model.id ?? spec.architecture ?? "model"} · ${method} · ${a.microBatchSize} × ${a.sequenceLength.toLocaleString("en-US")} tokens per GPU`,
+    label: `${estimate.model.id ?? spec.architecture ?? "model"} · ${method} · ${a.microBatchSize} × ${formatInteger(a.sequenceLength)} tokens per GPU`,
     shardedBytes,
     weightsBytes: Math.ceil((states.frozenWeightsBytes + states.weightsBytes) * grow),
     weights: weightStorage(estimate),

@@ -1,8 +1,8 @@
+import { formatInteger } from "../../units.js";
 import { cachedTokensPerSequence } from "../../memory/attention-layers.js";
 import type { InferenceEstimate } from "../../memory/estimate-inference.js";
 import { INFERENCE_ENGINES } from "../../memory/engine.js";
 import { mlaLatentElementsPerToken } from "../../model/features/mla.js";
-import { formatInteger } from "./table.js";
 
 /** Billions with one decimal: "671.0 B". */
 function billions(count: number): string {

@@ -1,9 +1,9 @@
 import type { InferenceEstimate } from "../../memory/estimate-inference.js";
 import { WEIGHT_PRECISIONS } from "../../memory/precision.js";
 import type { ModelSource, ParameterSource } from "../../model/model-source.js";
-import { bytesToGB, bytesToGiB, type MemoryUnit } from "../../units.js";
+import { formatInteger, bytesToGB, bytesToGiB, type MemoryUnit } from "../../units.js";
 import { architectureLines } from "./architecture.js";
-import { formatInteger, renderTable } from "./table.js";
+import { renderTable } from "./table.js";
 
 /** Human text for a model source: "bundled snapshot (retrieved 2026-11-28)". */
 export function describeSource(source: ModelSource): string {

@@ -1,7 +1,7 @@
 import type { GpuFit } from "../../hardware/fit-on-gpu.js";
-import { bytesToGiB, type MemoryUnit } from "../../units.js";
+import { formatInteger, bytesToGiB, type MemoryUnit } from "../../units.js";
 import { describeSource, unitHeader, unitValue } from "./estimate.js";
-import { formatInteger, renderTable } from "./table.js";
+import { renderTable } from "./table.js";
 
 /** Two-decimal GiB as vLLM prints it ("23.58GiB"). */
 const vllmGiB = (bytes: number): string => `${bytesToGiB(bytes).toFixed(2)}GiB`;

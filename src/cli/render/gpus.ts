@@ -3,9 +3,9 @@ import type { MatchFigures } from "../../hardware/match.js";
 import type { GpuMatch, GpuRanking } from "../../hardware/rank-gpus.js";
 import type { InstanceMatch, InstanceRanking } from "../../hardware/rank-instances.js";
 import type { GpuRequirement } from "../../hardware/requirement.js";
-import type { MemoryUnit } from "../../units.js";
+import { formatInteger, type MemoryUnit } from "../../units.js";
 import { unitHeader, unitValue } from "./estimate.js";
-import { formatInteger, renderTable, type Align } from "./table.js";
+import { renderTable, type Align } from "./table.js";
 import { PriceFootnotes } from "./price-footnotes.js";
 
 /** What `vramfit gpus` prints, and how much of it. */

@@ -2,10 +2,10 @@ import type { FleetRent } from "../../deploy/blueprint/plan-templates.js";
 import type { PricePoint } from "../../hardware/price.js";
 import type { DeploymentPlan } from "../../deploy/blueprint/plan-types.js";
 import type { DeploymentChecklist } from "../../deploy/checklist/validate-deployment.js";
-import type { MemoryUnit } from "../../units.js";
+import { formatInteger, type MemoryUnit } from "../../units.js";
 import { checklistLines } from "./checklist.js";
 import { unitHeader, unitValue } from "./estimate.js";
-import { formatInteger, renderTable } from "./table.js";
+import { renderTable } from "./table.js";
 import { PriceFootnotes } from "./price-footnotes.js";
 
 /** What `vramfit plan` prints. */

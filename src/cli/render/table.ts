@@ -25,8 +25,3 @@ export function renderTable(
       .trimEnd();
   return [line(header), ...rows.map(line)].join("\n");
 }
-
-/** A whole number with thousands separators: 10,737,418,240. */
-export function formatInteger(value: number): string {
-  return Math.round(value).toLocaleString("en-US");
-}

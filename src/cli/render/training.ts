@@ -4,9 +4,9 @@ import type { TrainingEstimate } from "../../memory/training/estimate-training.j
 import { OPTIMIZERS } from "../../memory/training/optimizers.js";
 import { BASE_PRECISIONS, TRAINING_PRECISIONS } from "../../memory/training/precision.js";
 import type { TrainingTradeOff } from "../../memory/training/trade-offs.js";
-import type { MemoryUnit } from "../../units.js";
+import { formatInteger, type MemoryUnit } from "../../units.js";
 import { describeSource, unitHeader, unitValue } from "./estimate.js";
-import { formatInteger, renderTable } from "./table.js";
+import { renderTable } from "./table.js";
 
 const METHOD_TITLES = {
   full: "full training",

@@ -1,3 +1,4 @@
+import { formatInteger } from "../../units.js";
 /**
  * The last decision of the blueprint: how to pay for the GPUs. One rule table decides it from
  * the workload class, the run's length and whether it can resume after an interruption; the
@@ -288,5 +289,5 @@ export function pricingOptions(
 }
 
 function hours(value: number): string {
-  return value >= 48 ? `${Math.round(value / 24).toLocaleString("en-US")} days` : `${value} h`;
+  return value >= 48 ? `${formatInteger(value / 24)} days` : `${value} h`;
 }

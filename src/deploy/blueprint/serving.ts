@@ -19,7 +19,7 @@ import {
 import type { InferenceOptions } from "../../memory/inference-options.js";
 import { WEIGHT_PRECISIONS } from "../../memory/precision.js";
 import type { ModelSpec } from "../../model/model-spec.js";
-import { formatBytes } from "../../units.js";
+import { formatInteger, formatBytes } from "../../units.js";
 import { BASELINE_ACCELERATOR_ID, compareWithBaseline, comparedFrom } from "./baseline.js";
 import { pickRow, replicasFor, requestsPerSecond } from "./choose.js";
 import type { BaselineComparison, PlanStep } from "./plan-types.js";
@@ -242,7 +242,7 @@ function modalityStep(inference: InferenceEstimate): PlanStep {
   return {
     step: "modality",
     choice: `vision: ${a.imagesPerRequest} image${a.imagesPerRequest === 1 ? "" : "s"} per request`,
-    reason: `${a.imagesPerRequest} × ${perImage.toLocaleString("en-US")} image tokens = ${a.imageTokensPerSequence.toLocaleString("en-US")} tokens join each sequence: the KV cache holds ${a.sequenceLength.toLocaleString("en-US")} tokens per sequence, not ${a.contextLength.toLocaleString("en-US")}`,
+    reason: `${a.imagesPerRequest} × ${formatInteger(perImage)} image tokens = ${formatInteger(a.imageTokensPerSequence)} tokens join each sequence: the KV cache holds ${formatInteger(a.sequenceLength)} tokens per sequence, not ${formatInteger(a.contextLength)}`,
     figures: {
       imagesPerRequest: a.imagesPerRequest,
       imageTokensPerImage: perImage,
@@ -262,7 +262,7 @@ function vramStep(inference: InferenceEstimate, ranking: GpuRanking): PlanStep {
   return {
     step: "vram",
     choice: `${gb(m.totalBytes)} (10^9 bytes) at ${precision}`,
-    reason: `weights ${gb(m.weightsBytes)} + KV cache ${gb(m.kvCacheBytes)} (${a.batchSize} × ${a.sequenceLength.toLocaleString("en-US")} tokens × ${m.kvCacheBytesPerToken.toLocaleString("en-US")} B, ${spec.numKeyValueHeads} KV heads)${m.stateCacheBytes > 0 ? ` + state ${gb(m.stateCacheBytes)}` : ""} + overhead ${gb(m.overheadBytes)} (${Math.round(a.overheadFraction * 100)} % of weights). Per GPU the fit replaces the overhead with the engine's own start-up budget (${ranking.requirement.serving === undefined ? `a ${gb(ranking.requirement.perGpuBytes)} reserve` : servingBudgetRule(ranking.requirement.serving)}).`,
+    reason: `weights ${gb(m.weightsBytes)} + KV cache ${gb(m.kvCacheBytes)} (${a.batchSize} × ${formatInteger(a.sequenceLength)} tokens × ${formatInteger(m.kvCacheBytesPerToken)} B, ${spec.numKeyValueHeads} KV heads)${m.stateCacheBytes > 0 ? ` + state ${gb(m.stateCacheBytes)}` : ""} + overhead ${gb(m.overheadBytes)} (${Math.round(a.overheadFraction * 100)} % of weights). Per GPU the fit replaces the overhead with the engine's own start-up budget (${ranking.requirement.serving === undefined ? `a ${gb(ranking.requirement.perGpuBytes)} reserve` : servingBudgetRule(ranking.requirement.serving)}).`,
     figures: {
       weightsBytes: m.weightsBytes,
       kvCacheBytes: m.kvCacheBytes,
@@ -323,7 +323,7 @@ function topologyStep(
           .filter(Boolean)
           .join(
             " and ",
-          )} (one replica: ${Math.round(row.tokensPerSecond ?? 0).toLocaleString("en-US")} tokens/s, ${(details.perReplicaRequests ?? 0).toFixed(2)} requests/s)`;
+          )} (one replica: ${formatInteger(row.tokensPerSecond ?? 0)} tokens/s, ${(details.perReplicaRequests ?? 0).toFixed(2)} requests/s)`;
   return {
     step: "topology",
     choice: `${gpus} × ${row.name}, TP ${tp}${row.pipelineParallel > 1 ? `, PP ${row.pipelineParallel}` : ""}, ${details.replicas} replica${details.replicas === 1 ? "" : "s"}`,

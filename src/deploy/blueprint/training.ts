@@ -13,7 +13,7 @@ import {
 } from "../../memory/training/estimate-training.js";
 import type { TrainingOptions } from "../../memory/training/training-options.js";
 import type { ModelSpec } from "../../model/model-spec.js";
-import { formatBytes } from "../../units.js";
+import { formatInteger, formatBytes } from "../../units.js";
 import { BASELINE_ACCELERATOR_ID, compareWithBaseline, comparedFrom } from "./baseline.js";
 import { pickRow } from "./choose.js";
 import type { BaselineComparison, LoraSuggestion, PlanStep } from "./plan-types.js";
@@ -153,7 +153,7 @@ function trainingVramStep(training: TrainingEstimate, row: GpuMatch): PlanStep {
   return {
     step: "vram",
     choice: `${gb(g.totalBytes)} (10^9 bytes) per GPU on ${sharding}`,
-    reason: `model states ${gb(states)}${g.frozenWeightsBytes > 0 ? ` (frozen base ${gb(g.frozenWeightsBytes)})` : ""} + activations ${gb(g.activationsBytes)} (${a.microBatchSize} × ${a.sequenceLength.toLocaleString("en-US")} tokens${a.gradientCheckpointing ? ", checkpointed" : ""}) + logits ${gb(g.logitsBytes)} + temporary weights ${gb(g.temporaryWeightsBytes)} + CUDA context ${gb(g.cudaContextBytes)} + fragmentation ${gb(g.fragmentationBytes)}; ${training.parameters.trainable.toLocaleString("en-US")} trainable parameters at ${training.bytesPerParameter.total.toFixed(1)} bytes each.`,
+    reason: `model states ${gb(states)}${g.frozenWeightsBytes > 0 ? ` (frozen base ${gb(g.frozenWeightsBytes)})` : ""} + activations ${gb(g.activationsBytes)} (${a.microBatchSize} × ${formatInteger(a.sequenceLength)} tokens${a.gradientCheckpointing ? ", checkpointed" : ""}) + logits ${gb(g.logitsBytes)} + temporary weights ${gb(g.temporaryWeightsBytes)} + CUDA context ${gb(g.cudaContextBytes)} + fragmentation ${gb(g.fragmentationBytes)}; ${formatInteger(training.parameters.trainable)} trainable parameters at ${training.bytesPerParameter.total.toFixed(1)} bytes each.`,
     figures: {
       perGpuBytes: g.totalBytes,
       modelStatesBytes: states,
@@ -184,11 +184,11 @@ function trainingTopologyStep(
   const speed =
     row.tokensPerSecond === null
       ? "training speed unknown (no tensor rate in the catalog)"
-      : `${Math.round(row.tokensPerSecond).toLocaleString("en-US")} tokens/s at ${ranking.assumptions.computeEfficiency} of the dense tensor rate`;
+      : `${formatInteger(row.tokensPerSecond)} tokens/s at ${ranking.assumptions.computeEfficiency} of the dense tensor rate`;
   return {
     step: "topology",
     choice: `${gpus} × ${row.name}${gpus > 1 ? ", model states fully sharded (FSDP / ZeRO-3)" : ""}`,
-    reason: `${why}: the fewest GPUs that fit, ${gb(row.perGpu?.totalBytes ?? 0)} per GPU ≤ ${gb(row.budgetBytesPerGpu)}; ${speed}${hours === null ? "" : `; ${resolved.trainingTokens?.toLocaleString("en-US") ?? 0} tokens take ${hours.toFixed(1)} h`}.`,
+    reason: `${why}: the fewest GPUs that fit, ${gb(row.perGpu?.totalBytes ?? 0)} per GPU ≤ ${gb(row.budgetBytesPerGpu)}; ${speed}${hours === null ? "" : `; ${formatInteger(resolved.trainingTokens ?? 0)} tokens take ${hours.toFixed(1)} h`}.`,
     figures: {
       acceleratorId: row.acceleratorId,
       gpus,
@@ -236,7 +236,7 @@ function suggestLora(
     const fraction = trainable / full.parameters.total;
     const suggested = gpus !== null && gpus * 2 <= fullGpus;
     const name = method === "lora" ? "LoRA" : "QLoRA";
-    const givesUp = `${name} trains ${trainable.toLocaleString("en-US")} of ${full.parameters.total.toLocaleString("en-US")} parameters (${(fraction * 100).toFixed(2)} %): it learns less of a new domain than full fine-tuning (most in continued pre-training, less in instruction tuning) and forgets less of what the base model knew (${LORA_PAPER})${method === "qlora" ? "; its base is stored in 4-bit NF4, which matched 16-bit fine-tuning in the QLoRA paper (arXiv 2305.14314)" : ""}`;
+    const givesUp = `${name} trains ${formatInteger(trainable)} of ${formatInteger(full.parameters.total)} parameters (${(fraction * 100).toFixed(2)} %): it learns less of a new domain than full fine-tuning (most in continued pre-training, less in instruction tuning) and forgets less of what the base model knew (${LORA_PAPER})${method === "qlora" ? "; its base is stored in 4-bit NF4, which matched 16-bit fine-tuning in the QLoRA paper (arXiv 2305.14314)" : ""}`;
     last = {
       suggested,
       method,

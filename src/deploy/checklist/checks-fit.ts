@@ -3,7 +3,7 @@
  * GPU's bandwidth and FLOPS suit the workload.
  */
 import { executionOn } from "../../hardware/execution.js";
-import { formatBytes } from "../../units.js";
+import { formatInteger, formatBytes } from "../../units.js";
 import { rankTraining } from "../blueprint/training.js";
 import { check, type DeploymentCheck } from "./checks.js";
 import type { DeploymentReview } from "./review.js";
@@ -262,7 +262,7 @@ export function checkBandwidth(review: DeploymentReview): DeploymentCheck {
         figures,
       );
     }
-    const throughput = `${(speed.flopsPerSecond / 1e12).toFixed(0)} TFLOPS dense ${speed.rateLabel} × ${review.rankAssumptions.computeEfficiency} → ${Math.round(speed.tokensPerSecond ?? 0).toLocaleString("en-US")} tokens/s on ${d.gpuCount} GPU${d.gpuCount === 1 ? "" : "s"}`;
+    const throughput = `${(speed.flopsPerSecond / 1e12).toFixed(0)} TFLOPS dense ${speed.rateLabel} × ${review.rankAssumptions.computeEfficiency} → ${formatInteger(speed.tokensPerSecond ?? 0)} tokens/s on ${d.gpuCount} GPU${d.gpuCount === 1 ? "" : "s"}`;
     return accelerator.bf16
       ? check("bandwidth", "pass", `training is compute-bound: ${throughput}`, figures)
       : check(

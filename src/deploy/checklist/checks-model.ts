@@ -5,7 +5,7 @@
 import { DEFAULT_INFERENCE_OPTIONS } from "../../memory/inference-options.js";
 import { imageTokensPerImage } from "../../model/features/vision/cache.js";
 import { WEIGHT_PRECISIONS, type WeightPrecision } from "../../memory/precision.js";
-import { formatBytes, gbToBytes } from "../../units.js";
+import { formatInteger, formatBytes, gbToBytes } from "../../units.js";
 import { engineSupport, type QuantizationChoice } from "../blueprint/quantization.js";
 import { WORKLOAD_CLASSES } from "../blueprint/request.js";
 import { CHECKLIST_THRESHOLDS } from "./checks-fit.js";
@@ -13,7 +13,7 @@ import { check, type DeploymentCheck } from "./checks.js";
 import type { DeploymentReview } from "./review.js";
 
 const gb = (bytes: number): string => formatBytes(bytes, { unit: "gb" });
-const n = (value: number): string => value.toLocaleString("en-US");
+const n = (value: number): string => formatInteger(value);
 
 const CLAIM_TOLERANCE = CHECKLIST_THRESHOLDS.claimTolerance;
 

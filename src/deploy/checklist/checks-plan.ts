@@ -1,3 +1,4 @@
+import { formatInteger } from "../../units.js";
 /**
  * Checks 10–12: full training when LoRA would do, the pricing model against the run's length and
  * fault tolerance, and the context against what the model was trained for.
@@ -9,7 +10,7 @@ import { trainingOptionsOf } from "./checks-fit.js";
 import { check, type DeploymentCheck } from "./checks.js";
 import type { DeploymentReview } from "./review.js";
 
-const n = (value: number): string => value.toLocaleString("en-US");
+const n = (value: number): string => formatInteger(value);
 
 /** Check 10: full training only when LoRA would not fit on far fewer GPUs (at most half). */
 export function checkLora(review: DeploymentReview): DeploymentCheck {

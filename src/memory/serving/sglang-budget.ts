@@ -1,4 +1,4 @@
-import { BYTES_PER_GIB, BYTES_PER_MIB } from "../../units.js";
+import { formatInteger, BYTES_PER_GIB, BYTES_PER_MIB } from "../../units.js";
 import { ENGINE_CONSTANTS } from "./engine-rules.js";
 import { formatRelease, sglangEra, type SglangEra } from "./engine-version.js";
 import { kvBytesPerLayerPerToken, stageLayers } from "./kv-pages.js";
@@ -231,7 +231,7 @@ export function sglangFit(
         bytes: Math.max(0, n.restBytes),
         rule:
           n.restBytes > 0
-            ? `${gib(n.capBytes)} − ${gib(n.weights.bytes)} = ${gib(n.restBytes)}: ${n.tokens.toLocaleString("en-US")} tokens of ${n.cellBytes.toLocaleString("en-US")} B`
+            ? `${gib(n.capBytes)} − ${gib(n.weights.bytes)} = ${gib(n.restBytes)}: ${formatInteger(n.tokens)} tokens of ${formatInteger(n.cellBytes)} B`
             : `nothing left: ${gib(n.capBytes)} − ${gib(n.weights.bytes)} = −${gib(-n.restBytes)}`,
         source: `${SOURCE}/model_executor/model_runner.py (max_num_token = rest // cell_size)`,
       },

@@ -1,4 +1,4 @@
-import { BYTES_PER_GIB, gibToBytes } from "../../units.js";
+import { formatInteger, BYTES_PER_GIB, gibToBytes } from "../../units.js";
 import { ENGINE_CONSTANTS } from "./engine-rules.js";
 import {
   atLeast,
@@ -303,7 +303,7 @@ export function vllmFit(
       bytes: kvBytes,
       rule:
         n.availableBytes > 0
-          ? `${gib(n.capBytes)} − ${gib(n.weights.bytes)} − ${gib(n.activationBytes)} − ${gib(n.nonTorchBytes)} − ${gib(n.cudaGraphBytes)} = ${gib(n.availableBytes)}: ${n.kv.blocks.toLocaleString("en-US")} blocks of ${resolved.blockSize} tokens (${(n.kv.blockBytes / 2 ** 20).toFixed(2)} MiB each)`
+          ? `${gib(n.capBytes)} − ${gib(n.weights.bytes)} − ${gib(n.activationBytes)} − ${gib(n.nonTorchBytes)} − ${gib(n.cudaGraphBytes)} = ${gib(n.availableBytes)}: ${formatInteger(n.kv.blocks)} blocks of ${resolved.blockSize} tokens (${(n.kv.blockBytes / 2 ** 20).toFixed(2)} MiB each)`
           : `nothing left: ${gib(n.capBytes)} − ${gib(n.weights.bytes)} − ${gib(n.activationBytes)} − ${gib(n.nonTorchBytes)} − ${gib(n.cudaGraphBytes)} = −${gib(-n.availableBytes)}`,
       source: v1
         ? `${GITHUB}/blob/main/vllm/v1/core/kv_cache_utils.py (get_num_blocks: available // page_size // num_layers)`
@@ -360,11 +360,11 @@ function weightsRule(weights: WeightsAsLoaded, parallel: ServingParallel): strin
 }
 
 function activationRule(resolved: ServingResolved, n: VllmNumbers, context: number): string {
-  const forward = `forward of ${resolved.maxNumBatchedTokens.toLocaleString("en-US")} tokens ${gib(n.forwardBytes)}${resolved.chunkedPrefill ? "" : ` (no chunked prefill: max(max_model_len ${context.toLocaleString("en-US")}, 2048))`}`;
+  const forward = `forward of ${formatInteger(resolved.maxNumBatchedTokens)} tokens ${gib(n.forwardBytes)}${resolved.chunkedPrefill ? "" : ` (no chunked prefill: max(max_model_len ${formatInteger(context)}, 2048))`}`;
   const sampler =
     n.samplerRows === 0
       ? "no sampler memory (a single V0 GPU with chunked prefill shows none: vllm#10517, OCI)"
-      : `sampler of ${n.samplerRows.toLocaleString("en-US")} rows × vocab ${gib(n.samplerBytes)}`;
+      : `sampler of ${formatInteger(n.samplerRows)} rows × vocab ${gib(n.samplerBytes)}`;
   return `${gib(n.activationBytes)}: the larger of the ${forward} and the ${sampler}`;
 }
 

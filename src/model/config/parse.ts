@@ -1,3 +1,4 @@
+import { formatInteger } from "../../units.js";
 import { InvalidConfigError } from "../../errors.js";
 import type { ModelSpec } from "../model-spec.js";
 import {
@@ -202,7 +203,7 @@ function explainConfigIssue(issue: Parameters<typeof explainIssue>[0]): string {
     const bound = boundOf(key);
     const what = bound === undefined ? "" : ` (vramfit's bound on ${CONFIG_BOUNDS[bound].what})`;
     const unit = issue.origin === "array" ? " entries" : "";
-    return `expected at most ${issue.maximum.toLocaleString("en-US")}${unit}${what}${got}`;
+    return `expected at most ${formatInteger(Number(issue.maximum))}${unit}${what}${got}`;
   }
   if (issue?.code !== "too_small" || issue.origin !== "number") return explainIssue(issue);
   return `expected ${issue.inclusive === true ? "a non-negative" : "a positive"} integer${got}`;
