@@ -13,10 +13,12 @@ export default defineConfig([
   {
     // The CLI, bundled: one minified file with a chunk per command (src/cli/commands/index.ts)
     // starts faster than the library's and zod's ~250 modules loaded one by one.
-    // @huggingface/hub and p-retry stay external, loaded only when a command reaches the network.
+    // So are the parts of @huggingface/hub it calls (src/io/platform/hub-client.ts) and p-retry,
+    // in chunks loaded only when a command reaches the network: resolving and compiling the
+    // packages from node_modules cost a cold Hub estimate about 90 ms of CPU (docs/benchmarks.md).
     entry: { cli: "src/cli/bin.ts" },
     format: ["esm"],
-    noExternal: ["zod"],
+    noExternal: ["zod", "@huggingface/hub", "p-retry"],
     splitting: true,
     minify: true,
     target: "node20",

@@ -3,16 +3,17 @@
 // resolution, and bundled for a browser by esbuild and by Vite (Rollup) — the pure core and a
 // Hub call, which then runs against the local imitation Hub. Run by `npm run check:package`
 // (after `npm run build`), not by `npm test`: installing the tarball takes a while.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { build as esbuild } from "esbuild";
 import { build as viteBuild, type Rollup } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeHub } from "../helpers/fake-hub.js";
-import { LLAMA_8B_PARAMETERS, hubRepos, tempDir } from "../helpers/hub-fixtures.js";
+import { APPROVED_TOKEN, LLAMA_8B_PARAMETERS, hubRepos, tempDir } from "../helpers/hub-fixtures.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
@@ -31,8 +32,11 @@ const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
 // carries the engine's own per-GPU figure (src/memory/serving), the core gained the deployment
 // search, the training timeline and the serving fit, the plan schema the search and the fleet.
 // docs/benchmarks.md ("Package size") records the figures; shrinking them is open work.
+// Raised again on 2026-12-07 from 552 to 576 KiB (measured 559 KiB): the CLI bundles the parts of
+// @huggingface/hub it calls and p-retry (+36 KB packed), which took ~90 ms of CPU off every cold
+// Hub estimate (docs/benchmarks.md, "hub, whole processes").
 const BUDGETS = {
-  tarballBytes: 552 * 1024,
+  tarballBytes: 576 * 1024,
   pureEstimateGzipBytes: 36 * 1024,
   wholeCoreGzipBytes: 104 * 1024,
 };
@@ -130,6 +134,56 @@ describe("in Node", () => {
       consumer,
     );
     expect(out).toContain("10,737,418,240");
+  });
+
+  it("reads the imitation Hub through its bin without loading undici", async () => {
+    // Node loads undici (fetch, Headers, Response, Request) only when something touches one of
+    // them: about 60 ms of CPU on a cold start (docs/benchmarks.md).
+    const hub = await FakeHub.start(hubRepos());
+    try {
+      const home = tempDir("vramfit-cli-home-");
+      const modules = join(home, "modules.json");
+      const preload = join(home, "record-modules.mjs");
+      writeFileSync(
+        preload,
+        `import { writeFileSync } from "node:fs";\n` +
+          `process.on("exit", () => writeFileSync(${JSON.stringify(modules)}, JSON.stringify(process.moduleLoadList)));\n`,
+      );
+      const bin = join(consumer, "node_modules", "vramfit", "dist", "cli", "cli.js");
+      // Asynchronously: the imitation Hub answers from this process's event loop.
+      const { stdout: out } = await promisify(execFile)(
+        process.execPath,
+        [
+          "--import",
+          pathToFileURL(preload).href,
+          bin,
+          "estimate",
+          "meta-llama/Meta-Llama-3-8B",
+          "--json",
+        ],
+        {
+          cwd: consumer,
+          encoding: "utf8",
+          env: {
+            PATH: process.env.PATH,
+            HOME: home,
+            HF_ENDPOINT: hub.url,
+            HF_TOKEN: APPROVED_TOKEN,
+          },
+        },
+      );
+      const estimate = JSON.parse(out) as { parameters: { total: number; source: string } };
+      expect(estimate.parameters).toMatchObject({
+        total: LLAMA_8B_PARAMETERS,
+        source: "safetensors",
+      });
+      expect(hub.requests.length).toBe(7);
+      const loaded = JSON.parse(readFileSync(modules, "utf8")) as string[];
+      expect(loaded).toContain("NativeModule http");
+      expect(loaded).not.toContain("NativeModule internal/deps/undici/undici");
+    } finally {
+      await hub.close();
+    }
   });
 });
 

@@ -1,4 +1,7 @@
 import { HubError } from "../../errors.js";
+import { BufferedResponse } from "../http/buffered-response.js";
+import { HttpHeaders } from "../http/http-headers.js";
+import { isRequest } from "../http/is-request.js";
 import { parseRangeHeader, type Transport } from "./transport.js";
 
 /**
@@ -47,7 +50,7 @@ export function createHubFetch(transport: Transport, offline: boolean): HubFetch
   }
 
   function readWindow(url: string, headers: Headers): Promise<Window> {
-    const ranged = new Headers(headers);
+    const ranged = new HttpHeaders(headers);
     ranged.set("range", `bytes=0-${READ_AHEAD_BYTES - 1}`);
     return transport({
       url,
@@ -65,18 +68,16 @@ export function createHubFetch(transport: Transport, offline: boolean): HubFetch
   }
 
   const hubFetch: typeof fetch = async (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : input).href;
+    const url = new URL(isRequest(input) ? input.url : input).href;
     if (offline) {
       throw new HubError("HUB_UNREACHABLE", `Offline: vramfit refused to request ${url}.`, { url });
     }
-    const method = (
-      init?.method ?? (input instanceof Request ? input.method : "GET")
-    ).toUpperCase();
+    const method = (init?.method ?? (isRequest(input) ? input.method : "GET")).toUpperCase();
     if (method !== "GET" && method !== "HEAD") {
       throw new TypeError(`vramfit's Hub client only reads: ${method} is not supported.`);
     }
-    const headers = new Headers(input instanceof Request ? input.headers : undefined);
-    new Headers(init?.headers).forEach((value, name) => {
+    const headers = new HttpHeaders(isRequest(input) ? input.headers : undefined);
+    new HttpHeaders(init?.headers).forEach((value, name) => {
       headers.set(name, value);
     });
     const accept = headers.get("accept");
@@ -130,7 +131,7 @@ function answer(
   window: Window,
   range: { start: number; end: number } | undefined,
 ): Response {
-  const headers = new Headers(window.headers);
+  const headers = new HttpHeaders(window.headers);
   const body = window.bytes.slice(
     range?.start ?? 0,
     range === undefined ? undefined : range.end + 1,
@@ -138,7 +139,5 @@ function answer(
   headers.set("content-length", String(body.length));
   if (range === undefined) headers.delete("content-range");
   else headers.set("content-range", `bytes ${range.start}-${range.end}/${window.total}`);
-  const response = new Response(body, { status: range === undefined ? 200 : 206, headers });
-  Object.defineProperty(response, "url", { value: url });
-  return response;
+  return new BufferedResponse({ status: range === undefined ? 200 : 206, headers, url, body });
 }

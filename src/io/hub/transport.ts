@@ -11,6 +11,9 @@ import {
   type HubCallContext,
   type TransportFailure,
 } from "./hub-errors.js";
+import { BufferedResponse } from "../http/buffered-response.js";
+import { discardBody, readAtMost } from "../http/direct-body.js";
+import { HttpHeaders } from "../http/http-headers.js";
 import { createHubBackoff, type HubBackoff } from "./progress.js";
 import type { HubSettings } from "./settings.js";
 import { sleep } from "./sleep.js";
@@ -165,7 +168,7 @@ export function createTransport(
   ): Promise<{ response: Response; url: string }> {
     let current = url;
     for (let hop = 0; ; hop++) {
-      const headers = new Headers(request.headers);
+      const headers = new HttpHeaders(request.headers);
       headers.set("user-agent", `vramfit/${VERSION}`);
       if (token !== undefined && new URL(current).origin === endpointOrigin) {
         headers.set("authorization", `Bearer ${token}`);
@@ -195,7 +198,7 @@ export function createTransport(
       if (response.status < 300 || response.status > 399 || location === null) {
         return { response, url: current };
       }
-      await response.body?.cancel();
+      await discardBody(response);
       if (hop === MAX_REDIRECTS) {
         throw badResponse(context, url, `more than ${MAX_REDIRECTS} redirects`);
       }
@@ -273,7 +276,7 @@ export function createTransport(
       limit = request.wholeFileLimit ?? 0;
       const declared = response.headers.get("content-length");
       if (declared !== null && !(Number(declared) <= limit)) {
-        await response.body?.cancel();
+        await discardBody(response);
         throw ignoredRange();
       }
       const bytes = await readBody(response, limit, ignoredRange);
@@ -295,17 +298,17 @@ export function createTransport(
     response: Response,
     bytes: Uint8Array<ArrayBuffer>,
   ): Response {
-    const headers = new Headers(response.headers);
+    const headers = new HttpHeaders(response.headers);
     headers.delete("content-encoding"); // the body is already decoded
     headers.set("content-length", String(bytes.length));
-    const copy = new Response(request.method === "HEAD" ? null : bytes, {
+    // @huggingface/hub keeps reading from `response.url`: keep the URL it asked for.
+    return new BufferedResponse({
       status: response.status,
       statusText: response.statusText,
       headers,
+      url: request.url,
+      body: request.method === "HEAD" ? null : bytes,
     });
-    // @huggingface/hub keeps reading from `response.url`; keep the URL it asked for.
-    Object.defineProperty(copy, "url", { value: request.url });
-    return copy;
   }
 
   function checkContentRange(
@@ -451,31 +454,13 @@ async function readBody(
 ): Promise<Uint8Array<ArrayBuffer>> {
   const declared = response.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) {
-    await response.body?.cancel();
+    await discardBody(response);
     throw tooLarge();
   }
-  if (response.body === null) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    length += value.byteLength;
-    if (length > limit) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  if (declared !== null && Number(declared) !== length) {
-    throw new CutShort(`${length} of ${declared} bytes`);
-  }
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
+  const bytes = await readAtMost(response, limit);
+  if (bytes === undefined) throw tooLarge();
+  if (declared !== null && Number(declared) !== bytes.length) {
+    throw new CutShort(`${bytes.length} of ${declared} bytes`);
   }
   return bytes;
 }

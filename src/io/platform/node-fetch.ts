@@ -9,6 +9,11 @@
  * so the process ends as soon as its work is done. Browsers keep their own `fetch`
  * (./browser.ts).
  *
+ * Its answers are plain {@link NodeResponse} objects, not the runtime's `Response`: on Node that
+ * class, `Headers` and `Request` live in undici too, and touching any of them loads it (about
+ * 60 ms of CPU). The body is read straight from the socket (../http/direct-body.ts); a web
+ * stream is made only if someone asks for `body`.
+ *
  * Only what vramfit's transport uses is supported: GET and HEAD, headers, `redirect: "manual"`
  * (redirects are returned, never followed: the transport follows them itself) and `signal`.
  * Failures look like the built-in `fetch`'s: a `TypeError` whose `cause` is the socket error,
@@ -16,20 +21,22 @@
  */
 import http from "node:http";
 import https from "node:https";
-import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import type { Readable } from "node:stream";
+import { concatBytes, type DirectBody } from "../http/direct-body.js";
+import { HttpHeaders } from "../http/http-headers.js";
+import { isRequest } from "../http/is-request.js";
 
 const agents = {
   "http:": new http.Agent({ keepAlive: true }),
   "https:": new https.Agent({ keepAlive: true }),
 };
 
-/** Statuses whose answer has no body (the `Response` constructor refuses one). */
+/** Statuses whose answer has no body. */
 const NO_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 /** A `fetch` over `node:http` / `node:https`; see the file comment for what it supports. */
 export const nodeFetch: typeof fetch = (input, init) => {
-  const url = new URL(input instanceof Request ? input.url : String(input));
+  const url = new URL(isRequest(input) ? input.url : String(input));
   const signal = init?.signal ?? undefined;
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     return Promise.reject(new TypeError(`fetch failed: unsupported protocol ${url.protocol}`));
@@ -41,7 +48,7 @@ export const nodeFetch: typeof fetch = (input, init) => {
   return new Promise<Response>((resolve, reject) => {
     const request = client.request(url, {
       method,
-      headers: plainHeaders(init?.headers),
+      headers: Object.fromEntries(new HttpHeaders(init?.headers)),
       agent: agents[url.protocol as "http:" | "https:"],
     });
     const onAbort = (): void => {
@@ -59,56 +66,205 @@ export const nodeFetch: typeof fetch = (input, init) => {
       );
     });
     request.on("response", (answer) => {
-      const headers = new Headers();
+      const status = answer.statusCode ?? 0;
+      if (status < 200 || status > 599) {
+        // A status the runtime's Response refuses: fail as the built-in fetch does.
+        answer.destroy();
+        settle();
+        reject(new TypeError("fetch failed", { cause: new RangeError(`status ${status}`) }));
+        return;
+      }
+      const headers = new HttpHeaders();
       for (let i = 0; i + 1 < answer.rawHeaders.length; i += 2) {
         headers.append(answer.rawHeaders[i] as string, answer.rawHeaders[i + 1] as string);
       }
-      const status = answer.statusCode ?? 0;
       const hasBody = method !== "HEAD" && !NO_BODY_STATUSES.has(status);
-      const decoded = hasBody ? decode(answer, headers) : undefined;
-      if (decoded === undefined) answer.resume();
-      const body =
-        decoded === undefined ? null : webStream(decoded, () => signal?.reason as Error, settle);
-      if (decoded === undefined) answer.once("end", settle);
-      try {
-        resolve(new Response(body, { status, statusText: answer.statusMessage ?? "", headers }));
-      } catch (error) {
-        // A status the Response class refuses (outside 200–599): as the built-in fetch does.
-        answer.destroy();
-        settle();
-        reject(new TypeError("fetch failed", { cause: error }));
+      if (!hasBody) {
+        answer.resume();
+        answer.once("end", settle);
       }
+      resolve(
+        new NodeResponse({
+          url: url.href,
+          status,
+          statusText: answer.statusMessage ?? "",
+          headers,
+          body: hasBody ? decode(answer, headers) : null,
+          abortReason: () => (signal?.aborted === true ? (signal.reason as Error) : undefined),
+          done: settle,
+        }),
+      );
     });
     request.end();
   });
 };
 
-/** The request headers as a plain object, whatever form they were given in. */
-function plainHeaders(headers: HeadersInit | undefined): Record<string, string> {
-  const plain: Record<string, string> = {};
-  new Headers(headers).forEach((value, name) => {
-    plain[name] = value;
-  });
-  return plain;
+/** What a {@link NodeResponse} is made of. */
+interface NodeResponseInit {
+  readonly url: string;
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Headers;
+  /** The decoded body as it arrives, or `null` when the answer has none. */
+  readonly body: Promise<Readable> | null;
+  /** The signal's reason once the request was aborted. */
+  readonly abortReason: () => Error | undefined;
+  /** Called once when the body has been read, dropped or failed. */
+  readonly done: () => void;
+}
+
+/** An answer from `node:http`, its body read on demand. */
+class NodeResponse implements Response, DirectBody {
+  readonly headers: Headers;
+  readonly ok: boolean;
+  readonly redirected = false;
+  readonly status: number;
+  readonly statusText: string;
+  readonly type: ResponseType = "basic";
+  readonly url: string;
+  readonly #init: NodeResponseInit;
+  #used = false;
+  #finished = false;
+
+  constructor(init: NodeResponseInit) {
+    this.#init = init;
+    this.url = init.url;
+    this.status = init.status;
+    this.ok = init.status >= 200 && init.status <= 299;
+    this.statusText = init.statusText;
+    this.headers = init.headers;
+  }
+
+  /** The body as a web stream (made on first access), or `null` when there is none. */
+  get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+    const source = this.#init.body;
+    if (source === null) return null;
+    this.#used = true;
+    return webStream(source, this.#init.abortReason, () => {
+      this.#finish();
+    });
+  }
+
+  /** Whether the body has been read or handed out as a stream. */
+  get bodyUsed(): boolean {
+    return this.#used;
+  }
+
+  /** The whole body, or `undefined` (and the connection closed) once it passes `limit` bytes. */
+  async readAtMost(limit: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
+    if (this.#used) throw new TypeError("Body is unusable: the body has already been read.");
+    this.#used = true;
+    if (this.#init.body === null) return new Uint8Array(0);
+    const source = await this.#init.body;
+    const { abortReason } = this.#init;
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let length = 0;
+      let settled = false;
+      const end = (result: () => void): void => {
+        if (settled) return;
+        settled = true;
+        this.#finish();
+        result();
+      };
+      source.on("data", (chunk: Buffer) => {
+        length += chunk.length;
+        if (length > limit) {
+          source.destroy();
+          end(() => {
+            resolve(undefined);
+          });
+        } else {
+          chunks.push(chunk);
+        }
+      });
+      source.on("end", () => {
+        end(() => {
+          resolve(concatBytes(chunks, length));
+        });
+      });
+      source.on("error", (error) => {
+        end(() => {
+          reject(abortReason() ?? new TypeError("terminated", { cause: error }));
+        });
+      });
+      source.on("close", () => {
+        // Closed before "end": the connection dropped without an error event.
+        end(() => {
+          reject(abortReason() ?? new TypeError("terminated", { cause: "closed" }));
+        });
+      });
+    });
+  }
+
+  /** Drops the body unread and closes its connection. */
+  discard(): void {
+    this.#used = true;
+    void this.#init.body?.then((source) => source.destroy());
+    this.#finish();
+  }
+
+  /** The body's bytes. */
+  async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return (await this.readAtMost(Number.POSITIVE_INFINITY)) ?? new Uint8Array(0);
+  }
+
+  /** The body as an `ArrayBuffer`. */
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    return (await this.bytes()).buffer;
+  }
+
+  /** The body as a `Blob` typed by Content-Type. */
+  async blob(): Promise<Blob> {
+    return new Blob([await this.bytes()], { type: this.headers.get("content-type") ?? "" });
+  }
+
+  /** The body decoded as UTF-8. */
+  async text(): Promise<string> {
+    return new TextDecoder().decode(await this.bytes());
+  }
+
+  /** The body parsed as JSON. */
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text()) as unknown;
+  }
+
+  /** Not supported: the Hub never answers with a form. */
+  formData(): Promise<FormData> {
+    return Promise.reject(new TypeError("vramfit's Hub responses cannot be read as FormData."));
+  }
+
+  /** Not supported: vramfit reads each answer once. */
+  clone(): Response {
+    throw new TypeError("vramfit's node:http responses cannot be cloned.");
+  }
+
+  #finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#init.done();
+  }
 }
 
 /**
  * The body as sent, decompressed when the server compressed it anyway (vramfit never asks for
- * compression); then the Content-Length no longer describes the body and is dropped.
+ * compression; node:zlib is loaded only then); the Content-Length then no longer describes
+ * the body and is dropped.
  */
-function decode(answer: http.IncomingMessage, headers: Headers): Readable {
+async function decode(answer: http.IncomingMessage, headers: Headers): Promise<Readable> {
   const encoding = headers.get("content-encoding")?.trim().toLowerCase();
-  const decoder =
-    encoding === "gzip" || encoding === "x-gzip"
-      ? createGunzip()
-      : encoding === "br"
-        ? createBrotliDecompress()
-        : encoding === "deflate"
-          ? createInflate()
-          : undefined;
-  if (decoder === undefined) return answer;
+  if (encoding !== "gzip" && encoding !== "x-gzip" && encoding !== "br" && encoding !== "deflate") {
+    return answer;
+  }
   headers.delete("content-length");
   headers.delete("content-encoding");
+  const zlib = await import("node:zlib");
+  const decoder =
+    encoding === "br"
+      ? zlib.createBrotliDecompress()
+      : encoding === "deflate"
+        ? zlib.createInflate()
+        : zlib.createGunzip();
   answer.on("error", (error) => decoder.destroy(error));
   return answer.pipe(decoder);
 }
@@ -119,21 +275,26 @@ function decode(answer: http.IncomingMessage, headers: Headers): Readable {
  * signal's reason.
  */
 function webStream(
-  source: Readable,
+  pending: Promise<Readable>,
   abortReason: () => Error | undefined,
   done: () => void,
-): ReadableStream<Uint8Array> {
+): ReadableStream<Uint8Array<ArrayBuffer>> {
   let finished = false;
+  let started: Readable | undefined;
   const finish = (): void => {
     if (!finished) {
       finished = true;
       done();
     }
   };
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
+  return new ReadableStream<Uint8Array<ArrayBuffer>>({
+    async start(controller) {
+      const source = await pending;
+      started = source;
       source.on("data", (chunk: Buffer) => {
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        // A Buffer's memory is an ArrayBuffer (Node never hands out shared memory here).
+        const buffer = chunk.buffer as ArrayBuffer;
+        controller.enqueue(new Uint8Array(buffer, chunk.byteOffset, chunk.byteLength));
         if ((controller.desiredSize ?? 1) <= 0) source.pause();
       });
       source.on("end", () => {
@@ -153,11 +314,11 @@ function webStream(
       });
     },
     pull() {
-      source.resume();
+      started?.resume();
     },
     cancel() {
       finish();
-      source.destroy();
+      started?.destroy();
     },
   });
 }

@@ -21,9 +21,9 @@ export function homeDirectory(): string | undefined {
   return homedir();
 }
 
-/** The Hub client: `@huggingface/hub`, loaded on first use. */
+/** The Hub client: the parts of `@huggingface/hub` vramfit calls, loaded on first use. */
 export async function loadHubLibrary(): Promise<HubLibrary> {
-  return import("@huggingface/hub");
+  return import("./hub-client.js");
 }
 
 /**

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readAtMost } from "../../../src/io/http/direct-body.js";
 import { nodeFetch } from "../../../src/io/platform/node-fetch.js";
 
 type Route = (request: IncomingMessage, response: ServerResponse) => void;
@@ -34,6 +35,11 @@ const routes: Record<string, Route> = {
   },
   "/slow": (_, response) => {
     setTimeout(() => response.end("late"), 2000);
+  },
+  "/big": (_, response) => {
+    // 64 KiB in 16 writes, no Content-Length: only counting as it arrives can stop it.
+    for (let i = 0; i < 16; i++) response.write(Buffer.alloc(4096, 0x61));
+    response.end();
   },
   "/twice": (_, response) => {
     response.setHeader("set-cookie", ["a=1", "b=2"]);
@@ -103,6 +109,15 @@ describe("nodeFetch", () => {
     const response = await nodeFetch(`${base}/gzip`);
     expect(await response.text()).toBe("compressed anyway");
     expect(response.headers.get("content-encoding")).toBeNull();
+  });
+
+  it("reads the body straight from the socket up to a limit, without a web stream", async () => {
+    expect((await readAtMost(await nodeFetch(`${base}/big`), 65_536))?.length).toBe(65_536);
+    const cut = await nodeFetch(`${base}/big`);
+    expect(await readAtMost(cut, 10_000)).toBeUndefined();
+    expect(cut.bodyUsed).toBe(true);
+    const dropped = await nodeFetch(`${base}/cut`);
+    await expect(readAtMost(dropped, 1000)).rejects.toThrow(TypeError);
   });
 
   it("repeated headers are all kept", async () => {

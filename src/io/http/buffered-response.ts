@@ -1,0 +1,124 @@
+import type { DirectBody } from "./direct-body.js";
+import { HttpHeaders } from "./http-headers.js";
+
+/** What {@link BufferedResponse} is made of. */
+export interface BufferedResponseInit {
+  readonly status: number;
+  readonly statusText?: string | undefined;
+  readonly headers: HeadersInit;
+  /** The URL the answer is for (`Response.url`). */
+  readonly url: string;
+  /** The whole body, already read; `null` for a HEAD answer. */
+  readonly body: Uint8Array<ArrayBuffer> | null;
+}
+
+/**
+ * An HTTP answer whose body has been read into memory: what vramfit's transport hands the Hub
+ * client. A plain class rather than the runtime's `Response`, which on Node would load undici
+ * (./http-headers.ts says why that matters); a web stream is made only if someone asks for
+ * `body`.
+ */
+export class BufferedResponse implements Response, DirectBody {
+  readonly headers: Headers;
+  readonly ok: boolean;
+  readonly redirected = false;
+  readonly status: number;
+  readonly statusText: string;
+  readonly type: ResponseType = "basic";
+  readonly url: string;
+  #bytes: Uint8Array<ArrayBuffer> | null;
+  #used = false;
+
+  constructor(init: BufferedResponseInit) {
+    this.status = init.status;
+    this.ok = init.status >= 200 && init.status <= 299;
+    this.statusText = init.statusText ?? "";
+    this.headers = new HttpHeaders(init.headers);
+    this.url = init.url;
+    this.#bytes = init.body;
+  }
+
+  /** The body as a web stream (made on first access), or `null` for a HEAD answer. */
+  get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+    if (this.#bytes === null) return null;
+    const bytes = this.#take();
+    return new ReadableStream({
+      start(controller) {
+        if (bytes.length > 0) controller.enqueue(bytes);
+        controller.close();
+      },
+    });
+  }
+
+  /** Whether the body has been read. */
+  get bodyUsed(): boolean {
+    return this.#used;
+  }
+
+  /** The body's bytes. */
+  // eslint-disable-next-line @typescript-eslint/require-await -- a second read rejects, not throws
+  async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return this.#take();
+  }
+
+  /** The body as an `ArrayBuffer`. */
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    return (await this.bytes()).buffer;
+  }
+
+  /** The body as a `Blob` typed by Content-Type. */
+  async blob(): Promise<Blob> {
+    return new Blob([await this.bytes()], { type: this.headers.get("content-type") ?? "" });
+  }
+
+  /** The body decoded as UTF-8 (a byte-order mark dropped, as `Response.text()` does). */
+  async text(): Promise<string> {
+    return new TextDecoder().decode(await this.bytes());
+  }
+
+  /** The body parsed as JSON. */
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text()) as unknown;
+  }
+
+  /** The body, or `undefined` when it is longer than `limit` bytes (./direct-body.ts). */
+  readAtMost(limit: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
+    if ((this.#bytes?.length ?? 0) > limit) {
+      this.#used = true;
+      return Promise.resolve(undefined);
+    }
+    return this.bytes();
+  }
+
+  /** Drops the body unread. */
+  discard(): void {
+    this.#used = true;
+  }
+
+  /** Not supported: the Hub never answers with a form. */
+  formData(): Promise<FormData> {
+    return Promise.reject(new TypeError("vramfit's Hub responses cannot be read as FormData."));
+  }
+
+  /** A second response with the same body, readable independently. */
+  clone(): BufferedResponse {
+    if (this.#used) throw new TypeError("Response.clone: the body has already been read.");
+    return new BufferedResponse({
+      status: this.status,
+      statusText: this.statusText,
+      headers: this.headers,
+      url: this.url,
+      body: this.#bytes === null ? null : this.#bytes.slice(),
+    });
+  }
+
+  /** The body, once: a second read fails as `Response`'s does. */
+  #take(): Uint8Array<ArrayBuffer> {
+    if (this.#used) throw new TypeError("Body is unusable: the body has already been read.");
+    this.#used = true;
+    const bytes = this.#bytes ?? new Uint8Array(0);
+    return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+      ? bytes
+      : bytes.slice();
+  }
+}
