@@ -18,17 +18,8 @@ import {
   unsafeShardName,
   type ModelConfig,
 } from "./safetensors-rules.js";
+import { HUB_URL, modelInfoUrl } from "./model-info-url.js";
 
-const HUB_URL = "https://huggingface.co"; // consts.ts
-/** lib/list-models.ts: the fields every model-info call asks for. */
-const MODEL_EXPAND_KEYS = [
-  "pipeline_tag",
-  "private",
-  "gated",
-  "downloads",
-  "likes",
-  "lastModified",
-];
 const MAX_HEADER_LENGTH = 25_000_000; // parse-safetensors-metadata.ts, as the limits below
 const MAX_CONFIG_LENGTH = 10_000_000;
 const MAX_SHARD_COUNT = 10_000;
@@ -83,11 +74,7 @@ async function apiError(response: Response): Promise<never> {
  */
 export async function modelInfo(params: HubModelInfoParams): Promise<HubModelInfo> {
   const fields = params.additionalFields ?? [];
-  const expand = [...MODEL_EXPAND_KEYS, ...fields.map((f) => (f === "filePaths" ? "siblings" : f))];
-  const search = new URLSearchParams(expand.map((key) => ["expand", key])).toString();
-  const revision = encodeURIComponent(params.revision ?? "HEAD");
-  const hubUrl = params.hubUrl || HUB_URL; // `||` as upstream: "" is the public Hub here
-  const url = `${hubUrl}/api/models/${params.name}/revision/${revision}?${search}`;
+  const url = modelInfoUrl(params);
   const response = await (params.fetch ?? fetch)(url, { headers: {} });
   if (!response.ok) return apiError(response);
   const data = (await response.json()) as Record<string, unknown> & {

@@ -27,8 +27,16 @@ interface Window {
   readonly headers: Headers;
 }
 
-/** A `fetch` that also says how many read-ahead windows it holds (for tests of its bound). */
-export type HubFetch = typeof fetch & { readonly windowsHeld: () => number };
+/** The `fetch` handed to @huggingface/hub, with what vramfit's reader also asks of it. */
+export type HubFetch = typeof fetch & {
+  /** How many read-ahead windows it holds (for tests of their bound). */
+  readonly windowsHeld: () => number;
+  /**
+   * Sends a plain GET of `url` now; the first `fetch` of that exact URL (no Range) gets its
+   * answer instead of sending again. For the model info, asked for while the Hub client loads.
+   */
+  readonly prefetch: (url: string) => void;
+};
 
 /**
  * The `fetch` handed to every @huggingface/hub call: refuses any request offline, serves
@@ -40,6 +48,7 @@ export type HubFetch = typeof fetch & { readonly windowsHeld: () => number };
 export function createHubFetch(transport: Transport, offline: boolean): HubFetch {
   // In insertion order: the first key is the oldest window.
   const windows = new Map<string, Promise<Window>>();
+  const prefetched = new Map<string, Promise<Response>>();
 
   function remember(url: string, pending: Promise<Window>): void {
     windows.set(url, pending);
@@ -84,6 +93,11 @@ export function createHubFetch(transport: Transport, offline: boolean): HubFetch
     if (accept?.includes("xet") === true) headers.set("accept", "*/*");
     if (method === "HEAD") return transport({ url, method, headers });
 
+    const early = headers.has("range") ? undefined : prefetched.get(url);
+    if (early !== undefined) {
+      prefetched.delete(url);
+      return early;
+    }
     const range = parseRangeHeader(headers.get("range") ?? "");
     let pending = windows.get(url);
     if (pending === undefined && range?.start === 0) {
@@ -108,7 +122,13 @@ export function createHubFetch(transport: Transport, offline: boolean): HubFetch
     }
     return transport({ url, method, headers });
   };
-  return Object.assign(hubFetch, { windowsHeld: () => windows.size });
+  const prefetch = (url: string): void => {
+    if (offline || prefetched.has(url)) return;
+    const pending = transport({ url, method: "GET", headers: new HttpHeaders() });
+    pending.catch(() => undefined); // reported to whoever takes it; never unhandled
+    prefetched.set(url, pending);
+  };
+  return Object.assign(hubFetch, { windowsHeld: () => windows.size, prefetch });
 }
 
 /**

@@ -7,6 +7,7 @@ import { HF_QUANT_CONFIG_FILE } from "../repo-files.js";
 import { COMMIT_SHA, type HubCache, type HubSnapshot } from "./cache.js";
 import { createHubFetch } from "./hub-fetch.js";
 import { badResponse, redact, redactError, type HubCallContext } from "./hub-errors.js";
+import { modelInfoUrl } from "./model-info-url.js";
 import type { HubLibrary } from "./hub-library.js";
 import type { HubSettings } from "./settings.js";
 import { createTransport, DEFAULT_RETRY_POLICY, type Transport } from "./transport.js";
@@ -104,7 +105,6 @@ async function readUnredacted(
     if (cached !== undefined) return { snapshot: cached, fromCache: true, warnings: [] };
   }
 
-  const hub = await loadHubLibrary();
   const context: HubCallContext = {
     repo,
     revision,
@@ -118,20 +118,25 @@ async function readUnredacted(
       if (error instanceof HubError) failures.push(error);
       throw error;
     });
-  const common = { hubUrl: settings.endpoint, fetch: createHubFetch(recording, settings.offline) };
+  const hubFetch = createHubFetch(recording, settings.offline);
+  const common = { hubUrl: settings.endpoint, fetch: hubFetch };
+  const infoParams = {
+    name: repo,
+    revision,
+    additionalFields: ["sha", "safetensors", "filePaths"],
+  } as const;
+  settings.onProgress?.({ kind: "resolving", repo, revision });
+  // The model info travels while the Hub client loads (about 20 ms of a cold start); the
+  // client's own request for the same URL takes the answer.
+  hubFetch.prefetch(modelInfoUrl({ ...infoParams, hubUrl: settings.endpoint }));
+  const hub = await loadHubLibrary();
   const guard = <T>(run: () => Promise<T>): Promise<T> =>
     run().catch((error: unknown) => {
       throw toVramfitError(error, hub, context, settings, failures);
     });
 
-  settings.onProgress?.({ kind: "resolving", repo, revision });
   const rawInfo = await guard(() =>
-    hub.modelInfo({
-      name: repo,
-      revision,
-      additionalFields: ["sha", "safetensors", "filePaths"],
-      ...common,
-    }),
+    hub.modelInfo({ ...infoParams, additionalFields: [...infoParams.additionalFields], ...common }),
   );
   const parsed = ModelInfoSchema.safeParse(rawInfo);
   if (!parsed.success) {

@@ -66,3 +66,44 @@ describe("read-ahead windows", () => {
     expect(fetch.windowsHeld()).toBe(0);
   });
 });
+
+describe("prefetch", () => {
+  it("the first plain GET of a prefetched URL takes its answer; a later one sends again", async () => {
+    const sent: string[] = [];
+    const counting: Transport = (request) => {
+      sent.push(`${request.method} ${request.url} ${request.headers.get("range") ?? ""}`);
+      return Promise.resolve(new Response(`answer ${sent.length}`));
+    };
+    const fetch = createHubFetch(counting, false);
+    const info = "https://hub.test/api/models/org/repo/revision/main?expand=sha";
+    fetch.prefetch(info);
+    fetch.prefetch(info); // asked twice: still one request
+    expect(sent).toEqual([`GET ${info} `]);
+    expect(await (await fetch(info)).text()).toBe("answer 1");
+    expect(await (await fetch(info)).text()).toBe("answer 2");
+    expect(sent).toHaveLength(2);
+  });
+
+  it("a ranged read or another URL is not served from it; offline, nothing is sent", async () => {
+    const sent: string[] = [];
+    const counting: Transport = (request) => {
+      sent.push(request.url);
+      return Promise.resolve(new Response("x"));
+    };
+    const fetch = createHubFetch(counting, false);
+    fetch.prefetch(url(1));
+    await fetch(url(1), { headers: { Range: "bytes=0-0" } });
+    await fetch(url(2));
+    expect(sent).toEqual([url(1), url(1), url(2)]);
+    const offline = createHubFetch(counting, true);
+    offline.prefetch(url(3));
+    expect(sent).toHaveLength(3);
+  });
+
+  it("a prefetch that fails rejects the read that takes it, and nothing else", async () => {
+    const failing: Transport = () => Promise.reject(new Error("HUB_UNREACHABLE"));
+    const fetch = createHubFetch(failing, false);
+    fetch.prefetch(url(1));
+    await expect(fetch(url(1))).rejects.toThrow("HUB_UNREACHABLE");
+  });
+});
