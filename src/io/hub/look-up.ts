@@ -5,7 +5,6 @@ import type { ModelSource } from "../../model/model-source.js";
 import { COMMIT_SHA, HubCache, type HubSnapshot } from "./cache.js";
 import { findInHfCache } from "./hf-cache.js";
 import { parseUntrustedJson } from "./json.js";
-import { readHubModel } from "./read-hub-model.js";
 import type { HubSettings } from "./settings.js";
 import { checkpointFacts } from "./weights.js";
 
@@ -33,6 +32,9 @@ export interface ModelLookup {
  */
 export async function lookUpOnline(repo: string, settings: HubSettings): Promise<ModelLookup> {
   const cache = hubCache(settings);
+  // Loaded here, not up front: an offline or local estimate never needs the Hub reader and its
+  // transport (about 27 KB of the CLI's code to compile at every start).
+  const { readHubModel } = await import("./read-hub-model.js");
   const read = await readHubModel(repo, settings, cache);
   const path = read.fromCache ? cache?.entryPath(repo, read.snapshot.sha) : undefined;
   return fromSnapshot(read.snapshot, settings.revision, path, read.warnings);
