@@ -27,7 +27,7 @@ import {
   tensorParameterCount,
 } from "./modules.js";
 import { OPTIMIZERS } from "./optimizers.js";
-import { gpuMemoryStatistics } from "./overhead.js";
+import { gpuMemoryStatistics, staleCacheBytes } from "./overhead.js";
 import { BASE_PRECISIONS, nf4BitsPerParameter, TRAINING_PRECISIONS } from "./precision.js";
 import {
   peakMoment,
@@ -48,7 +48,8 @@ import {
 /**
  * Training memory on one GPU at the peak of the step, in bytes: the itemized parts at that
  * moment (they sum to `peakAllocatedBytes`), then the allocator's and the driver's view.
- * `totalBytes` = `peakAllocatedBytes` + `fragmentationBytes` + `pagedBytes` + `cudaContextBytes`.
+ * `totalBytes` = `peakAllocatedBytes` + `fragmentationBytes` + `staleCacheBytes` + `pagedBytes` +
+ * `cudaContextBytes`.
  */
 export interface TrainingMemory {
   /** The phase of the step where memory peaks. */
@@ -75,9 +76,11 @@ export interface TrainingMemory {
   readonly optimizerStepBytes: number;
   /** `torch.cuda.max_memory_allocated()`: the sum of the parts above. */
   readonly peakAllocatedBytes: number;
-  /** What the caching allocator reserves beyond the allocated peak. */
+  /** What the caching allocator reserves beyond the allocated peak: block rounding and split remainders. */
   readonly fragmentationBytes: number;
-  /** `torch.cuda.max_memory_reserved()`: allocated peak + fragmentation. */
+  /** Cached logits blocks of an earlier, shorter batch that the longest batch cannot reuse (variable-length batches). */
+  readonly staleCacheBytes: number;
+  /** `torch.cuda.max_memory_reserved()`: allocated peak + fragmentation + stale cache. */
   readonly peakReservedBytes: number;
   /** Paged optimizer states: on the GPU, outside PyTorch's allocator (bitsandbytes `cudaMallocManaged`). */
   readonly pagedBytes: number;
@@ -315,6 +318,16 @@ export function estimateTrainingFromSpec(
   const { moment, phase, allocatedBytes, ...parts } = peakMoment(timeline);
   const statistics = gpuMemoryStatistics(allocatedBytes, {
     fragmentationFraction: a.fragmentationFraction,
+    staleCacheBytes: staleCacheBytes({
+      variableLengthBatches: a.variableLengthBatches,
+      expandableSegments: a.expandableSegments,
+      logitsBytes: Math.max(logits.forwardBytes, logits.backwardBytes),
+      reallocatedBytes:
+        activations.storedBytes +
+        activations.recomputeBytes +
+        placed.backwardGradientsBytes +
+        stepBuffer,
+    }),
     cudaContextBytes: a.cudaContextBytes,
     pagedBytes: placed.pagedOptimizerStatesBytes,
   });

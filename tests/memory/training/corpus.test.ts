@@ -81,7 +81,7 @@ describe("replayed against the timeline (the issue's bar)", () => {
     expect(summary.withinTwentyPercent).toBeGreaterThanOrEqual(0.8);
   });
 
-  it("no modelled run beyond ±35 % but the known misses, which are counted in every figure", () => {
+  it("no modelled run beyond ±35 % (a known miss would be named in the corpus and counted in every figure)", () => {
     const outliers = modelled
       .filter((row) => Math.abs(row.error) > 0.35 && row.knownMiss === null)
       .map((row) => `${row.id}: ${(row.error * 100).toFixed(1)} %`);
@@ -91,7 +91,9 @@ describe("replayed against the timeline (the issue's bar)", () => {
       .filter((row) => row.knownMiss !== null && Math.abs(row.error) <= 0.35)
       .map((row) => row.id);
     expect(mended).toEqual([]);
-    expect(modelled.filter((row) => row.knownMiss !== null)).toHaveLength(3);
+    // The three Qwen-1 ms-swift misses (−36.8, −39.5, −50.5 %) came within the bar with the
+    // stale-cache model of variable-length batches (docs/accuracy.md, "The Qwen-1 runs").
+    expect(modelled.filter((row) => row.knownMiss !== null)).toHaveLength(0);
   });
 
   it("compares like with like: each statistic with its own figure", () => {
