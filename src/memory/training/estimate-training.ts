@@ -48,8 +48,8 @@ import {
 /**
  * Training memory on one GPU at the peak of the step, in bytes: the itemized parts at that
  * moment (they sum to `peakAllocatedBytes`), then the allocator's and the driver's view.
- * `totalBytes` = `peakAllocatedBytes` + `fragmentationBytes` + `staleCacheBytes` + `pagedBytes` +
- * `cudaContextBytes`.
+ * `totalBytes` = `peakAllocatedBytes` + `fragmentationBytes` + `pagedBytes` + `cudaContextBytes`
+ * (the stale cache in `peakReservedBytes` is released before an out-of-memory error).
  */
 export interface TrainingMemory {
   /** The phase of the step where memory peaks. */
@@ -86,7 +86,10 @@ export interface TrainingMemory {
   readonly pagedBytes: number;
   /** CUDA context and library handles, outside PyTorch's allocator. */
   readonly cudaContextBytes: number;
-  /** What nvidia-smi shows for the process: reserved + paged + CUDA context. What one GPU must hold. */
+  /**
+   * What one GPU must hold: allocated peak + fragmentation + paged + CUDA context; what nvidia-smi
+   * shows, less any stale cache (released before an out-of-memory error).
+   */
   readonly totalBytes: number;
 }
 

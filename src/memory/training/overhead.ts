@@ -21,7 +21,11 @@ export interface GpuMemoryStatistics {
   readonly cudaContextBytes: number;
   /** Memory outside PyTorch's allocator on the GPU: paged (CUDA managed) optimizer states. */
   readonly pagedBytes: number;
-  /** What nvidia-smi shows: reserved + CUDA context + paged memory. */
+  /**
+   * What one GPU must hold: allocated peak + fragmentation + CUDA context + paged memory. The
+   * stale cache is left out: the allocator frees it and retries before an out-of-memory error,
+   * so nvidia-smi shows up to `staleCacheBytes` more on a GPU with room to spare.
+   */
   readonly totalBytes: number;
 }
 
@@ -73,9 +77,10 @@ export function staleCacheBytes(input: StaleCacheInput): number {
  * The allocator model: `reserved = allocated × (1 + fragmentationFraction) + stale cache` (the
  * caching allocator rounds blocks up and leaves split remainders, the same runs report
  * reserved/allocated of 1.00–1.24 with fixed shapes, docs/accuracy.md#training; the stale cache
- * of variable-length batches is {@link staleCacheBytes}), and `nvidia-smi = reserved + CUDA
- * context + paged memory` (the context and `cudaMallocManaged` pages are outside the
- * allocator's statistics).
+ * of variable-length batches is {@link staleCacheBytes}), and what a GPU must hold =
+ * `allocated + fragmentation + CUDA context + paged memory` (the context and `cudaMallocManaged`
+ * pages are outside the allocator's statistics; the stale cache is released before an
+ * out-of-memory error, so it adds to what nvidia-smi shows, not to what must fit).
  */
 export function gpuMemoryStatistics(
   peakAllocatedBytes: number,
@@ -97,6 +102,6 @@ export function gpuMemoryStatistics(
     peakReservedBytes,
     cudaContextBytes,
     pagedBytes: options.pagedBytes,
-    totalBytes: peakReservedBytes + cudaContextBytes + options.pagedBytes,
+    totalBytes: peakAllocatedBytes + fragmentationBytes + cudaContextBytes + options.pagedBytes,
   };
 }

@@ -104,7 +104,7 @@ describe("replayed against the timeline (the issue's bar)", () => {
           ? gpu.peakAllocatedBytes
           : row.statistic === "reserved"
             ? gpu.peakReservedBytes
-            : gpu.totalBytes;
+            : gpu.totalBytes + gpu.staleCacheBytes;
       expect(row.predictedBytes, row.id).toBe(figure);
     }
   });

@@ -71,7 +71,8 @@ describe("estimateTrainingFromSpec: reserved and allocated peaks have their own 
       4 * variable.parameters.trainable;
     expect(v.staleCacheBytes).toBe(logits - reallocated);
     expect(v.peakReservedBytes).toBe(f.peakReservedBytes + v.staleCacheBytes);
-    expect(v.totalBytes).toBe(f.totalBytes + v.staleCacheBytes);
+    // Released before an out-of-memory error: not part of what the GPU must hold.
+    expect(v.totalBytes).toBe(f.totalBytes);
     expect(Number.isInteger(v.staleCacheBytes)).toBe(true);
   });
 
