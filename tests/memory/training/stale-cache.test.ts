@@ -28,9 +28,9 @@ describe("staleCacheBytes", () => {
     expect(
       staleCacheBytes({ ...base, variableLengthBatches: false, expandableSegments: false }),
     ).toBe(0);
-    expect(staleCacheBytes({ ...base, variableLengthBatches: true, expandableSegments: true })).toBe(
-      0,
-    );
+    expect(
+      staleCacheBytes({ ...base, variableLengthBatches: true, expandableSegments: true }),
+    ).toBe(0);
     expect(
       staleCacheBytes({
         variableLengthBatches: true,
@@ -86,6 +86,8 @@ describe("estimateTrainingFromSpec: reserved and allocated peaks have their own 
     const hf = estimateTrainingFromSpec(llama8b, { ...options, framework: "hf" });
     expect(hf.assumptions.variableLengthBatches).toBe(true);
     expect(hf.memory.perGpu.staleCacheBytes).toBeGreaterThan(0);
-    expect(estimateTrainingFromSpec(llama8b, options).assumptions.variableLengthBatches).toBe(false);
+    expect(estimateTrainingFromSpec(llama8b, options).assumptions.variableLengthBatches).toBe(
+      false,
+    );
   });
 });
