@@ -425,8 +425,8 @@ export function estimateTrainingFromSpec(
 
 /**
  * The spec's approximations as coded warnings: the Llama-shaped fallback for an unknown family is
- * `UNKNOWN_FAMILY` (phi-1.5 is then counted with a gated MLP: 1.82 B instead of 1.42 B), every
- * other guess `APPROXIMATION`.
+ * `UNKNOWN_FAMILY` (its MLP is then counted as gated, its norms as RMSNorm), every other guess
+ * `APPROXIMATION`.
  */
 function specWarnings(spec: ModelSpec): TrainingWarning[] {
   return spec.approximations.map((message) => ({
