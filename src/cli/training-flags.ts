@@ -49,7 +49,12 @@ export const TRAINING_FLAGS = {
   "offload-params": { type: "boolean" },
   "frozen-grad-buffers": { type: "boolean" },
   "keep-quantized-inputs": { type: "boolean" },
+  batches: { type: "string" },
+  "expandable-segments": { type: "boolean" },
 } as const;
+
+/** `--batches`: batch shapes fixed (packed, padded to --seq) or variable (padded to each batch's longest). */
+const BATCH_SHAPES = ["fixed", "variable"] as const;
 
 /** Help lines for {@link TRAINING_FLAGS}. */
 export const TRAINING_FLAGS_HELP = `  --method M            ${TRAINING_METHODS.join(" | ")} (default full)
@@ -91,7 +96,11 @@ export const TRAINING_FLAGS_HELP = `  --method M            ${TRAINING_METHODS.j
   --no-reshard          ZeRO-3 / FSDP keep gathered weights from forward to backward (SHARD_GRAD_OP)
   --offload-optimizer   keep optimizer states and master weights in host memory (ZeRO 1-3)
   --offload-params      keep the sharded weights and gradients in host memory too (ZeRO 3)
-  --frozen-grad-buffers FSDP1 units mixing frozen and LoRA weights keep frozen gradients (LitGPT)`;
+  --frozen-grad-buffers FSDP1 units mixing frozen and LoRA weights keep frozen gradients (LitGPT)
+  --batches B           ${BATCH_SHAPES.join(" | ")}: variable (dynamic padding) leaves an earlier batch's
+                        logits cached beyond the allocated peak (default fixed; hf, torchtune,
+                        litgpt: variable)
+  --expandable-segments PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True: no stale cache`;
 
 /** The parsed values of {@link TRAINING_FLAGS}. */
 export interface TrainingFlagValues {
@@ -128,6 +137,8 @@ export interface TrainingFlagValues {
   readonly "offload-params"?: boolean | undefined;
   readonly "frozen-grad-buffers"?: boolean | undefined;
   readonly "keep-quantized-inputs"?: boolean | undefined;
+  readonly batches?: string | undefined;
+  readonly "expandable-segments"?: boolean | undefined;
 }
 
 /**
@@ -185,6 +196,11 @@ export function trainingOptionsFromFlags(values: TrainingFlagValues): TrainingOp
     offloadOptimizer: values["offload-optimizer"],
     offloadParameters: values["offload-params"],
     frozenGradientBuffers: values["frozen-grad-buffers"],
+    variableLengthBatches: optional(
+      values.batches,
+      (v) => parseChoice("--batches", v, BATCH_SHAPES) === "variable",
+    ),
+    expandableSegments: values["expandable-segments"],
   };
 }
 

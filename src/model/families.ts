@@ -291,6 +291,15 @@ export const ARCHITECTURE_FAMILIES = {
     tieWordEmbeddingsDefault: true,
     source: `${TRANSFORMERS}/mpt/modeling_mpt.py`,
   },
+  // Phi-1.5 / Phi-2 (PhiForCausalLM): attention and MLP run in parallel on one LayerNorm per layer;
+  // q, k, v, dense (the output), fc1 and fc2 have biases, and so does the untied lm_head; MHA (no
+  // GQA), partial rotary (partial_rotary_factor, read from the config). phi-1.5: 1,418,270,720.
+  phi: {
+    layout: { ...PLAIN_WITH_BIASES, normsPerLayer: 1, headBias: true },
+    learnedPositions: false,
+    tieWordEmbeddingsDefault: false,
+    source: `${TRANSFORMERS}/phi/modeling_phi.py`,
+  },
   // OPT: biases everywhere, learned positions with an offset of 2 rows, tied head.
   opt: {
     layout: PLAIN_WITH_BIASES,

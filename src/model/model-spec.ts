@@ -40,6 +40,8 @@ export interface ArchitectureLayout {
   readonly attentionSinks?: boolean | undefined;
   /** The query projection also produces an output gate, doubling its width (Qwen3-Next). */
   readonly gatedQuery?: boolean | undefined;
+  /** The untied LM head carries a bias of `vocab` entries (phi's `lm_head = nn.Linear(..., bias=True)`). */
+  readonly headBias?: boolean | undefined;
 }
 
 /**

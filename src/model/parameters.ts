@@ -62,7 +62,9 @@ export function countParameters(spec: ModelSpec): ParameterBreakdown {
       ? 0
       : spec.stateSpace.numLayers * spec.stateSpace.parametersPerLayer;
   const norms = (spec.numLayers * spec.layout.normsPerLayer + 1) * normParameters(spec);
-  const lmHead = spec.tieWordEmbeddings ? 0 : spec.vocabSize * spec.hiddenSize;
+  const lmHead = spec.tieWordEmbeddings
+    ? 0
+    : spec.vocabSize * spec.hiddenSize + (spec.layout.headBias === true ? spec.vocabSize : 0);
   const vision =
     spec.vision === undefined ? 0 : spec.vision.towerParameters + spec.vision.projectorParameters;
   let other = 0;

@@ -209,23 +209,25 @@ describe("vramfit train (in-process)", () => {
   });
 
   it("an unknown family is a coded warning, printed", async () => {
-    const folder = mkdtempSync(join(tmpdir(), "vramfit-phi-"));
-    // microsoft/phi-1_5's config.json: model_type "phi" is not a family vramfit knows.
+    const folder = mkdtempSync(join(tmpdir(), "vramfit-persimmon-"));
+    // adept/persimmon-8b-base's config.json: model_type "persimmon" is not a family vramfit knows.
     writeFileSync(
       join(folder, "config.json"),
       JSON.stringify({
-        model_type: "phi",
-        hidden_size: 2048,
-        intermediate_size: 8192,
-        num_attention_heads: 32,
-        num_hidden_layers: 24,
-        vocab_size: 51200,
-        max_position_embeddings: 2048,
+        model_type: "persimmon",
+        hidden_size: 4096,
+        intermediate_size: 16384,
+        num_attention_heads: 64,
+        num_hidden_layers: 36,
+        vocab_size: 262144,
+        max_position_embeddings: 16384,
       }),
     );
     const { code, stdout } = await train(join(folder, "config.json"), "--method", "lora");
     expect(code).toBe(0);
-    expect(stdout).toMatch(/! \[UNKNOWN_FAMILY\] model_type "phi" is not a family vramfit knows/);
+    expect(stdout).toMatch(
+      /! \[UNKNOWN_FAMILY\] model_type "persimmon" is not a family vramfit knows/,
+    );
     const json = JSON.parse((await train(join(folder, "config.json"), "--json")).stdout);
     expect(json.warningCodes).toContain("UNKNOWN_FAMILY");
   });

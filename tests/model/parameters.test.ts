@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { countParameters, parseModelConfig } from "../../src/index.js";
 import { loadFixture } from "../helpers/fixtures.js";
@@ -54,5 +56,37 @@ describe("countParameters by component, worked by hand", () => {
     expect(parameters.positionEmbedding).toBe(1024 * 768);
     expect(parameters.norms).toBe((12 * 2 + 1) * 2 * 768);
     expect(parameters.total).toBe(124_439_808);
+  });
+});
+
+describe("phi (PhiForCausalLM): parallel attention and MLP, biases everywhere, lm_head bias", () => {
+  // Configs and published counts: fixtures/measurements/training-models.json (Hub config.json of
+  // microsoft/phi-1_5, safetensors total; microsoft/phi-2, LitGPT's log of its frozen parameters).
+  const models = JSON.parse(
+    readFileSync(
+      fileURLToPath(new URL("../../fixtures/measurements/training-models.json", import.meta.url)),
+      "utf8",
+    ),
+  ) as Record<string, { config: Record<string, unknown>; published: { parameters: number } }>;
+
+  it("phi-1.5 worked by hand: 1,418,270,720, its safetensors total", () => {
+    const phi = models["microsoft/phi-1_5"]!;
+    const parameters = countParameters(parseModelConfig(phi.config, { subject: "phi-1_5" }));
+    const h = 2048;
+    const attentionPerLayer = 4 * (h * h + h); // q, k, v, dense, each with a bias (MHA)
+    const mlpPerLayer = h * 8192 + 8192 + 8192 * h + h; // fc1, fc2 with biases
+    expect(parameters.attention).toBe(24 * attentionPerLayer);
+    expect(parameters.mlp).toBe(24 * mlpPerLayer);
+    expect(parameters.norms).toBe((24 * 1 + 1) * 2 * h); // one LayerNorm per layer + final
+    expect(parameters.lmHead).toBe(51_200 * h + 51_200); // untied, with a bias
+    expect(parameters.total).toBe(phi.published.parameters);
+    expect(parameters.total).toBe(1_418_270_720);
+  });
+
+  it("phi-2: 2,779,683,840, LitGPT's count of its frozen parameters", () => {
+    const phi2 = models["microsoft/phi-2"]!;
+    expect(countParameters(parseModelConfig(phi2.config, { subject: "phi-2" })).total).toBe(
+      phi2.published.parameters,
+    );
   });
 });

@@ -117,6 +117,15 @@ function componentRows(estimate: TrainingEstimate, unit: MemoryUnit): string[][]
       `Allocator reserve (${+(a.fragmentationFraction * 100).toFixed(2)} %)`,
       gpu.fragmentationBytes,
     ),
+    ...(gpu.staleCacheBytes > 0
+      ? [
+          row(
+            "Stale allocator cache",
+            gpu.staleCacheBytes,
+            "an earlier, shorter batch's logits blocks (variable-length batches)",
+          ),
+        ]
+      : []),
     row("Peak reserved", gpu.peakReservedBytes, "torch.cuda.max_memory_reserved()"),
   );
   if (gpu.pagedBytes > 0) {
@@ -124,7 +133,13 @@ function componentRows(estimate: TrainingEstimate, unit: MemoryUnit): string[][]
   }
   rows.push(
     row("CUDA context", gpu.cudaContextBytes),
-    row("Total per GPU", gpu.totalBytes, "what nvidia-smi shows"),
+    row(
+      "Total per GPU",
+      gpu.totalBytes,
+      gpu.staleCacheBytes > 0
+        ? "what must fit; nvidia-smi also shows the stale cache"
+        : "what nvidia-smi shows",
+    ),
   );
   return rows;
 }

@@ -153,7 +153,7 @@ function trainingVramStep(training: TrainingEstimate, row: GpuMatch): PlanStep {
   return {
     step: "vram",
     choice: `${gb(g.totalBytes)} (10^9 bytes) per GPU on ${sharding}`,
-    reason: `model states ${gb(states)}${g.frozenWeightsBytes > 0 ? ` (frozen base ${gb(g.frozenWeightsBytes)})` : ""} + activations ${gb(g.activationsBytes)} (${a.microBatchSize} × ${formatInteger(a.sequenceLength)} tokens${a.gradientCheckpointing ? ", checkpointed" : ""}) + logits ${gb(g.logitsBytes)} + temporary weights ${gb(g.temporaryWeightsBytes)} + CUDA context ${gb(g.cudaContextBytes)} + fragmentation ${gb(g.fragmentationBytes)}; ${formatInteger(training.parameters.trainable)} trainable parameters at ${training.bytesPerParameter.total.toFixed(1)} bytes each.`,
+    reason: `model states ${gb(states)}${g.frozenWeightsBytes > 0 ? ` (frozen base ${gb(g.frozenWeightsBytes)})` : ""} + activations ${gb(g.activationsBytes)} (${a.microBatchSize} × ${formatInteger(a.sequenceLength)} tokens${a.gradientCheckpointing ? ", checkpointed" : ""}) + logits ${gb(g.logitsBytes)} + temporary weights ${gb(g.temporaryWeightsBytes)} + CUDA context ${gb(g.cudaContextBytes)} + fragmentation ${gb(g.fragmentationBytes)}; ${formatInteger(training.parameters.trainable)} trainable parameters at ${training.bytesPerParameter.total.toFixed(1)} bytes each.${g.staleCacheBytes > 0 ? ` With variable-length batches the allocator may also keep ${gb(g.staleCacheBytes)} of an earlier batch's logits cached, released before an out-of-memory error.` : ""}`,
     figures: {
       perGpuBytes: g.totalBytes,
       modelStatesBytes: states,
@@ -162,6 +162,7 @@ function trainingVramStep(training: TrainingEstimate, row: GpuMatch): PlanStep {
       temporaryWeightsBytes: g.temporaryWeightsBytes,
       cudaContextBytes: g.cudaContextBytes,
       fragmentationBytes: g.fragmentationBytes,
+      staleCacheBytes: g.staleCacheBytes,
       trainableParameters: training.parameters.trainable,
       budgetBytesPerGpu: row.budgetBytesPerGpu,
       gpus: a.gpuCount,

@@ -27,7 +27,7 @@ import {
   tensorParameterCount,
 } from "./modules.js";
 import { OPTIMIZERS } from "./optimizers.js";
-import { gpuMemoryStatistics } from "./overhead.js";
+import { gpuMemoryStatistics, staleCacheBytes } from "./overhead.js";
 import { BASE_PRECISIONS, nf4BitsPerParameter, TRAINING_PRECISIONS } from "./precision.js";
 import {
   peakMoment,
@@ -48,7 +48,8 @@ import {
 /**
  * Training memory on one GPU at the peak of the step, in bytes: the itemized parts at that
  * moment (they sum to `peakAllocatedBytes`), then the allocator's and the driver's view.
- * `totalBytes` = `peakAllocatedBytes` + `fragmentationBytes` + `pagedBytes` + `cudaContextBytes`.
+ * `totalBytes` = `peakAllocatedBytes` + `fragmentationBytes` + `pagedBytes` + `cudaContextBytes`
+ * (the stale cache in `peakReservedBytes` is released before an out-of-memory error).
  */
 export interface TrainingMemory {
   /** The phase of the step where memory peaks. */
@@ -75,15 +76,20 @@ export interface TrainingMemory {
   readonly optimizerStepBytes: number;
   /** `torch.cuda.max_memory_allocated()`: the sum of the parts above. */
   readonly peakAllocatedBytes: number;
-  /** What the caching allocator reserves beyond the allocated peak. */
+  /** What the caching allocator reserves beyond the allocated peak: block rounding and split remainders. */
   readonly fragmentationBytes: number;
-  /** `torch.cuda.max_memory_reserved()`: allocated peak + fragmentation. */
+  /** Cached logits blocks of an earlier, shorter batch that the longest batch cannot reuse (variable-length batches). */
+  readonly staleCacheBytes: number;
+  /** `torch.cuda.max_memory_reserved()`: allocated peak + fragmentation + stale cache. */
   readonly peakReservedBytes: number;
   /** Paged optimizer states: on the GPU, outside PyTorch's allocator (bitsandbytes `cudaMallocManaged`). */
   readonly pagedBytes: number;
   /** CUDA context and library handles, outside PyTorch's allocator. */
   readonly cudaContextBytes: number;
-  /** What nvidia-smi shows for the process: reserved + paged + CUDA context. What one GPU must hold. */
+  /**
+   * What one GPU must hold: allocated peak + fragmentation + paged + CUDA context; what nvidia-smi
+   * shows, less any stale cache (released before an out-of-memory error).
+   */
   readonly totalBytes: number;
 }
 
@@ -315,6 +321,16 @@ export function estimateTrainingFromSpec(
   const { moment, phase, allocatedBytes, ...parts } = peakMoment(timeline);
   const statistics = gpuMemoryStatistics(allocatedBytes, {
     fragmentationFraction: a.fragmentationFraction,
+    staleCacheBytes: staleCacheBytes({
+      variableLengthBatches: a.variableLengthBatches,
+      expandableSegments: a.expandableSegments,
+      logitsBytes: Math.max(logits.forwardBytes, logits.backwardBytes),
+      reallocatedBytes:
+        activations.storedBytes +
+        activations.recomputeBytes +
+        placed.backwardGradientsBytes +
+        stepBuffer,
+    }),
     cudaContextBytes: a.cudaContextBytes,
     pagedBytes: placed.pagedOptimizerStatesBytes,
   });
@@ -409,8 +425,8 @@ export function estimateTrainingFromSpec(
 
 /**
  * The spec's approximations as coded warnings: the Llama-shaped fallback for an unknown family is
- * `UNKNOWN_FAMILY` (phi-1.5 is then counted with a gated MLP: 1.82 B instead of 1.42 B), every
- * other guess `APPROXIMATION`.
+ * `UNKNOWN_FAMILY` (its MLP is then counted as gated, its norms as RMSNorm), every other guess
+ * `APPROXIMATION`.
  */
 function specWarnings(spec: ModelSpec): TrainingWarning[] {
   return spec.approximations.map((message) => ({

@@ -36,6 +36,8 @@ export interface FrameworkDefaults {
   readonly shardingEngine?: "deepspeed" | "fsdp";
   /** FSDP units that mix frozen and trainable weights keep gradients for both (FSDP1, one flat parameter per block). */
   readonly frozenGradientBuffers?: boolean;
+  /** Batches padded to their own longest sample (dynamic padding): shapes change step to step. */
+  readonly variableLengthBatches?: boolean;
 }
 
 /** One framework's preset: its defaults, a label and the sources of every value. */
@@ -82,6 +84,7 @@ export const FRAMEWORK_PRESETS = {
       adapterOptimizer: "adamw",
       fusedOptimizer: false,
       shardingEngine: "deepspeed",
+      variableLengthBatches: true,
     },
     sources: [
       "transformers docs perf_infer_gpu_one: SDPA is the default attn_implementation since v4.36",
@@ -89,6 +92,7 @@ export const FRAMEWORK_PRESETS = {
       "peft src/peft/tuners/lora/config.py @5d602fdb: lora_dropout = 0.0; PeftModel autocast_adapter_dtype=True keeps adapters in FP32",
       "transformers TrainingArguments: `bf16` = mixed precision (autocast) over FP32 weights; optim `adamw_torch` = torch.optim.AdamW (foreach on CUDA)",
       "transformers integrations/deepspeed.py: with a DeepSpeed config the Trainer hands mixed precision to DeepSpeed (16-bit weights, FP32 master)",
+      "transformers data/data_collator.py DataCollatorWithPadding / DataCollatorForSeq2Seq: padding=True pads each batch to its longest sequence (dynamic padding)",
     ],
   },
   torchtune: {
@@ -106,11 +110,13 @@ export const FRAMEWORK_PRESETS = {
       fusedOptimizer: true,
       shardingEngine: "fsdp",
       frozenGradientBuffers: false,
+      variableLengthBatches: true,
     },
     sources: [
       "torchtune recipes/configs/llama3_1/8B_lora_single_device.yaml @2943c61e: lora_dropout 0.0, optimizer torch.optim.AdamW fused: True, dtype: bf16, enable_activation_checkpointing: True",
       "torchtune torchtune/modules/loss CEWithChunkedOutputLoss (8 chunks, `logits.float()` per chunk) @30b8519e",
       "torchtune torchtune/modules/attention.py: torch scaled_dot_product_attention",
+      "torchtune data/_collate.py padded_collate_sft: pads each batch to its longest sample unless the dataset is packed (packed: True gives fixed-length batches)",
       "torchtune training/_distributed.py shard_model: FSDP2 fully_shard per layer (LoRA and frozen weights sharded per parameter)",
     ],
   },
@@ -128,10 +134,12 @@ export const FRAMEWORK_PRESETS = {
       fusedOptimizer: false,
       shardingEngine: "fsdp",
       frozenGradientBuffers: true,
+      variableLengthBatches: true,
     },
     sources: [
       "litgpt finetune/lora.py @5895df10: model(input_ids, lm_head_chunk_size=128) + chunked_cross_entropy on the BF16 logits; torch.optim.AdamW, bnb.optim.PagedAdamW with a quantized base",
       "litgpt config_hub/finetune/*/lora.yaml: lora_dropout 0.05, precision bf16-true",
+      "litgpt data/base.py get_sft_collate_fn: pads each batch to its longest sample",
       "litgpt PR #1538 quotes PyTorch's FSDP warning: gradient memory 'higher than expected (1451376640 numel instead of 106496 numel before sharding via reduce-scatter)' with LoRA in whole-block FSDP units",
     ],
   },

@@ -265,6 +265,19 @@ export interface TrainingOptions {
    * @default 0.05
    */
   readonly fragmentationFraction?: number | undefined;
+  /**
+   * Batches padded to their own longest sample (dynamic padding), so tensor shapes change from
+   * step to step: the caching allocator keeps an earlier batch's logits blocks that the longest
+   * batch cannot reuse (docs/methodology.md#reserved-memory). Packed or fixed-length batches: false.
+   * @default the framework's collator (hf, torchtune, litgpt: true); false without a framework
+   */
+  readonly variableLengthBatches?: boolean | undefined;
+  /**
+   * `PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True`: segments grow in place, so variable-length
+   * batches strand no cached blocks.
+   * @default false (PyTorch's default)
+   */
+  readonly expandableSegments?: boolean | undefined;
 }
 
 /** Defaults of {@link TrainingOptions}, resolved in {@link resolveTrainingOptions}. */
@@ -306,6 +319,8 @@ export const DEFAULT_TRAINING_OPTIONS = {
   // 11.7 ... and lazy module loading" (ptrblck, pytorch#109888); rounded up for cuBLAS/NCCL handles.
   cudaContextBytes: 512 * BYTES_PER_MIB,
   fragmentationFraction: 0.1,
+  variableLengthBatches: false,
+  expandableSegments: false,
 } as const;
 
 const D = DEFAULT_TRAINING_OPTIONS;
@@ -396,6 +411,8 @@ export const TRAINING_OPTIONS: OptionTable<TrainingOptions> = {
     note: (value) =>
       `fragmentationFraction: default ${value}: the allocator reserves ${+(value * 100).toFixed(2)} % beyond its allocated peak`,
   },
+  variableLengthBatches: { field: BOOLEAN_FIELD },
+  expandableSegments: { field: BOOLEAN_FIELD, default: D.expandableSegments },
 };
 
 /** The options a training estimate actually used, echoed in its result so every number explains itself. */
@@ -474,6 +491,10 @@ export interface TrainingAssumptions {
   readonly cudaContextBytes: number;
   /** Reserved beyond the allocated peak, as a fraction of it. */
   readonly fragmentationFraction: number;
+  /** Whether batch shapes change from step to step (dynamic padding). */
+  readonly variableLengthBatches: boolean;
+  /** Whether the allocator grows segments in place (`expandable_segments:True`). */
+  readonly expandableSegments: boolean;
   /** One line for every value that was defaulted or derived rather than given. */
   readonly notes: readonly string[];
 }
@@ -676,6 +697,13 @@ export function checkTrainingOptions(
   const cudaContextBytes = read("cudaContextBytes") ?? D.cudaContextBytes;
   const fragmentationFraction = read("fragmentationFraction") ?? D.fragmentationFraction;
   const keepQuantizedInputs = read("keepQuantizedInputs") ?? D.keepQuantizedInputs;
+  const variableLengthBatches = pick(
+    "variableLengthBatches",
+    preset?.variableLengthBatches,
+    D.variableLengthBatches,
+    "fixed-length batches",
+  );
+  const expandableSegments = read("expandableSegments") ?? D.expandableSegments;
 
   const assumptions: TrainingAssumptions = {
     method,
@@ -704,6 +732,8 @@ export function checkTrainingOptions(
     ...lora,
     cudaContextBytes,
     fragmentationFraction,
+    variableLengthBatches,
+    expandableSegments,
     notes,
   };
   return { assumptions, warnings };
@@ -740,6 +770,8 @@ export function trainingOptionsFromAssumptions(a: TrainingAssumptions): Training
     keepQuantizedInputs: a.keepQuantizedInputs,
     cudaContextBytes: a.cudaContextBytes,
     fragmentationFraction: a.fragmentationFraction,
+    variableLengthBatches: a.variableLengthBatches,
+    expandableSegments: a.expandableSegments,
     ...(a.method === "full"
       ? { precision: a.precision }
       : {

@@ -55,15 +55,17 @@ describe("the training corpus", () => {
     }
   });
 
-  it("runs set aside for an unknown family (phi) do get the UNKNOWN_FAMILY warning", () => {
-    const unknown = corpus.runs.filter(
-      (run) => run.vramfit.notModelled?.startsWith("UNKNOWN_FAMILY") === true,
-    );
-    expect(unknown.length).toBeGreaterThan(0);
-    for (const model of new Set(unknown.map((run) => run.model))) {
+  it("no run is set aside for an unknown family, and no model of the corpus is one", () => {
+    // phi (the last, 5 LitGPT runs) is a family now: its runs are replayed or set aside for
+    // another reason (LoRA on the LM head).
+    expect(
+      corpus.runs.filter((run) => run.vramfit.notModelled?.startsWith("UNKNOWN_FAMILY") === true),
+    ).toEqual([]);
+    for (const model of new Set(corpus.runs.map((run) => run.model))) {
+      if (corpus.models[model] === undefined) continue;
       const spec = parseModelConfig(corpusConfig(corpus, model), { subject: model });
       const options: TrainingOptions = { method: "lora" };
-      expect(estimateTrainingFromSpec(spec, options).warningCodes, model).toContain(
+      expect(estimateTrainingFromSpec(spec, options).warningCodes, model).not.toContain(
         "UNKNOWN_FAMILY",
       );
     }
@@ -81,7 +83,7 @@ describe("replayed against the timeline (the issue's bar)", () => {
     expect(summary.withinTwentyPercent).toBeGreaterThanOrEqual(0.8);
   });
 
-  it("no modelled run beyond ±35 % but the known misses, which are counted in every figure", () => {
+  it("no modelled run beyond ±35 % (a known miss would be named in the corpus and counted in every figure)", () => {
     const outliers = modelled
       .filter((row) => Math.abs(row.error) > 0.35 && row.knownMiss === null)
       .map((row) => `${row.id}: ${(row.error * 100).toFixed(1)} %`);
@@ -91,7 +93,9 @@ describe("replayed against the timeline (the issue's bar)", () => {
       .filter((row) => row.knownMiss !== null && Math.abs(row.error) <= 0.35)
       .map((row) => row.id);
     expect(mended).toEqual([]);
-    expect(modelled.filter((row) => row.knownMiss !== null)).toHaveLength(3);
+    // The three Qwen-1 ms-swift misses (−36.8, −39.5, −50.5 %) came within the bar with the
+    // stale-cache model of variable-length batches (docs/accuracy.md, "The Qwen-1 runs").
+    expect(modelled.filter((row) => row.knownMiss !== null)).toHaveLength(0);
   });
 
   it("compares like with like: each statistic with its own figure", () => {
@@ -102,7 +106,7 @@ describe("replayed against the timeline (the issue's bar)", () => {
           ? gpu.peakAllocatedBytes
           : row.statistic === "reserved"
             ? gpu.peakReservedBytes
-            : gpu.totalBytes;
+            : gpu.totalBytes + gpu.staleCacheBytes;
       expect(row.predictedBytes, row.id).toBe(figure);
     }
   });

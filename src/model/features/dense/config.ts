@@ -127,5 +127,6 @@ export function readLayout(
     learnedPositionEmbeddings: positions,
     attentionSinks: base.attentionSinks === true,
     gatedQuery: base.gatedQuery === true,
+    headBias: base.headBias === true,
   };
 }

@@ -46,6 +46,8 @@ const FAMILY_MODULE_NAMES: Readonly<Record<string, ModuleNames>> = {
     up: "mlp.c_fc",
     down: "mlp.c_proj",
   },
+  // Phi-1.5 / Phi-2 (modeling_phi.py): q_proj, k_proj, v_proj, the output `dense`, MLP fc1 / fc2.
+  phi: { ...LLAMA_MODULE_NAMES, o: "dense", up: "fc1", down: "fc2" },
   // Phi-3: qkv_proj and gate_up_proj are fused (transformers modeling_phi3.py).
   phi3: { ...LLAMA_MODULE_NAMES, qkv: "qkv_proj", gateUp: "gate_up_proj" },
   // The original Qwen (modeling_qwen.py, remote code): c_attn (h -> 3h) holds q, k and v, c_proj
