@@ -3,6 +3,7 @@ import { OPTION_FLAGS } from "./option-flags.js";
 import { didYouMean } from "../options/did-you-mean.js";
 import { VERSION } from "../version.js";
 import { COMMANDS } from "./commands/index.js";
+import { MODEL_COMMANDS, ORG_SLASH_NAME } from "./model-commands.js";
 import type { CliIo, ExitCode } from "./io.js";
 import { UsageError } from "./usage-error.js";
 
@@ -44,12 +45,37 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
     });
     return report(error, undefined, io, json);
   }
-  const command = await entry.load();
+  const early = await earlyReads(argv, io);
   try {
-    return await command.run(rest, io);
-  } catch (error) {
-    return report(error, command.name, io, json);
+    const command = await entry.load();
+    try {
+      return await command.run(rest, io);
+    } catch (error) {
+      return report(error, command.name, io, json);
+    }
+  } finally {
+    early?.abandonEarlyReads();
   }
+}
+
+/**
+ * Starts the model-info request of `vramfit <command> <org/name> ...` while the command loads
+ * (./early-model-read.ts); the code for it loads only for such a command line.
+ */
+async function earlyReads(
+  argv: readonly string[],
+  io: CliIo,
+): Promise<{ abandonEarlyReads: () => void } | undefined> {
+  const [name, model] = argv;
+  if (name === undefined || !MODEL_COMMANDS.has(name) || !ORG_SLASH_NAME.test(model ?? "")) {
+    return undefined;
+  }
+  const [{ startEarlyModelRead }, reads] = await Promise.all([
+    import("./early-model-read.js"),
+    import("../io/hub/early-reads.js"),
+  ]);
+  await startEarlyModelRead(argv, io);
+  return reads;
 }
 
 function report(error: unknown, command: string | undefined, io: CliIo, json: boolean): ExitCode {

@@ -32,10 +32,11 @@ export type HubFetch = typeof fetch & {
   /** How many read-ahead windows it holds (for tests of their bound). */
   readonly windowsHeld: () => number;
   /**
-   * Sends a plain GET of `url` now; the first `fetch` of that exact URL (no Range) gets its
-   * answer instead of sending again. For the model info, asked for while the Hub client loads.
+   * Sends a plain GET of `url` now (or takes `answer`, a request already sent for it); the
+   * first `fetch` of that exact URL (no Range) gets its answer instead of sending again. For
+   * the model info, asked for while the Hub client loads.
    */
-  readonly prefetch: (url: string) => void;
+  readonly prefetch: (url: string, answer?: Promise<Response>) => void;
 };
 
 /**
@@ -122,9 +123,9 @@ export function createHubFetch(transport: Transport, offline: boolean): HubFetch
     }
     return transport({ url, method, headers });
   };
-  const prefetch = (url: string): void => {
+  const prefetch = (url: string, answer?: Promise<Response>): void => {
     if (offline || prefetched.has(url)) return;
-    const pending = transport({ url, method: "GET", headers: new HttpHeaders() });
+    const pending = answer ?? transport({ url, method: "GET", headers: new HttpHeaders() });
     pending.catch(() => undefined); // reported to whoever takes it; never unhandled
     prefetched.set(url, pending);
   };

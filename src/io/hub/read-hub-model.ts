@@ -7,7 +7,7 @@ import { HF_QUANT_CONFIG_FILE } from "../repo-files.js";
 import { COMMIT_SHA, type HubCache, type HubSnapshot } from "./cache.js";
 import { createHubFetch } from "./hub-fetch.js";
 import { badResponse, redact, redactError, type HubCallContext } from "./hub-errors.js";
-import { modelInfoUrl } from "./model-info-url.js";
+import { MODEL_INFO_FIELDS, modelInfoUrlFor, takeEarlyAnswer } from "./early-reads.js";
 import type { HubLibrary } from "./hub-library.js";
 import type { HubSettings } from "./settings.js";
 import { createTransport, DEFAULT_RETRY_POLICY, type Transport } from "./transport.js";
@@ -120,15 +120,11 @@ async function readUnredacted(
     });
   const hubFetch = createHubFetch(recording, settings.offline);
   const common = { hubUrl: settings.endpoint, fetch: hubFetch };
-  const infoParams = {
-    name: repo,
-    revision,
-    additionalFields: ["sha", "safetensors", "filePaths"],
-  } as const;
   settings.onProgress?.({ kind: "resolving", repo, revision });
-  // The model info travels while the Hub client loads (about 20 ms of a cold start); the
-  // client's own request for the same URL takes the answer.
-  hubFetch.prefetch(modelInfoUrl({ ...infoParams, hubUrl: settings.endpoint }));
+  // The model info travels while the Hub client loads (about 20 ms of a cold start), or was
+  // sent even sooner by the CLI (./early-reads.ts); the client's own request takes the answer.
+  const infoUrl = modelInfoUrlFor(repo, settings);
+  hubFetch.prefetch(infoUrl, takeEarlyAnswer(infoUrl, settings.token));
   const hub = await loadHubLibrary();
   const guard = <T>(run: () => Promise<T>): Promise<T> =>
     run().catch((error: unknown) => {
@@ -136,7 +132,12 @@ async function readUnredacted(
     });
 
   const rawInfo = await guard(() =>
-    hub.modelInfo({ ...infoParams, additionalFields: [...infoParams.additionalFields], ...common }),
+    hub.modelInfo({
+      name: repo,
+      revision,
+      additionalFields: [...MODEL_INFO_FIELDS],
+      ...common,
+    }),
   );
   const parsed = ModelInfoSchema.safeParse(rawInfo);
   if (!parsed.success) {

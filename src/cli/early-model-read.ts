@@ -1,0 +1,43 @@
+/**
+ * `vramfit <command> <org/name> ...`: the model-info request starts before the command's code
+ * loads (src/io/hub/early-reads.ts says why). Only when the model comes first, as every
+ * example writes it, so that the repo id is certain without the command's own flags; the
+ * model flags are read as the command reads them (`--revision`, `--hub-url`, `--timeout`,
+ * `--offline`). Anything unusual (a local path, `--help`, a flag it cannot read) sends nothing:
+ * the command then reads the model as always.
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { startEarlyModelInfo } from "../io/hub/early-reads.js";
+import { resolveHubSettings } from "../io/hub/settings.js";
+import { MODEL_FLAGS, resolveOptionsFromFlags } from "./flags.js";
+import type { CliIo } from "./io.js";
+import { MODEL_COMMANDS, ORG_SLASH_NAME } from "./model-commands.js";
+
+/** Starts the model-info request of `argv` (without node and the script), when it is certain. */
+export async function startEarlyModelRead(argv: readonly string[], io: CliIo): Promise<void> {
+  const [command, model, ...rest] = argv;
+  if (command === undefined || model === undefined || !MODEL_COMMANDS.has(command)) return;
+  if (!ORG_SLASH_NAME.test(model) || existsSync(resolve(io.cwd, model))) return;
+  if (rest.some((arg) => arg === "--help" || arg === "-h" || arg === "--from")) return;
+  try {
+    const { values } = parseArgs({
+      args: rest,
+      options: MODEL_FLAGS,
+      strict: false,
+      allowPositionals: true,
+    });
+    const options = resolveOptionsFromFlags(values, io);
+    // What the request loads on its way out, loaded first: otherwise it waits behind the
+    // command's code, which the caller starts compiling as soon as this returns.
+    const [settings] = await Promise.all([
+      resolveHubSettings(options),
+      import("p-retry"),
+      import("../io/platform/node-fetch.js"),
+    ]);
+    startEarlyModelInfo(model, settings);
+  } catch {
+    // A flag the command will reject with its own message: leave it to the command.
+  }
+}
