@@ -3,12 +3,13 @@
  * loads (src/io/hub/early-reads.ts says why). Only when the model comes first, as every
  * example writes it, so that the repo id is certain without the command's own flags; the
  * model flags are read as the command reads them (`--revision`, `--hub-url`, `--timeout`,
- * `--offline`). Anything unusual (a local path, `--help`, a flag it cannot read) sends nothing:
- * the command then reads the model as always.
+ * `--offline`). Offline, a pinned commit (perhaps cached) and anything unusual (a local path,
+ * `--help`, a flag it cannot read) send nothing: the command then reads the model as always.
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { COMMIT_SHA } from "../io/hub/commit-sha.js";
 import { startEarlyModelInfo } from "../io/hub/early-reads.js";
 import { resolveHubSettings } from "../io/hub/settings.js";
 import { MODEL_FLAGS, resolveOptionsFromFlags } from "./flags.js";
@@ -28,14 +29,12 @@ export async function startEarlyModelRead(argv: readonly string[], io: CliIo): P
       strict: false,
       allowPositionals: true,
     });
-    const options = resolveOptionsFromFlags(values, io);
+    const settings = await resolveHubSettings(resolveOptionsFromFlags(values, io));
+    // Offline sends nothing; a commit may be cached, and is then read with no request at all.
+    if (settings.offline || COMMIT_SHA.test(settings.revision)) return;
     // What the request loads on its way out, loaded first: otherwise it waits behind the
     // command's code, which the caller starts compiling as soon as this returns.
-    const [settings] = await Promise.all([
-      resolveHubSettings(options),
-      import("p-retry"),
-      import("../io/platform/node-fetch.js"),
-    ]);
+    await Promise.all([import("p-retry"), import("../io/platform/node-fetch.js")]);
     startEarlyModelInfo(model, settings);
   } catch {
     // A flag the command will reject with its own message: leave it to the command.

@@ -4,6 +4,7 @@ import { didYouMean } from "../options/did-you-mean.js";
 import { VERSION } from "../version.js";
 import { COMMANDS } from "./commands/index.js";
 import { MODEL_COMMANDS, ORG_SLASH_NAME } from "./model-commands.js";
+import { offlineFromEnv } from "../io/hub/env-flags.js";
 import type { CliIo, ExitCode } from "./io.js";
 import { UsageError } from "./usage-error.js";
 
@@ -70,6 +71,7 @@ async function earlyReads(
   if (name === undefined || !MODEL_COMMANDS.has(name) || !ORG_SLASH_NAME.test(model ?? "")) {
     return undefined;
   }
+  if (argv.includes("--offline") || offlineFromEnv(io.env)) return undefined;
   const [{ startEarlyModelRead }, reads] = await Promise.all([
     import("./early-model-read.js"),
     import("../io/hub/early-reads.js"),

@@ -9,7 +9,7 @@ import { startEarlyModelRead } from "../../src/cli/early-model-read.js";
 import { abandonEarlyReads } from "../../src/io/hub/early-reads.js";
 import { runBuiltCli, runCli } from "../helpers/cli.js";
 import { FakeHub } from "../helpers/fake-hub.js";
-import { APPROVED_TOKEN, hubRepos, isolatedEnv, tempDir } from "../helpers/hub-fixtures.js";
+import { APPROVED_TOKEN, hubRepos, isolatedEnv, sha, tempDir } from "../helpers/hub-fixtures.js";
 
 let hub: FakeHub;
 beforeAll(async () => {
@@ -81,6 +81,23 @@ describe("the early model-info request", () => {
       (await runCli(["estimate", "meta-llama/Meta-Llama-3-8B", "--help"], { env: env() })).code,
     ).toBe(0);
     expect((await runCli(["estimate", "org/local"], { env: env(), cwd })).code).toBe(0);
+    expect(
+      (
+        await runCli(["estimate", "meta-llama/Meta-Llama-3-8B"], {
+          env: { ...env(), HF_HUB_OFFLINE: "1" },
+        })
+      ).code,
+    ).toBe(0);
+    expect(hub.requests).toHaveLength(0);
+  });
+
+  it("a pinned commit read once is read from the cache again: no request at all", async () => {
+    const pinned = { ...env() };
+    const argv = ["estimate", "meta-llama/Meta-Llama-3-8B", "--revision", sha(3)];
+    expect((await runCli(argv, { env: pinned })).code).toBe(0);
+    expect(hub.hubRequests().length).toBeGreaterThan(0);
+    hub.reset();
+    expect((await runCli(argv, { env: pinned })).code).toBe(0);
     expect(hub.requests).toHaveLength(0);
   });
 

@@ -2,6 +2,7 @@ import * as z from "zod/mini";
 import { MAX_CONFIG_FILE_BYTES } from "../limits.js";
 import { readTextFile, writeFileAtomic } from "#platform";
 import type { WeightsSummary } from "./weights.js";
+import { COMMIT_SHA } from "./commit-sha.js";
 
 /**
  * What vramfit keeps of one repo at one commit: config.json, ModelOpt's hf_quant_config.json
@@ -23,9 +24,6 @@ export interface HubSnapshot {
   /** The safetensors summary. */
   readonly weights: WeightsSummary;
 }
-
-/** A 40-hex git commit. */
-export const COMMIT_SHA = /^[0-9a-f]{40}$/;
 
 const Count = z.int().check(z.nonnegative());
 const ByDtype = z.record(z.string(), Count);
@@ -144,3 +142,5 @@ function isJsonObject(text: string): boolean {
     return false;
   }
 }
+
+export { COMMIT_SHA };

@@ -1,6 +1,7 @@
 import type { HubOptions } from "../hub-options.js";
 import type { HubBackoff, HubProgress } from "./progress.js";
 import { InvalidOptionError } from "../../errors.js";
+import { isTruthy, offlineFromEnv } from "./env-flags.js";
 import {
   defaultFetch,
   homeDirectory as platformHome,
@@ -63,7 +64,7 @@ type Env = Readonly<Record<string, string | undefined>>;
  */
 export async function resolveHubSettings(options: HubOptions = {}): Promise<HubSettings> {
   const env: Env = options.env ?? processEnvironment();
-  const offline = options.offline ?? isTruthy(env.HF_HUB_OFFLINE ?? env.TRANSFORMERS_OFFLINE);
+  const offline = options.offline ?? offlineFromEnv(env);
   const home = homeDirectory(env, options.env === undefined);
   const xdgCache =
     nonEmpty(env.XDG_CACHE_HOME) ?? (home === undefined ? undefined : `${home}/.cache`);
@@ -91,11 +92,6 @@ export async function resolveHubSettings(options: HubOptions = {}): Promise<HubS
     onProgress: options.onProgress,
     backoff: options.backoff,
   };
-}
-
-/** `1`, `on`, `yes` and `true`, any case, as huggingface_hub's `_is_true`. */
-function isTruthy(value: string | undefined): boolean {
-  return value !== undefined && /^(?:1|on|yes|true)$/i.test(value.trim());
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
