@@ -79,6 +79,11 @@ export async function run() {
       measure(hub, [CLI, "estimate", REPO, "--json"], env(), latencyMs),
     );
     print("  vramfit estimate, cold cache", cold, bare);
+    // The model id after a flag: the CLI cannot be sure of it, so it sends no early request.
+    const late = await medianOf(() =>
+      measure(hub, [CLI, "estimate", "--json", REPO], env(), latencyMs),
+    );
+    print("  same, no early model-info request", late, bare);
     const warmEnv = env();
     await measure(hub, [CLI, "estimate", REPO, "--json"], warmEnv, latencyMs);
     const pinned = await medianOf(() =>
