@@ -51,6 +51,20 @@ describe("the early model-info request", () => {
     expect(infoRequests()).toHaveLength(1);
   });
 
+  it.each([
+    ["train", []],
+    ["fit", ["--gpu", "nvidia-h100-sxm"]],
+    ["gpus", ["--top", "1"]],
+    ["plan", ["--workload", "realtime"]],
+  ])("%s takes the early answer too: one model-info request", async (command, flags) => {
+    const { code, stderr } = await runCli([command, "meta-llama/Meta-Llama-3-8B", ...flags], {
+      env: env(),
+    });
+    expect(stderr).not.toContain("Error");
+    expect(code).toBe(0);
+    expect(infoRequests()).toHaveLength(1);
+  });
+
   it("follows --revision and --hub-url as the command reads them", async () => {
     const { code } = await runCli(
       ["gpus", "test-org/tiny", "--revision", "v1.0", "--hub-url", hub.url, "--top", "1"],
