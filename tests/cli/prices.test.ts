@@ -155,7 +155,7 @@ describe("vramfit prices update", () => {
     });
     expect(gcp.code).toBe(1);
     expect(gcp.stderr).toContain(
-      "Left out: (rows with no InstanceType): 2 rows price an accelerator apart from any instance type (GCP's layout)",
+      "Left out: (rows with no InstanceType): 4 rows price an accelerator apart from any instance type (GCP's layout)",
     );
     expect(readFileSync(pricesPath(env), "utf8")).toBe(before);
   });

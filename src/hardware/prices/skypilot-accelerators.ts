@@ -10,8 +10,8 @@
  * a row when you have read the name in the CSV.
  *
  * Names left out on purpose:
- * - `lambda/H100`: Lambda's H100 rows are both SXM5 (gpu_1x_h100_sxm5, gpu_8x_h100_sxm5) and
- *   PCIe (gpu_1x_h100_pcie) cards with the same 81,920 MiB `GpuInfo`: one name, two cards.
+ * - `lambda/H100`: the name covers both SXM5 (gpu_1x_h100_sxm5) and PCIe cards, with the same
+ *   81,920 MiB `GpuInfo`: one name, two cards.
  * - `runpod/H100`: RunPod lists it beside `H100-SXM` and `H100-NVL`, and its `GpuInfo` repeats
  *   the name with no memory or form factor: the card is not stated in the file.
  * - Azure: its catalog is `catalogs/v6/azure/vms.csv` (no v7 file), and there "A100" names both

@@ -140,7 +140,7 @@ describe("the GCP catalog (real rows)", () => {
       {
         instanceType: "(rows with no InstanceType)",
         reason:
-          "2 rows price an accelerator apart from any instance type (GCP's layout); the file does not say which VM each belongs to",
+          "4 rows price an accelerator apart from any instance type (GCP's layout); the file does not say which VM each belongs to",
       },
     ]);
   });
