@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseGpuCatalog } from "../../src/hardware/catalog-file.js";
+import { AWS_VMS_CSV } from "../fixtures/prices/aws-vms.js";
+import { GCP_VMS_CSV } from "../fixtures/prices/gcp-vms.js";
 import { LAMBDA_VMS_CSV } from "../fixtures/prices/lambda-vms.js";
 import { offlineEnv, runCli } from "../helpers/cli.js";
 
@@ -131,6 +133,31 @@ describe("vramfit prices update", () => {
     expect(stdout).toContain(`Use them with --catalog ${join(folder, "p.json")}.`);
     const file = parseGpuCatalog(JSON.parse(readFileSync(join(folder, "p.json"), "utf8")));
     expect(file.instances?.["lambda/gpu_1x_a6000"]?.region).toBe("us-east-1");
+  });
+
+  it("prices AWS rows, and says why a GCP file gives nothing (and writes nothing)", async () => {
+    const env = offlineEnv();
+    const folder = env.HOME ?? "";
+    writeFileSync(join(folder, "aws.csv"), AWS_VMS_CSV);
+    writeFileSync(join(folder, "gcp.csv"), GCP_VMS_CSV);
+    const aws = await runCli(["prices", "update", "--from", "aws.csv", "--provider", "aws"], {
+      env,
+      cwd: folder,
+    });
+    expect(aws.code).toBe(0);
+    // The excerpt's 7 GPU instance types, every name mapped (tests/fixtures/prices/aws-vms.ts).
+    expect(aws.stdout).toContain("aws: 7 GPU instance types priced (cheapest region each)");
+    expect(aws.stdout).not.toContain("not mapped");
+    const before = readFileSync(pricesPath(env), "utf8");
+    const gcp = await runCli(["prices", "update", "--from", "gcp.csv", "--provider", "gcp"], {
+      env,
+      cwd: folder,
+    });
+    expect(gcp.code).toBe(1);
+    expect(gcp.stderr).toContain(
+      "Left out: (rows with no InstanceType): 4 rows price an accelerator apart from any instance type (GCP's layout)",
+    );
+    expect(readFileSync(pricesPath(env), "utf8")).toBe(before);
   });
 });
 

@@ -22,8 +22,9 @@ import { UsageError } from "../usage-error.js";
 
 /**
  * The catalogs `vramfit prices update` reads without `--from`: SkyPilot's public v7 catalogs of
- * the clouds whose rows price a whole instance (GCP's price the GPU apart from the VM, so they
- * are not read). https://github.com/skypilot-org/skypilot-catalog/tree/master/catalogs/v7
+ * the clouds whose rows price a whole instance (GCP's price the GPU apart from the VM, with
+ * nothing in the file tying one to the other, so they are not read; Azure has no v7 file).
+ * https://github.com/skypilot-org/skypilot-catalog/tree/master/catalogs/v7
  */
 export const DEFAULT_PRICE_SOURCES = ["aws", "lambda", "runpod"].map(
   (cloud) =>
@@ -183,9 +184,12 @@ async function updatePrices(io: CliIo, request: UpdateRequest): Promise<ExitCode
   const file = priceFileFrom(catalogs);
   const count = Object.keys(file.instances ?? {}).length;
   if (count === 0) {
+    const leftOut = catalogs.flatMap(({ skipped }) =>
+      skipped.map(({ instanceType, reason }) => `${instanceType}: ${reason}`),
+    );
     throw new VramfitError(
       "PRICES_INVALID",
-      `No GPU instance type in ${request.from.join(", ")} has an accelerator vramfit knows${request.region === null ? "" : ` and a price in ${request.region}`}; nothing was written.`,
+      `No GPU instance type in ${request.from.join(", ")} has an accelerator vramfit knows${request.region === null ? "" : ` and a price in ${request.region}`}; nothing was written.${leftOut.length === 0 ? "" : ` Left out: ${leftOut.slice(0, 3).join("; ")}${leftOut.length > 3 ? "; ..." : ""}.`}`,
       {
         hint: "The names vramfit maps are in src/hardware/prices/skypilot-accelerators.ts; the prices already in use stay in use.",
       },

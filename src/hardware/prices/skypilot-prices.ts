@@ -66,7 +66,8 @@ interface PriceRow {
 
 /**
  * Reads one SkyPilot `vms.csv` into catalog-file instance rows: GPU instance types only (rows
- * with an accelerator name), whole GPUs only, one row per instance type in its cheapest region
+ * with an accelerator name and an instance type; rows pricing an accelerator with no instance
+ * type, GCP's layout, are counted in `skipped`), whole GPUs only, one row per instance type in its cheapest region
  * (lowest on-demand price; ties go to the region first in alphabetical order), or in
  * `source.region`. The spot price is the lowest across that region's zones. Pure.
  *
@@ -88,6 +89,7 @@ export function parseSkypilotCatalog(text: string, source: SkypilotSource): Skyp
   const missing = SKYPILOT_REQUIRED_COLUMNS.filter((name) => !column.has(name));
   if (missing.length > 0) throw fail(`no ${missing.join(", ")} column`);
   const rows: PriceRow[] = [];
+  let acceleratorOnlyRows = 0;
   table.rows.forEach((fields, index) => {
     const cell = (name: string): string => {
       const at = column.get(name);
@@ -95,8 +97,15 @@ export function parseSkypilotCatalog(text: string, source: SkypilotSource): Skyp
     };
     const acceleratorName = cell("AcceleratorName");
     const instanceType = cell("InstanceType");
-    // CPU-only types have no accelerator; GCP lists GPUs apart from VMs with no instance type.
-    if (acceleratorName === "" || instanceType === "") return;
+    // CPU-only types have no accelerator. GCP's file prices its GPU VMs (a2-highgpu-1g, ...)
+    // without their GPUs (no AcceleratorName) and each accelerator on a row of its own with no
+    // InstanceType; nothing in the file says which VM an accelerator row belongs to, so neither
+    // kind of row can be priced as a whole instance (docs/plans.md, "Prices a user can refresh").
+    if (acceleratorName === "") return;
+    if (instanceType === "") {
+      acceleratorOnlyRows += 1;
+      return;
+    }
     const number = (name: string): number | null => {
       const value = cell(name);
       if (value === "") return null;
@@ -117,7 +126,18 @@ export function parseSkypilotCatalog(text: string, source: SkypilotSource): Skyp
       spotPrice: positive(number("SpotPrice")),
     });
   });
-  return pricesFromRows(rows, source);
+  const prices = pricesFromRows(rows, source);
+  if (acceleratorOnlyRows === 0) return prices;
+  return {
+    ...prices,
+    skipped: [
+      ...prices.skipped,
+      {
+        instanceType: "(rows with no InstanceType)",
+        reason: `${acceleratorOnlyRows} rows price an accelerator apart from any instance type (GCP's layout); the file does not say which VM each belongs to`,
+      },
+    ],
+  };
 }
 
 function positive(value: number | null): number | null {
