@@ -1,3 +1,4 @@
+import { BodyReaders } from "./body-readers.js";
 import type { DirectBody } from "./direct-body.js";
 import { HttpHeaders } from "./http-headers.js";
 
@@ -18,7 +19,7 @@ export interface BufferedResponseInit {
  * (./http-headers.ts says why that matters); a web stream is made only if someone asks for
  * `body`.
  */
-export class BufferedResponse implements Response, DirectBody {
+export class BufferedResponse extends BodyReaders implements Response, DirectBody {
   readonly headers: Headers;
   readonly ok: boolean;
   readonly redirected = false;
@@ -30,6 +31,7 @@ export class BufferedResponse implements Response, DirectBody {
   #used = false;
 
   constructor(init: BufferedResponseInit) {
+    super();
     this.status = init.status;
     this.ok = init.status >= 200 && init.status <= 299;
     this.statusText = init.statusText ?? "";
@@ -61,26 +63,6 @@ export class BufferedResponse implements Response, DirectBody {
     return this.#take();
   }
 
-  /** The body as an `ArrayBuffer`. */
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    return (await this.bytes()).buffer;
-  }
-
-  /** The body as a `Blob` typed by Content-Type. */
-  async blob(): Promise<Blob> {
-    return new Blob([await this.bytes()], { type: this.headers.get("content-type") ?? "" });
-  }
-
-  /** The body decoded as UTF-8 (a byte-order mark dropped, as `Response.text()` does). */
-  async text(): Promise<string> {
-    return new TextDecoder().decode(await this.bytes());
-  }
-
-  /** The body parsed as JSON. */
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.text()) as unknown;
-  }
-
   /** The body, or `undefined` when it is longer than `limit` bytes (./direct-body.ts). */
   readAtMost(limit: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
     if ((this.#bytes?.length ?? 0) > limit) {
@@ -93,11 +75,6 @@ export class BufferedResponse implements Response, DirectBody {
   /** Drops the body unread. */
   discard(): void {
     this.#used = true;
-  }
-
-  /** Not supported: the Hub never answers with a form. */
-  formData(): Promise<FormData> {
-    return Promise.reject(new TypeError("vramfit's Hub responses cannot be read as FormData."));
   }
 
   /** A second response with the same body, readable independently. */

@@ -22,6 +22,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { Readable } from "node:stream";
+import { BodyReaders } from "../http/body-readers.js";
 import { concatBytes, type DirectBody } from "../http/direct-body.js";
 import { HttpHeaders } from "../http/http-headers.js";
 import { isRequest } from "../http/is-request.js";
@@ -114,7 +115,7 @@ interface NodeResponseInit {
 }
 
 /** An answer from `node:http`, its body read on demand. */
-class NodeResponse implements Response, DirectBody {
+class NodeResponse extends BodyReaders implements Response, DirectBody {
   readonly headers: Headers;
   readonly ok: boolean;
   readonly redirected = false;
@@ -127,6 +128,7 @@ class NodeResponse implements Response, DirectBody {
   #finished = false;
 
   constructor(init: NodeResponseInit) {
+    super();
     this.#init = init;
     this.url = init.url;
     this.status = init.status;
@@ -207,31 +209,6 @@ class NodeResponse implements Response, DirectBody {
   /** The body's bytes. */
   async bytes(): Promise<Uint8Array<ArrayBuffer>> {
     return (await this.readAtMost(Number.POSITIVE_INFINITY)) ?? new Uint8Array(0);
-  }
-
-  /** The body as an `ArrayBuffer`. */
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    return (await this.bytes()).buffer;
-  }
-
-  /** The body as a `Blob` typed by Content-Type. */
-  async blob(): Promise<Blob> {
-    return new Blob([await this.bytes()], { type: this.headers.get("content-type") ?? "" });
-  }
-
-  /** The body decoded as UTF-8. */
-  async text(): Promise<string> {
-    return new TextDecoder().decode(await this.bytes());
-  }
-
-  /** The body parsed as JSON. */
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.text()) as unknown;
-  }
-
-  /** Not supported: the Hub never answers with a form. */
-  formData(): Promise<FormData> {
-    return Promise.reject(new TypeError("vramfit's Hub responses cannot be read as FormData."));
   }
 
   /** Not supported: vramfit reads each answer once. */
