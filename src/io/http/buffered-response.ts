@@ -1,14 +1,9 @@
-import { BodyReaders } from "./body-readers.js";
+import { AnswerBase, type AnswerHead } from "./answer-base.js";
 import type { DirectBody } from "./direct-body.js";
 import { HttpHeaders } from "./http-headers.js";
 
 /** What {@link BufferedResponse} is made of. */
-export interface BufferedResponseInit {
-  readonly status: number;
-  readonly statusText?: string | undefined;
-  readonly headers: HeadersInit;
-  /** The URL the answer is for (`Response.url`). */
-  readonly url: string;
+export interface BufferedResponseInit extends AnswerHead {
   /** The whole body, already read; `null` for a HEAD answer. */
   readonly body: Uint8Array<ArrayBuffer> | null;
 }
@@ -19,24 +14,13 @@ export interface BufferedResponseInit {
  * (./http-headers.ts says why that matters); a web stream is made only if someone asks for
  * `body`.
  */
-export class BufferedResponse extends BodyReaders implements Response, DirectBody {
-  readonly headers: Headers;
-  readonly ok: boolean;
-  readonly redirected = false;
-  readonly status: number;
-  readonly statusText: string;
-  readonly type: ResponseType = "basic";
-  readonly url: string;
+export class BufferedResponse extends AnswerBase implements Response, DirectBody {
   #bytes: Uint8Array<ArrayBuffer> | null;
   #used = false;
 
   constructor(init: BufferedResponseInit) {
-    super();
-    this.status = init.status;
-    this.ok = init.status >= 200 && init.status <= 299;
-    this.statusText = init.statusText ?? "";
-    this.headers = new HttpHeaders(init.headers);
-    this.url = init.url;
+    // Its own copy of the headers: a caller may change the ones it passed.
+    super({ ...init, headers: new HttpHeaders(init.headers) });
     this.#bytes = init.body;
   }
 

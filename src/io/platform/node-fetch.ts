@@ -22,7 +22,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { Readable } from "node:stream";
-import { BodyReaders } from "../http/body-readers.js";
+import { AnswerBase, type AnswerHead } from "../http/answer-base.js";
 import { concatBytes, type DirectBody } from "../http/direct-body.js";
 import { HttpHeaders } from "../http/http-headers.js";
 import { isRequest } from "../http/is-request.js";
@@ -101,11 +101,7 @@ export const nodeFetch: typeof fetch = (input, init) => {
 };
 
 /** What a {@link NodeResponse} is made of. */
-interface NodeResponseInit {
-  readonly url: string;
-  readonly status: number;
-  readonly statusText: string;
-  readonly headers: Headers;
+interface NodeResponseInit extends AnswerHead {
   /** The decoded body as it arrives, or `null` when the answer has none. */
   readonly body: Promise<Readable> | null;
   /** The signal's reason once the request was aborted. */
@@ -115,26 +111,14 @@ interface NodeResponseInit {
 }
 
 /** An answer from `node:http`, its body read on demand. */
-class NodeResponse extends BodyReaders implements Response, DirectBody {
-  readonly headers: Headers;
-  readonly ok: boolean;
-  readonly redirected = false;
-  readonly status: number;
-  readonly statusText: string;
-  readonly type: ResponseType = "basic";
-  readonly url: string;
+class NodeResponse extends AnswerBase implements Response, DirectBody {
   readonly #init: NodeResponseInit;
   #used = false;
   #finished = false;
 
   constructor(init: NodeResponseInit) {
-    super();
+    super(init);
     this.#init = init;
-    this.url = init.url;
-    this.status = init.status;
-    this.ok = init.status >= 200 && init.status <= 299;
-    this.statusText = init.statusText;
-    this.headers = init.headers;
   }
 
   /** The body as a web stream (made on first access), or `null` when there is none. */
