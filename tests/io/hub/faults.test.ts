@@ -103,7 +103,10 @@ describe.concurrent("retries", () => {
     expect(error.code).toBe("HUB_UNREACHABLE");
     expect(error.message).toContain("after 4 tries");
     expect(error.hint).toContain("--offline");
-    expect(hub.requests).toHaveLength(4);
+    // Once in three CI runs (2026-12-07) 6 requests arrived here, the error still saying 4 tries;
+    // never reproduced since: the message lists them, should it happen again.
+    const seen = hub.requests.map((r) => `${r.server} ${r.method} ${r.path} +${r.atMs}ms`);
+    expect(hub.requests, seen.join("; ")).toHaveLength(4);
   }, 15_000);
 
   it.for([
