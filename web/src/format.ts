@@ -1,6 +1,7 @@
 // Figures as the page prints them: every size with its unit (GB = 10^9, GiB = 2^30, from the
 // library's formatBytes), whole numbers with separators, money and times with their units.
 import { formatBytes, type MemoryUnit } from "vramfit";
+import { formatInteger } from "../../src/units.js";
 
 /** "77.53 GB". */
 export function bytes(value: number | null | undefined, unit: MemoryUnit): string {
@@ -9,7 +10,7 @@ export function bytes(value: number | null | undefined, unit: MemoryUnit): strin
 
 /** "4,970". */
 export function count(value: number | null | undefined): string {
-  return value === null || value === undefined ? "—" : Math.round(value).toLocaleString("en-US");
+  return value === null || value === undefined ? "—" : formatInteger(value);
 }
 
 /** "$12.29". */

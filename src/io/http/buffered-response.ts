@@ -1,6 +1,5 @@
 import { AnswerBase, type AnswerHead } from "./answer-base.js";
 import type { DirectBody } from "./direct-body.js";
-import { HttpHeaders } from "./http-headers.js";
 
 /** What {@link BufferedResponse} is made of. */
 export interface BufferedResponseInit extends AnswerHead {
@@ -19,8 +18,7 @@ export class BufferedResponse extends AnswerBase implements Response, DirectBody
   #used = false;
 
   constructor(init: BufferedResponseInit) {
-    // Its own copy of the headers: a caller may change the ones it passed.
-    super({ ...init, headers: new HttpHeaders(init.headers) });
+    super(init);
     this.#bytes = init.body;
   }
 

@@ -142,5 +142,3 @@ function isJsonObject(text: string): boolean {
     return false;
   }
 }
-
-export { COMMIT_SHA };

@@ -1,4 +1,4 @@
-import { COMMIT_SHA } from "./cache.js";
+import { COMMIT_SHA } from "./commit-sha.js";
 import { findLocalConfig, readTextFile } from "#platform";
 
 /** A config.json found in the Hugging Face cache. */
