@@ -86,6 +86,12 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   {
+    files: ["**/*.cjs"],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: globals.node, sourceType: "commonjs" },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     // TSDoc on every public export of the library.
     files: ["src/**/*.ts"],
     plugins: { jsdoc },
@@ -154,6 +160,12 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The CLI's launcher is CommonJS on purpose (Node 20 caches compiled scripts, not ES modules):
+    // `import x = require()` is how a .cts file imports under verbatimModuleSyntax.
+    files: ["src/cli/launcher.cts"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
     files: ["tests/**"],

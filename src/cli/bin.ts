@@ -1,22 +1,22 @@
+import { writeToProcess } from "./process-output.js";
 import { run } from "./run.js";
 
-// The only file that touches the process: argv in, exit code out.
+// The only file that touches the process: argv in, exit code out. The launcher
+// (src/cli/launcher.cts) runs it as CommonJS, so no top-level await.
 
-// A reader that goes away early (`vramfit gpus --json | head -c 100`) closes the pipe: that is
-// the reader's choice, not an error, so stop quietly with success.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(0);
-    throw error;
-  });
-}
-
-process.exitCode = await run(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+void run(process.argv.slice(2), {
+  stdout: (text) => {
+    writeToProcess(1, text);
+  },
+  stderr: (text) => {
+    writeToProcess(2, text);
+  },
   env: process.env,
   cwd: process.cwd(),
-  stderrIsTerminal: process.stderr.isTTY,
+  // A getter: asking creates process.stderr, which only progress (a Hub read) needs.
+  get stderrIsTerminal() {
+    return process.stderr.isTTY;
+  },
   readStdin: async (maxBytes) => {
     let text = "";
     for await (const chunk of process.stdin) {
@@ -26,4 +26,6 @@ process.exitCode = await run(process.argv.slice(2), {
     }
     return text;
   },
+}).then((code) => {
+  process.exitCode = code;
 });

@@ -128,7 +128,9 @@ describe("the early model-info request", () => {
       );
       expect(code).toBe(2);
       expect(stderr).toContain("--context");
-      expect(infoRequests()).toHaveLength(1); // it was sent, then abandoned
+      // Sent, then abandoned; with the command's code loaded from the compile cache the usage
+      // error can even come before the request reaches the Hub.
+      expect(infoRequests().length).toBeLessThanOrEqual(1);
     },
   );
 });

@@ -53,7 +53,7 @@ export async function runCli(
 }
 
 /** The built binary (npm test builds before running the tests). */
-export const BUILT_CLI = join(import.meta.dirname, "..", "..", "dist", "cli", "cli.js");
+export const BUILT_CLI = join(import.meta.dirname, "..", "..", "dist", "cli", "cli.cjs");
 
 /** Runs the built binary in a child process with only the given environment (default: {@link offlineEnv}). */
 export async function runBuiltCli(

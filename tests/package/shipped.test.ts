@@ -149,7 +149,7 @@ describe("in Node", () => {
         `import { writeFileSync } from "node:fs";\n` +
           `process.on("exit", () => writeFileSync(${JSON.stringify(modules)}, JSON.stringify(process.moduleLoadList)));\n`,
       );
-      const bin = join(consumer, "node_modules", "vramfit", "dist", "cli", "cli.js");
+      const bin = join(consumer, "node_modules", "vramfit", "dist", "cli", "cli.cjs");
       // Asynchronously: the imitation Hub answers from this process's event loop.
       const { stdout: out } = await promisify(execFile)(
         process.execPath,

@@ -3,7 +3,7 @@
 // For each: requests, sequential round trips, wall and CPU time of the process, peak memory;
 // beside it the same estimate through the library with Node's built-in fetch, and bare node.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -12,7 +12,7 @@ import { bundleBenchHub, roundTrips } from "./bench-hub.mjs";
 import { CLI, median, ROOT } from "./measure.mjs";
 
 const execFileAsync = promisify(execFile);
-const RUSAGE = join(ROOT, "tests", "scripts", "bench", "rusage.mjs");
+const RUSAGE = join(ROOT, "tests", "scripts", "bench", "rusage.cjs");
 const RUNS = 5;
 const REPO = "meta-llama/Meta-Llama-3-8B"; // 4 shards, gated (the token is approved)
 
@@ -21,7 +21,7 @@ async function measure(hub, args, env, latencyMs) {
   const usageFile = join(mkdtempSync(join(tmpdir(), "vramfit-bench-")), "usage.json");
   hub?.reset();
   const start = performance.now();
-  await execFileAsync(process.execPath, ["--import", RUSAGE, ...args], {
+  await execFileAsync(process.execPath, ["--require", RUSAGE, ...args], {
     env: { ...env, VRAMFIT_BENCH_RUSAGE: usageFile },
   });
   const wallMs = performance.now() - start;
@@ -75,13 +75,26 @@ export async function run() {
     const hub = await FakeHub.start(hubRepos(), { latencyMs });
     const env = () => ({ ...baseEnv, HOME: home(), HF_ENDPOINT: hub.url });
     console.log(`\n${latencyMs} ms per request (${REPO}, 4 shards):`);
+    // Cold Hub cache, with the CLI's compile cache (src/cli/launcher.cts) from an earlier run,
+    // as on any run but a fresh install's first.
+    const compiled = mkdtempSync(join(tmpdir(), "vramfit-bench-xdg-"));
+    const coldHubEnv = () => {
+      rmSync(join(compiled, "vramfit", "hub"), { recursive: true, force: true });
+      rmSync(join(compiled, "huggingface"), { recursive: true, force: true });
+      return { ...env(), XDG_CACHE_HOME: compiled };
+    };
+    await measure(hub, [CLI, "estimate", REPO, "--json"], coldHubEnv(), latencyMs);
     const cold = await medianOf(() =>
-      measure(hub, [CLI, "estimate", REPO, "--json"], env(), latencyMs),
+      measure(hub, [CLI, "estimate", REPO, "--json"], coldHubEnv(), latencyMs),
     );
     print("  vramfit estimate, cold cache", cold, bare);
+    const first = await medianOf(() =>
+      measure(hub, [CLI, "estimate", REPO, "--json"], env(), latencyMs),
+    );
+    print("  same, first run (no compile cache either)", first, bare);
     // The model id after a flag: the CLI cannot be sure of it, so it sends no early request.
     const late = await medianOf(() =>
-      measure(hub, [CLI, "estimate", "--json", REPO], env(), latencyMs),
+      measure(hub, [CLI, "estimate", "--json", REPO], coldHubEnv(), latencyMs),
     );
     print("  same, no early model-info request", late, bare);
     const warmEnv = env();

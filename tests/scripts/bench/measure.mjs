@@ -9,7 +9,7 @@ import { performance } from "node:perf_hooks";
 export const ROOT = new URL("../../..", import.meta.url).pathname;
 
 /** The built CLI. */
-export const CLI = join(ROOT, "dist", "cli", "cli.js");
+export const CLI = join(ROOT, "dist", "cli", "cli.cjs");
 
 /** Runs `fn` repeatedly for about `seconds` and returns calls per second (wall clock). */
 export function throughput(fn, seconds = 1) {
