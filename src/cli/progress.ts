@@ -10,10 +10,13 @@ export function progressPrinter(
   io: CliIo,
   json: boolean,
 ): ((event: HubProgress) => void) | undefined {
-  if (json || io.stderrIsTerminal !== true) return undefined;
-  if (isSet(io.env.NO_COLOR) || isSet(io.env.CI)) return undefined;
+  if (json || isSet(io.env.NO_COLOR) || isSet(io.env.CI)) return undefined;
+  // Asked at the first event, not before: asking creates process.stderr (about 3 ms of a start),
+  // and a run that reads no Hub has no events.
+  let terminal: boolean | undefined;
   return (event) => {
-    io.stderr(`vramfit: ${describeProgress(event)}\n`);
+    terminal ??= io.stderrIsTerminal === true;
+    if (terminal) io.stderr(`vramfit: ${describeProgress(event)}\n`);
   };
 }
 

@@ -1,6 +1,7 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BUILT_CLI, runBuiltCli } from "../helpers/cli.js";
+import { BUILT_CLI, offlineEnv, runBuiltCli } from "../helpers/cli.js";
 
 describe("the built binary", () => {
   it("exists (npm test builds first)", () => {
@@ -48,5 +49,27 @@ describe("the built binary", () => {
   it("exits 1 on a known error and 2 on a usage error", async () => {
     expect((await runBuiltCli(["estimate", "nobody/nothing"])).code).toBe(1);
     expect((await runBuiltCli(["estimate", "--batch", "x", "gpt2"])).code).toBe(2);
+  });
+
+  it("prints an offline estimate without loading Node's streams, fs/promises or tty", async () => {
+    // Each costs milliseconds of a 40 ms start (docs/benchmarks.md): process.stdout and
+    // process.stderr are streams, made only when touched; src/io/files/fs-calls.ts stands in
+    // for node:fs/promises.
+    const env = offlineEnv();
+    const modules = join(env.HOME ?? "", "modules.json");
+    const preload = join(env.HOME ?? "", "record-modules.cjs");
+    writeFileSync(
+      preload,
+      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(modules)}, JSON.stringify(process.moduleLoadList)));\n`,
+    );
+    const result = await runBuiltCli(["estimate", "meta-llama/Meta-Llama-3-70B", "--batch", "8"], {
+      env,
+      nodeArgs: ["--require", preload],
+    });
+    expect(result.stdout).toContain("10,737,418,240");
+    const loaded = JSON.parse(readFileSync(modules, "utf8")) as string[];
+    expect(loaded).toContain("NativeModule fs"); // the list is the real one
+    for (const module of ["fs/promises", "stream", "tty", "net"])
+      expect(loaded).not.toContain(`NativeModule ${module}`);
   });
 });

@@ -55,13 +55,17 @@ export async function runCli(
 /** The built binary (npm test builds before running the tests). */
 export const BUILT_CLI = join(import.meta.dirname, "..", "..", "dist", "cli", "cli.cjs");
 
-/** Runs the built binary in a child process with only the given environment (default: {@link offlineEnv}). */
+/**
+ * Runs the built binary in a child process with only the given environment (default:
+ * {@link offlineEnv}); `nodeArgs` go to `node` before the binary (e.g. `--require`).
+ */
 export async function runBuiltCli(
   argv: string[],
-  options: { env?: Record<string, string>; cwd?: string } = {},
+  options: { env?: Record<string, string>; cwd?: string; nodeArgs?: string[] } = {},
 ): Promise<CliResult> {
+  const args = [...(options.nodeArgs ?? []), BUILT_CLI, ...argv];
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BUILT_CLI, ...argv], {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, args, {
       env: { PATH: process.env.PATH ?? "", ...(options.env ?? offlineEnv()) },
       cwd: options.cwd,
     });

@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { stat } from "./fs-calls.js";
 import { InvalidConfigError, VramfitError } from "../../errors.js";
 import { MAX_CONFIG_FILE_BYTES } from "../limits.js";
 import { HF_QUANT_CONFIG_FILE } from "../repo-files.js";

@@ -6,7 +6,7 @@
  * line and column, never the file's content: pointing vramfit at a token file must not print it.
  */
 import { constants } from "node:fs";
-import { open, type FileHandle } from "node:fs/promises";
+import { close, fstat, open, read } from "./fs-calls.js";
 
 /** What went wrong reading a JSON file, for the caller to turn into its own typed error. */
 export interface JsonFileProblem {
@@ -56,12 +56,12 @@ export async function readTextFileCapped(
   path: string,
   options: ReadJsonFileOptions,
 ): Promise<string> {
-  let handle: FileHandle;
+  let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO must not wait for a writer; the isFile check then refuses it.
     // Windows has no O_NONBLOCK (undefined at run time although typed as a number).
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
-    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    fd = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw options.fail({
@@ -76,7 +76,7 @@ export async function readTextFileCapped(
     });
   }
   try {
-    const stats = await handle.stat();
+    const stats = await fstat(fd);
     if (!stats.isFile()) {
       throw options.fail({
         problem: stats.isDirectory() ? "it is a folder, not a file" : "it is not a regular file",
@@ -86,7 +86,7 @@ export async function readTextFileCapped(
     let total = 0;
     for (;;) {
       const buffer = Buffer.alloc(CHUNK_BYTES);
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+      const { bytesRead } = await read(fd, buffer, 0, CHUNK_BYTES, null);
       if (bytesRead === 0) break;
       total += bytesRead;
       if (total > options.maxBytes) {
@@ -109,7 +109,7 @@ export async function readTextFileCapped(
     }
     throw error;
   } finally {
-    await handle.close();
+    await close(fd);
   }
 }
 

@@ -2,7 +2,7 @@
  * The few file operations the Hub client needs (token file, caches). Node only: browsers get
  * the no-op twins in src/io/platform/browser.ts.
  */
-import * as files from "node:fs/promises";
+import * as files from "./fs-calls.js";
 
 /**
  * Reads a UTF-8 file of at most `maxBytes`; `undefined` when it does not exist, cannot be
@@ -10,13 +10,13 @@ import * as files from "node:fs/promises";
  */
 export async function readTextFile(path: string, maxBytes: number): Promise<string | undefined> {
   try {
-    const handle = await files.open(path, "r");
+    const fd = await files.open(path, "r");
     try {
-      const stats = await handle.stat();
+      const stats = await files.fstat(fd);
       if (!stats.isFile() || stats.size > maxBytes) return undefined;
-      return await handle.readFile("utf8");
+      return await files.readFile(fd, "utf8");
     } finally {
-      await handle.close();
+      await files.close(fd);
     }
   } catch {
     return undefined;

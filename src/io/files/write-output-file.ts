@@ -1,4 +1,4 @@
-import * as fs from "node:fs/promises";
+import * as fs from "./fs-calls.js";
 import * as path from "node:path";
 import { VramfitError } from "../../errors.js";
 

@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { stat } from "../files/fs-calls.js";
 import type { GpuCatalogFile } from "../../hardware/catalog-file.js";
 import { readCatalogFile } from "../files/read-catalog-file.js";
 
