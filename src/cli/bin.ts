@@ -1,4 +1,4 @@
-import { writeToProcess } from "./process-output.js";
+import { endProcess, writeToProcess } from "./process-output.js";
 import { run } from "./run.js";
 
 // The only file that touches the process: argv in, exit code out. The launcher
@@ -26,6 +26,4 @@ void run(process.argv.slice(2), {
     }
     return text;
   },
-}).then((code) => {
-  process.exitCode = code;
-});
+}).then(endProcess);

@@ -28,6 +28,17 @@ export function writeToProcess(fd: 1 | 2, text: string): void {
   }
 }
 
+/**
+ * Ends the process with `code` once its output is written: at once when every write went
+ * straight to its descriptor (nothing is left to flush), which spares a Hub estimate about 10 ms
+ * of Node closing idle keep-alive sockets and tearing down; else, with a stream that may still be
+ * draining, by setting `process.exitCode` and letting Node finish.
+ */
+export function endProcess(code: number): void {
+  if (throughStream.size === 0 && process.platform !== "win32") process.exit(code);
+  process.exitCode = code;
+}
+
 /** Descriptors written through their stream once: they stay on it, so output keeps its order. */
 const throughStream = new Set<1 | 2>();
 
