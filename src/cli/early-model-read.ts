@@ -36,6 +36,9 @@ export async function startEarlyModelRead(argv: readonly string[], io: CliIo): P
     // command's code, which the caller starts compiling as soon as this returns.
     await Promise.all([import("p-retry"), import("../io/platform/node-fetch.js")]);
     startEarlyModelInfo(model, settings);
+    // One turn of the event loop, so the request is written before the command's code loads:
+    // the launcher loads chunks synchronously, and the request would wait behind them.
+    await new Promise((resolve) => setImmediate(resolve));
   } catch {
     // A flag the command will reject with its own message: leave it to the command.
   }
