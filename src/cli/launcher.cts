@@ -1,7 +1,7 @@
 // The `vramfit` command's first file (dist/cli/cli.cjs). It runs the CLI's bundled chunks the way
 // Node's `require` would, but hands V8 the bytecode it kept from an earlier run (V8's code cache),
-// so a warm start compiles almost nothing: an offline estimate starts about 14 ms sooner, a cold
-// Hub estimate spends about 45 ms less CPU (docs/benchmarks.md). It is CommonJS because Node's
+// so a warm start compiles almost nothing: an offline estimate starts about 11 ms sooner, a cold
+// Hub estimate spends about 13 ms less CPU (docs/benchmarks.md). It is CommonJS because Node's
 // ES module loader alone costs about 7 ms at start, and Node 20 can only cache scripts.
 //
 // The cache lives in $XDG_CACHE_HOME/vramfit/compile-cache (else ~/.cache/...), in a folder per
@@ -14,7 +14,7 @@ import vm = require("node:vm");
 /** The entry chunk's file name, content-hashed (set by vite.cli.config.ts). */
 declare const VRAMFIT_ENTRY_CHUNK: string;
 
-/** Build folders older than this are removed when a new build writes its cache. */
+/** Other builds' folders last written longer ago than this go when a new build writes its own. */
 const STALE_BUILD_MS = 30 * 24 * 3600 * 1000;
 
 interface LoadedChunk {
@@ -81,7 +81,8 @@ function readCache(cacheFile: string): Buffer | undefined {
 
 /**
  * At exit, after the run compiled what it used: writes the bytecode of each chunk that had none
- * (or had one V8 refused), atomically, and clears build folders unused for 30 days.
+ * (or had one V8 refused), atomically; a new build's first write also removes other builds' folders
+ * last written over 30 days ago.
  */
 function writeCaches(): void {
   if (cacheFolder === undefined || uncached.length === 0) return;

@@ -1,6 +1,14 @@
 // The launcher's code cache (src/cli/launcher.cts): written on the first run, taken on the next,
 // never in the way when it is off, refused by V8 or cannot be written.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { offlineEnv, runBuiltCli } from "../helpers/cli.js";
@@ -69,5 +77,30 @@ describe("the CLI's compile cache", () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe("");
     expect(result.stdout).toContain("10,737,418,240");
+  });
+
+  it("removes other builds' folders last written over 30 days ago, and keeps newer ones", async () => {
+    const env = offlineEnv();
+    const nodeFolder = join(
+      env.XDG_CACHE_HOME ?? "",
+      "vramfit",
+      "compile-cache",
+      `${process.version}-${process.arch}`,
+    );
+    const old = join(nodeFolder, "main-0ld0ld00");
+    const recent = join(nodeFolder, "main-rec3nt00");
+    for (const folder of [old, recent]) {
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, "main-x.cjs.v8"), "");
+    }
+    const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 3600 * 1000);
+    utimesSync(old, daysAgo(31), daysAgo(31));
+    utimesSync(recent, daysAgo(29), daysAgo(29));
+
+    expect((await runBuiltCli(ESTIMATE, { env })).code).toBe(0);
+    const builds = readdirSync(nodeFolder);
+    expect(builds).not.toContain("main-0ld0ld00");
+    expect(builds).toContain("main-rec3nt00");
+    expect(builds).toHaveLength(2); // this build's own folder and the recent one
   });
 });
