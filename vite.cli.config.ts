@@ -18,16 +18,11 @@ const command = (name: string) => src(`cli/commands/${name}.ts`);
  */
 const CHUNKS: [name: string, entries: string[]][] = [
   ["cli", [src("cli/bin.ts")]],
-  // The model-info request the CLI sends before the command's code loads (src/cli/run.ts), with
-  // the transport it goes out on: nothing else may have to load before it leaves.
-  [
-    "early",
-    [
-      src("cli/early-model-read.ts"),
-      src("io/hub/early-reads.ts"),
-      src("io/platform/node-fetch.ts"),
-    ],
-  ],
+  // The model-info request the CLI sends before the command's code loads (src/cli/run.ts).
+  ["early", [src("cli/early-model-read.ts"), src("io/hub/early-reads.ts")]],
+  // The transport it goes out on (node:http and its streams): a chunk of its own, so nothing else
+  // loads before the request leaves, and an offline run never loads Node's http modules.
+  ["transport", [src("io/platform/node-fetch.ts")]],
   ["estimate", [command("estimate")]],
   ["rank", [command("gpus"), command("fit"), command("train")]],
   ["hub", [src("io/hub/read-hub-model.ts"), src("io/platform/hub-client.ts")]],
