@@ -127,6 +127,9 @@ async function readUnredacted(
   const infoUrl = modelInfoUrlFor(repo, settings);
   hubFetch.prefetch(infoUrl, takeEarlyAnswer(infoUrl, settings.token));
   const hub = await loadHubLibrary();
+  // The library reads the safetensors index through web streams, which Node compiles on first
+  // use (about 7 ms): made once now, that happens while the model info is on its way, not after.
+  new TransformStream();
   const guard = <T>(run: () => Promise<T>): Promise<T> =>
     run().catch((error: unknown) => {
       throw toVramfitError(error, hub, context, settings, failures);
