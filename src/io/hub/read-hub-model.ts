@@ -156,73 +156,80 @@ async function readUnredacted(
   context.gated = info.gated !== undefined && info.gated !== null && info.gated !== false;
 
   const warnings: string[] = [];
-  if (cache !== undefined) {
-    if (!COMMIT_SHA.test(revision)) {
-      await cache.writeRef(repo, revision, info.sha).catch((error: unknown) => {
+  // The branch's commit is written beside the reads below, not before them: a cache write is no
+  // reason to hold the next round trip back. Every way out of this function waits for it.
+  const refWritten =
+    cache === undefined || COMMIT_SHA.test(revision)
+      ? Promise.resolve()
+      : cache.writeRef(repo, revision, info.sha).catch((error: unknown) => {
+          warnings.push(cacheWarning(cache.folder(repo), error));
+        });
+  try {
+    if (cache !== undefined) {
+      const cached = await cache.read(repo, info.sha);
+      if (cached !== undefined) return { snapshot: cached, fromCache: true, warnings };
+    }
+
+    if (!info.filePaths.includes("config.json")) {
+      throw new HubError(
+        "HUB_FILE_NOT_FOUND",
+        `${repo}@${info.sha.slice(0, 12)} has no config.json (files: ${summarize(info.filePaths)}).`,
+        { repo, revision },
+        {
+          hint: "vramfit reads transformers models; pass a local config.json or a ModelSpec instead.",
+        },
+      );
+    }
+    const at = { repo: info.name, revision: info.sha, ...common };
+    const plan = planWeights(info.filePaths, info.safetensors ?? undefined);
+    const prefetched = filesToPrefetch(plan, info.filePaths);
+    settings.onProgress?.({
+      kind: "reading-files",
+      repo,
+      commit: info.sha,
+      weightFiles: prefetched.filter((path) => path.endsWith(".safetensors")).length,
+    });
+    // The first wave only: as many as the transport runs at once (the parse reads the rest).
+    for (const path of prefetched.slice(0, DEFAULT_RETRY_POLICY.concurrency)) {
+      // Start the weight files with config.json rather than after it (see filesToPrefetch).
+      const url = `${settings.endpoint}/${info.name}/resolve/${info.sha}/${encodeFilePath(path)}`;
+      // The answer is already read into the window; the parse below reports any error.
+      common.fetch(url, { headers: { Range: "bytes=0-0" } }).catch(() => undefined);
+    }
+    const subject = `${repo}@${info.sha.slice(0, 12)}`;
+    // ModelOpt checkpoints may declare their quantization only in hf_quant_config.json: read it
+    // in the same round trip as config.json when the repo lists it.
+    const hasQuantConfig = info.filePaths.includes(HF_QUANT_CONFIG_FILE);
+    const [configText, quantConfigText, weights] = await Promise.all([
+      guard(() => readJsonText(hub, at, "config.json", subject)),
+      hasQuantConfig
+        ? guard(() => readJsonText(hub, at, HF_QUANT_CONFIG_FILE, subject))
+        : Promise.resolve(undefined),
+      guard(() => readWeights(hub, at, plan)),
+    ]);
+
+    // Redacted before it is cached: the files' text and names come from the server.
+    const snapshot = redactSnapshot(
+      {
+        repo,
+        sha: info.sha,
+        endpoint: settings.endpoint,
+        fetchedAt: new Date().toISOString(),
+        configText,
+        quantConfigText,
+        weights,
+      },
+      settings.token,
+    );
+    if (cache !== undefined) {
+      await cache.write(snapshot).catch((error: unknown) => {
         warnings.push(cacheWarning(cache.folder(repo), error));
       });
     }
-    const cached = await cache.read(repo, info.sha);
-    if (cached !== undefined) return { snapshot: cached, fromCache: true, warnings };
+    return { snapshot, fromCache: false, warnings };
+  } finally {
+    await refWritten;
   }
-
-  if (!info.filePaths.includes("config.json")) {
-    throw new HubError(
-      "HUB_FILE_NOT_FOUND",
-      `${repo}@${info.sha.slice(0, 12)} has no config.json (files: ${summarize(info.filePaths)}).`,
-      { repo, revision },
-      {
-        hint: "vramfit reads transformers models; pass a local config.json or a ModelSpec instead.",
-      },
-    );
-  }
-  const at = { repo: info.name, revision: info.sha, ...common };
-  const plan = planWeights(info.filePaths, info.safetensors ?? undefined);
-  const prefetched = filesToPrefetch(plan, info.filePaths);
-  settings.onProgress?.({
-    kind: "reading-files",
-    repo,
-    commit: info.sha,
-    weightFiles: prefetched.filter((path) => path.endsWith(".safetensors")).length,
-  });
-  // The first wave only: as many as the transport runs at once (the parse reads the rest).
-  for (const path of prefetched.slice(0, DEFAULT_RETRY_POLICY.concurrency)) {
-    // Start the weight files with config.json rather than after it (see filesToPrefetch).
-    const url = `${settings.endpoint}/${info.name}/resolve/${info.sha}/${encodeFilePath(path)}`;
-    // The answer is already read into the window; the parse below reports any error.
-    common.fetch(url, { headers: { Range: "bytes=0-0" } }).catch(() => undefined);
-  }
-  const subject = `${repo}@${info.sha.slice(0, 12)}`;
-  // ModelOpt checkpoints may declare their quantization only in hf_quant_config.json: read it
-  // in the same round trip as config.json when the repo lists it.
-  const hasQuantConfig = info.filePaths.includes(HF_QUANT_CONFIG_FILE);
-  const [configText, quantConfigText, weights] = await Promise.all([
-    guard(() => readJsonText(hub, at, "config.json", subject)),
-    hasQuantConfig
-      ? guard(() => readJsonText(hub, at, HF_QUANT_CONFIG_FILE, subject))
-      : Promise.resolve(undefined),
-    guard(() => readWeights(hub, at, plan)),
-  ]);
-
-  // Redacted before it is cached: the files' text and names come from the server.
-  const snapshot = redactSnapshot(
-    {
-      repo,
-      sha: info.sha,
-      endpoint: settings.endpoint,
-      fetchedAt: new Date().toISOString(),
-      configText,
-      quantConfigText,
-      weights,
-    },
-    settings.token,
-  );
-  if (cache !== undefined) {
-    await cache.write(snapshot).catch((error: unknown) => {
-      warnings.push(cacheWarning(cache.folder(repo), error));
-    });
-  }
-  return { snapshot, fromCache: false, warnings };
 }
 
 interface FileAccess {
