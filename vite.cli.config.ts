@@ -17,7 +17,7 @@ const command = (name: string) => src(`cli/commands/${name}.ts`);
  * chunks hold only what their commands add.
  */
 const CHUNKS: [name: string, entries: string[]][] = [
-  ["cli", [src("cli/bin.ts")]],
+  ["main", [src("cli/bin.ts")]],
   // The model-info request the CLI sends before the command's code loads (src/cli/run.ts).
   ["early", [src("cli/early-model-read.ts"), src("io/hub/early-reads.ts")]],
   // The transport it goes out on (node:http and its streams): a chunk of its own, so nothing else
@@ -64,6 +64,7 @@ function launcher(): Plugin {
   };
 }
 
+/** Which chunk each module goes in: worked out once per build, Rollup asks module by module. */
 let chunkOf: Map<string, string> | undefined;
 
 export default defineConfig({
@@ -71,7 +72,15 @@ export default defineConfig({
   publicDir: false,
   resolve: { alias: { "#platform": src("io/platform/node.ts") } },
   ssr: { noExternal: true, target: "node" },
-  plugins: [launcher()],
+  plugins: [
+    {
+      name: "vramfit-cli-chunks",
+      buildStart() {
+        chunkOf = undefined;
+      },
+    },
+    launcher(),
+  ],
   build: {
     ssr: src("cli/bin.ts"),
     outDir: "dist/cli",
