@@ -1,6 +1,6 @@
 // The `vramfit` command's first file (dist/cli/cli.cjs). It runs the CLI's bundled chunks the way
 // Node's `require` would, but hands V8 the bytecode it kept from an earlier run (V8's code cache),
-// so a warm start compiles almost nothing: an offline estimate starts 11–14 ms sooner, a cold
+// so a warm start compiles almost nothing: an offline estimate starts 9–14 ms sooner, a cold
 // Hub estimate spends 11–13 ms less CPU (docs/benchmarks.md). It is CommonJS because Node's
 // ES module loader alone costs about 7 ms at start, and Node 20 can only cache scripts.
 //
