@@ -1,10 +1,10 @@
-import { formatInteger } from "../../units.js";
 /**
  * The last decision of the blueprint: how to pay for the GPUs. One rule table decides it from
  * the workload class, the run's length and whether it can resume after an interruption; the
  * checklist (check 11) judges a user's own choice against the same rules.
  */
 import type { InstanceSpec } from "../../hardware/instance.js";
+import { formatInteger } from "../../units.js";
 import { cheapestGpuPrice, type PricePoint } from "../../hardware/price.js";
 import { WORKLOADS } from "../../hardware/workloads.js";
 import { WORKLOAD_CLASSES, type WorkloadClass } from "./request.js";

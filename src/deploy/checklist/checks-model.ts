@@ -13,7 +13,7 @@ import { check, type DeploymentCheck } from "./checks.js";
 import type { DeploymentReview } from "./review.js";
 
 const gb = (bytes: number): string => formatBytes(bytes, { unit: "gb" });
-const n = (value: number): string => formatInteger(value);
+const n = formatInteger;
 
 const CLAIM_TOLERANCE = CHECKLIST_THRESHOLDS.claimTolerance;
 

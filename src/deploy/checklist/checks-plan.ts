@@ -1,4 +1,3 @@
-import { formatInteger } from "../../units.js";
 /**
  * Checks 10–12: full training when LoRA would do, the pricing model against the run's length and
  * fault tolerance, and the context against what the model was trained for.
@@ -9,8 +8,9 @@ import { rankTraining } from "../blueprint/training.js";
 import { trainingOptionsOf } from "./checks-fit.js";
 import { check, type DeploymentCheck } from "./checks.js";
 import type { DeploymentReview } from "./review.js";
+import { formatInteger } from "../../units.js";
 
-const n = (value: number): string => formatInteger(value);
+const n = formatInteger;
 
 /** Check 10: full training only when LoRA would not fit on far fewer GPUs (at most half). */
 export function checkLora(review: DeploymentReview): DeploymentCheck {
