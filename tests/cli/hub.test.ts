@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runBuiltCli, runCli } from "../helpers/cli.js";
 import { FakeHub } from "../helpers/fake-hub.js";
@@ -39,6 +42,26 @@ describe("the built CLI against a Hub (HF_ENDPOINT)", { timeout: 30_000 }, () =>
     );
     expect(stdout).toMatch(/parameters {2}1,692,928 \(read from the safetensors headers, exact\)/);
     expect(TINY_PARAMETERS).toBe(1_692_928);
+  });
+
+  it("reads an http endpoint without loading node:https or tls (they load for https only)", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "vramfit-modules-"));
+    const modules = join(folder, "modules.json");
+    const preload = join(folder, "record-modules.cjs");
+    writeFileSync(
+      preload,
+      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(modules)}, JSON.stringify(process.moduleLoadList)));\n`,
+    );
+    const { code, stdout } = await runBuiltCli(["estimate", "test-org/tiny", "--json"], {
+      env: online(),
+      nodeArgs: ["--require", preload],
+    });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).parameters.total).toBe(TINY_PARAMETERS);
+    const loaded = JSON.parse(readFileSync(modules, "utf8")) as string[];
+    expect(loaded).toContain("NativeModule http"); // the list is the real one
+    for (const module of ["https", "tls", "_tls_wrap"])
+      expect(loaded).not.toContain(`NativeModule ${module}`);
   });
 
   it("--revision pins a tag; --json reports the commit it resolved to", async () => {

@@ -44,7 +44,7 @@ export interface HubRead {
  * Reads a repo from the Hub: one model-info call resolves the revision to a commit and
  * lists the files; config.json (with ModelOpt's hf_quant_config.json when the repo lists
  * it) and the safetensors headers are then read at that commit,
- * in parallel, one round trip per file (see `READ_AHEAD_BYTES`). A cold estimate of a
+ * in parallel, one round trip per file (see `readAheadBytes`). A cold estimate of a
  * model with `n` shards costs `3 + n` requests on 3 round trips (model info; config.json
  * and the index; the shards), one more for a repo with hf_quant_config.json; a single-file
  * model 3 requests. A cached commit costs no

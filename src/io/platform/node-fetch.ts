@@ -20,17 +20,14 @@
  * and the signal's reason when aborted.
  */
 import http from "node:http";
-import https from "node:https";
 import type { Readable } from "node:stream";
 import { AnswerBase, type AnswerHead } from "../http/answer-base.js";
 import { concatBytes, type DirectBody } from "../http/direct-body.js";
 import { HttpHeaders } from "../http/http-headers.js";
 import { isRequest } from "../http/is-request.js";
 
-const agents = {
-  "http:": new http.Agent({ keepAlive: true }),
-  "https:": new https.Agent({ keepAlive: true }),
-};
+const httpAgent = new http.Agent({ keepAlive: true });
+let httpsAgent: http.Agent | undefined;
 
 /** Statuses whose answer has no body. */
 const NO_BODY_STATUSES = new Set([101, 204, 205, 304]);
@@ -44,13 +41,17 @@ export const nodeFetch: typeof fetch = (input, init) => {
   }
   if (signal?.aborted === true) return Promise.reject(signal.reason as Error);
   const method = init?.method ?? "GET";
-  const client = url.protocol === "https:" ? https : http;
+  // node:https (and with it tls and crypto) loads at the first https request: an http
+  // endpoint (a mirror, the tests' fake Hub) never pays its ~5 ms.
+  const https = url.protocol === "https:" ? process.getBuiltinModule("node:https") : undefined;
+  if (https !== undefined) httpsAgent ??= new https.Agent({ keepAlive: true });
+  const client = https ?? http;
 
   return new Promise<Response>((resolve, reject) => {
     const request = client.request(url, {
       method,
       headers: Object.fromEntries(new HttpHeaders(init?.headers)),
-      agent: agents[url.protocol as "http:" | "https:"],
+      agent: https === undefined ? httpAgent : httpsAgent,
     });
     const onAbort = (): void => {
       request.destroy(signal?.reason as Error);

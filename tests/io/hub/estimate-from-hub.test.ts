@@ -139,8 +139,8 @@ describe("request counts", () => {
         "GET /api/models/test-org/sharded/revision/main",
         "GET /test-org/sharded/resolve/<sha>/config.json bytes=0-262143",
         "GET /test-org/sharded/resolve/<sha>/model.safetensors.index.json bytes=0-262143",
-        "GET /test-org/sharded/resolve/<sha>/model-00001-of-00002.safetensors bytes=0-262143",
-        "GET /test-org/sharded/resolve/<sha>/model-00002-of-00002.safetensors bytes=0-262143",
+        "GET /test-org/sharded/resolve/<sha>/model-00001-of-00002.safetensors bytes=0-99999",
+        "GET /test-org/sharded/resolve/<sha>/model-00002-of-00002.safetensors bytes=0-99999",
       ]),
     );
     expect(hub.requests).toHaveLength(5);

@@ -1,16 +1,25 @@
 import { describe, expect, it } from "vitest";
-import { createHubFetch, MAX_WINDOWS, READ_AHEAD_BYTES } from "../../../src/io/hub/hub-fetch.js";
+import {
+  createHubFetch,
+  HEADER_READ_AHEAD_BYTES,
+  MAX_WINDOWS,
+  READ_AHEAD_BYTES,
+} from "../../../src/io/hub/hub-fetch.js";
 import { parseRangeHeader, type Transport } from "../../../src/io/hub/transport.js";
 
 // Main kept every 256 KiB read-ahead window until the read ended: 3,000 shards held 1.09 GB.
 // A window is now dropped once its safetensors header (or its whole small file) has been read,
 // and at most MAX_WINDOWS are held for files whose reader never comes.
 
-/** A safetensors file: 8-byte little-endian header length, the JSON header, then 1 MiB of data. */
-function safetensors(): Uint8Array<ArrayBuffer> {
-  const header = new TextEncoder().encode(
-    JSON.stringify({ w: { dtype: "BF16", shape: [512, 1024], data_offsets: [0, 1_048_576] } }),
-  );
+/**
+ * A safetensors file: 8-byte little-endian header length, the JSON header (padded with spaces
+ * to `headerBytes` when given), then 1 MiB of data.
+ */
+function safetensors(headerBytes = 0): Uint8Array<ArrayBuffer> {
+  const json = JSON.stringify({
+    w: { dtype: "BF16", shape: [512, 1024], data_offsets: [0, 1_048_576] },
+  });
+  const header = new TextEncoder().encode(json.padEnd(headerBytes, " "));
   const bytes = new Uint8Array(8 + header.length + 1_048_576);
   new DataView(bytes.buffer).setBigUint64(0, BigInt(header.length), true);
   bytes.set(header, 8);
@@ -18,8 +27,9 @@ function safetensors(): Uint8Array<ArrayBuffer> {
 }
 
 /** A transport serving `file` at every URL, honouring Range as the Hub does (206). */
-function transportOf(file: Uint8Array<ArrayBuffer>): Transport {
+function transportOf(file: Uint8Array<ArrayBuffer>, ranges: string[] = []): Transport {
   return (request) => {
+    ranges.push(request.headers.get("range") ?? "");
     const range = parseRangeHeader(request.headers.get("range") ?? "");
     if (range === undefined) return Promise.resolve(new Response(file));
     const end = Math.min(range.end ?? file.length - 1, file.length - 1);
@@ -50,6 +60,30 @@ describe("read-ahead windows", () => {
       await get(fetch, i, `bytes=8-${headerEnd}`);
       expect(fetch.windowsHeld()).toBe(0);
     }
+  });
+
+  it("a safetensors file's window is its first 100,000 bytes; a longer header is read after it", async () => {
+    const file = safetensors(150_000); // longer than huggingface_hub's 100 kB first read
+    const headerEnd = 8 + 150_000 - 1;
+    const ranges: string[] = [];
+    const fetch = createHubFetch(transportOf(file, ranges), false);
+    await get(fetch, 0, "bytes=0-0");
+    const length = await get(fetch, 0, "bytes=0-7");
+    expect(new DataView(length).getBigUint64(0, true)).toBe(150_000n);
+    const header = new Uint8Array(await get(fetch, 0, `bytes=8-${headerEnd}`));
+    expect(header).toEqual(file.slice(8, headerEnd + 1));
+    expect(ranges).toEqual(["bytes=0-99999", `bytes=8-${headerEnd}`]);
+    expect(HEADER_READ_AHEAD_BYTES).toBe(100_000);
+  });
+
+  it("any other file's window is its first 256 KiB (config.json, the index: read whole)", async () => {
+    const ranges: string[] = [];
+    const fetch = createHubFetch(transportOf(new Uint8Array(300_000), ranges), false);
+    await fetch("https://hub.test/org/repo/resolve/abc/model.safetensors.index.json", {
+      headers: { Range: "bytes=0-0" },
+    });
+    expect(ranges).toEqual([`bytes=0-${256 * 1024 - 1}`]);
+    expect(READ_AHEAD_BYTES).toBe(256 * 1024);
   });
 
   it(`files probed but never read: at most ${MAX_WINDOWS} windows held`, async () => {

@@ -152,6 +152,15 @@ describe("nodeFetch", () => {
     await expect(pending).rejects.toThrow("user cancelled");
   });
 
+  it("an https URL is spoken to in TLS (node:https loads on that first request)", async () => {
+    // A plain-http server cannot answer a TLS handshake: the failure is the TLS layer's.
+    const failure = await nodeFetch(base.replace("http:", "https:") + "/json").catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(TypeError);
+    expect((failure as TypeError & { cause: { code: string } }).cause.code).toMatch(/SSL|EPROTO/);
+  });
+
   it("refuses a protocol other than http and https", async () => {
     await expect(nodeFetch("file:///etc/passwd")).rejects.toBeInstanceOf(TypeError);
   });
