@@ -1,5 +1,13 @@
 import { defineConfig } from "vitest/config";
 
+// The test processes trust the tests' own certificate (tests/fixtures/tls, for 127.0.0.1 and
+// localhost only), so that in-process tests can talk https to a local server. Node reads
+// NODE_EXTRA_CA_CERTS at start; vitest's worker processes inherit it from here.
+process.env.NODE_EXTRA_CA_CERTS = new URL(
+  "tests/fixtures/tls/localhost.crt",
+  import.meta.url,
+).pathname;
+
 // Three kinds of test, run together by `npm test`: runtime (unit, golden, CLI),
 // fast-check properties, and type tests; a fourth project checks the packed package, and a
 // fifth drives the built web page in headless Chromium (`npm run test:browser`).

@@ -44,7 +44,7 @@ describe("the built CLI against a Hub (HF_ENDPOINT)", { timeout: 30_000 }, () =>
     expect(TINY_PARAMETERS).toBe(1_692_928);
   });
 
-  it("reads an http endpoint without loading node:https or tls (they load for https only)", async () => {
+  it("reads an http endpoint without loading node:https, node:http2 or tls (https only)", async () => {
     const folder = mkdtempSync(join(tmpdir(), "vramfit-modules-"));
     const modules = join(folder, "modules.json");
     const preload = join(folder, "record-modules.cjs");
@@ -60,7 +60,7 @@ describe("the built CLI against a Hub (HF_ENDPOINT)", { timeout: 30_000 }, () =>
     expect(JSON.parse(stdout).parameters.total).toBe(TINY_PARAMETERS);
     const loaded = JSON.parse(readFileSync(modules, "utf8")) as string[];
     expect(loaded).toContain("NativeModule http"); // the list is the real one
-    for (const module of ["https", "tls", "_tls_wrap"])
+    for (const module of ["https", "http2", "tls", "_tls_wrap"])
       expect(loaded).not.toContain(`NativeModule ${module}`);
   });
 

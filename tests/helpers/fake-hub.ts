@@ -3,9 +3,19 @@
 // under /resolve with Range, ETag and X-Repo-Commit, errors with a JSON body and the
 // X-Error-Code / X-Error-Message headers, X-Request-Id on everything. Tests start it on
 // 127.0.0.1 with a random port and talk to it through the real @huggingface/hub client.
+// With `tls`, it serves https with the test certificate of tests/fixtures/tls (clients trust
+// it through NODE_EXTRA_CA_CERTS, see TEST_CA_FILE).
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createSecureServer, type Http2ServerRequest } from "node:http2";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo, Socket } from "node:net";
+import { join } from "node:path";
 import type { FakeFile } from "./safetensors.js";
+
+/** The certificate the fake Hub serves with `tls` (CA:TRUE, for 127.0.0.1 and localhost). */
+export const TEST_CA_FILE = join(import.meta.dirname, "..", "fixtures", "tls", "localhost.crt");
+const TEST_KEY_FILE = join(import.meta.dirname, "..", "fixtures", "tls", "localhost.key");
 
 /** A repo the fake Hub serves. */
 export interface FakeRepo {
@@ -33,6 +43,10 @@ export interface RecordedRequest {
   range: string | undefined;
   authorization: string | undefined;
   atMs: number;
+  /** `2.0` for HTTP/2, else `1.1`. */
+  httpVersion: string;
+  /** Which connection carried it: 1 for the first the server accepted, 2 for the next... */
+  connection: number;
 }
 
 /** A fault to inject instead of the normal answer. */
@@ -63,6 +77,16 @@ export interface FakeHubOptions {
   cdn?: boolean;
   /** Tokens the Hub knows; any other token is answered 401 "Invalid credentials". */
   tokens?: string[];
+  /**
+   * Serve https: `h2` offers HTTP/2 and HTTP/1.1 by ALPN (as huggingface.co does), `http1`
+   * HTTP/1.1 only.
+   */
+  tls?: "h2" | "http1";
+  /**
+   * A further delay before the first answer on each new connection, to imitate the TCP and TLS
+   * handshakes a real network makes a new connection pay (2 round trips for TLS 1.3).
+   */
+  connectLatencyMs?: number;
 }
 
 /** A running fake Hub (and its CDN). */
@@ -74,6 +98,10 @@ export class FakeHub {
   private readonly faults: Injected[] = [];
   private counter = 0;
   private readonly started = Date.now();
+  /** Connection numbers, by socket (HTTP/1.1) or session (HTTP/2). */
+  private readonly connections = new WeakMap<object, number>();
+  private connectionCount = 0;
+  private readonly sockets = new Set<Socket>();
 
   private constructor(
     private readonly options: FakeHubOptions,
@@ -86,16 +114,23 @@ export class FakeHub {
   /** Starts the Hub (and the CDN) on 127.0.0.1, random ports. */
   static async start(repos: FakeRepo[], options: FakeHubOptions = {}): Promise<FakeHub> {
     const servers: { self?: FakeHub } = {};
-    const hub = createServer((req, res) => void servers.self?.handle("hub", req, res));
-    const cdn = createServer((req, res) => void servers.self?.handle("cdn", req, res));
+    const hub = makeServer(options, (req, res) => void servers.self?.handle("hub", req, res));
+    const cdn = makeServer(options, (req, res) => void servers.self?.handle("cdn", req, res));
+    const scheme = options.tls === undefined ? "http" : "https";
     const listen = (server: Server) =>
       new Promise<string>((resolve) =>
         server.listen(0, "127.0.0.1", () => {
-          resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+          resolve(`${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`);
         }),
       );
     const [hubUrl, cdnUrl] = await Promise.all([listen(hub), listen(cdn)]);
     const self = new FakeHub(options, hub, cdn, hubUrl, cdnUrl);
+    for (const server of [hub, cdn]) {
+      server.on("connection", (socket: Socket) => {
+        self.sockets.add(socket);
+        socket.once("close", () => self.sockets.delete(socket));
+      });
+    }
     for (const repo of repos) self.add(repo);
     servers.self = self;
     return self;
@@ -109,6 +144,11 @@ export class FakeHub {
   /** Answers the next `times` requests that `match` with `fault`. */
   inject(match: (request: RecordedRequest) => boolean, fault: Fault, times = 1): void {
     this.faults.push({ match, fault, times });
+  }
+
+  /** Calls `listener` for every connection either server accepts (before any TLS handshake). */
+  onConnection(listener: () => void): void {
+    for (const server of [this.hub, this.cdn]) server.on("connection", listener);
   }
 
   /** Forgets recorded requests and pending faults. */
@@ -125,8 +165,8 @@ export class FakeHub {
 
   /** Stops both servers, dropping open connections. */
   async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
     for (const server of [this.hub, this.cdn]) {
-      server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
   }
@@ -138,6 +178,14 @@ export class FakeHub {
   ): Promise<void> {
     const url = new URL(req.url ?? "/", "http://fake");
     if (cors(req, res)) return;
+    // HTTP/2: the session is the connection (its socket is a new proxy on every request).
+    const carrier = (req as unknown as Partial<Http2ServerRequest>).stream?.session ?? req.socket;
+    let connection = this.connections.get(carrier);
+    const newConnection = connection === undefined;
+    if (connection === undefined) {
+      connection = ++this.connectionCount;
+      this.connections.set(carrier, connection);
+    }
     const request: RecordedRequest = {
       server,
       method: req.method ?? "GET",
@@ -146,6 +194,8 @@ export class FakeHub {
       range: req.headers.range,
       authorization: req.headers.authorization,
       atMs: Date.now() - this.started,
+      httpVersion: req.httpVersion,
+      connection,
     };
     this.requests.push(request);
     this.load.inFlight += 1;
@@ -155,6 +205,9 @@ export class FakeHub {
     });
     res.setHeader("X-Request-Id", `Root=1-test-${++this.counter}`);
     if (this.options.latencyMs !== undefined) await sleep(this.options.latencyMs);
+    if (newConnection && this.options.connectLatencyMs !== undefined) {
+      await sleep(this.options.connectLatencyMs);
+    }
 
     const injected = this.faults.find((fault) => fault.times > 0 && fault.match(request));
     let fault: Fault | undefined;
@@ -338,6 +391,18 @@ export class FakeHub {
     }
     serveFile(res, request, file, sha, fault);
   }
+}
+
+/** An http server, or with `tls` an https one (HTTP/2 and HTTP/1.1, or HTTP/1.1 only). */
+function makeServer(
+  options: FakeHubOptions,
+  handle: (req: IncomingMessage, res: ServerResponse) => void,
+): Server {
+  if (options.tls === undefined) return createServer(handle);
+  const credentials = { key: readFileSync(TEST_KEY_FILE), cert: readFileSync(TEST_CA_FILE) };
+  if (options.tls === "http1") return createHttpsServer(credentials, handle);
+  // The compatibility API's request and response have the members the handler uses.
+  return createSecureServer({ ...credentials, allowHTTP1: true }, handle as never) as never;
 }
 
 /**

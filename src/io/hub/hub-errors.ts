@@ -191,6 +191,33 @@ export function errorFromFailure(
   );
 }
 
+/**
+ * Whether a connection failure's code says the server's TLS certificate cannot be trusted
+ * (OpenSSL's verify codes as Node reports them, and Node's host-name check): the same
+ * certificate comes back on every retry, so none is made.
+ */
+export function isCertificateProblem(code: string): boolean {
+  return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|INVALID_CA|HOSTNAME_MISMATCH/.test(
+    code,
+  );
+}
+
+/** A `HUB_UNREACHABLE` {@link HubError} for a server whose TLS certificate is not trusted. */
+export function untrustedCertificate(
+  context: HubCallContext,
+  url: string,
+  detail: string,
+): HubError {
+  return new HubError(
+    "HUB_UNREACHABLE",
+    `Could not reach the Hub at ${context.endpoint} for ${context.repo}: the server's TLS certificate is not trusted (${detail}).`,
+    { repo: context.repo, revision: context.revision, url },
+    {
+      hint: `If a company proxy or a mirror signs with its own certificate authority, point NODE_EXTRA_CA_CERTS at that CA's PEM file; else check HF_ENDPOINT. ${OFFLINE_HINT}`,
+    },
+  );
+}
+
 /** A `HUB_BAD_RESPONSE` {@link HubError}: an answer that is there but cannot be trusted. */
 export function badResponse(
   context: HubCallContext,

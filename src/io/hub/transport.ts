@@ -4,12 +4,14 @@ import {
   badResponse,
   errorFromAnswer,
   errorFromFailure,
+  isCertificateProblem,
   isRetryableStatus,
   redactError,
   retryAfterSeconds,
   type FailedAnswer,
   type HubCallContext,
   type TransportFailure,
+  untrustedCertificate,
 } from "./hub-errors.js";
 import { BufferedResponse } from "../http/buffered-response.js";
 import { discardBody, readAtMost } from "../http/direct-body.js";
@@ -250,6 +252,10 @@ export function createTransport(
       }
       if (error instanceof TypeError) {
         const detail = describeNetworkError(error);
+        const code = (error.cause as { code?: unknown } | undefined)?.code;
+        if (typeof code === "string" && isCertificateProblem(code)) {
+          throw untrustedCertificate(context, request.url, detail);
+        }
         const kind = answered ? "cut-short" : "network";
         throw new Transient({ kind, detail, url: request.url });
       }
