@@ -4,7 +4,8 @@
  * and its CDN do), every request to that origin is a stream of that one session: a cold
  * estimate's second wave (config.json, the index, every shard header) costs no new TCP and TLS
  * handshakes, which on a real network are two round trips each. When it picks HTTP/1.1, the
- * negotiated socket carries the first request and later ones use the keep-alive agent.
+ * negotiated socket waits for the keep-alive agent of ./node-fetch.ts to take it
+ * ({@link takeNegotiatedSocket}), so it is not wasted.
  *
  * An idle session never holds the process open: it is unref'd whenever no stream is open.
  */
@@ -16,19 +17,16 @@ const STREAM_WINDOW_BYTES = 4 * 1024 * 1024;
 /** Flow-control window of the whole session: 16 shard headers at once, without a pause. */
 const SESSION_WINDOW_BYTES = 16 * 1024 * 1024;
 
-/** How an https origin is reached. */
+/** How an https origin is reached: one HTTP/2 session, or HTTP/1.1 connections. */
 export type HttpsRoute =
-  | { readonly kind: "http2"; readonly session: ClientHttp2Session }
-  | {
-      readonly kind: "http1";
-      /** The socket negotiated for the first request (once), then `undefined`: use the agent. */
-      readonly takeSocket: () => TLSSocket | undefined;
-    };
+  { readonly kind: "http2"; readonly session: ClientHttp2Session } | { readonly kind: "http1" };
 
 /** Per origin: the route, or its negotiation in progress. */
 const routes = new Map<string, Promise<HttpsRoute>>();
 /** Per pending negotiation: its socket, so that an abort can stop it. */
 const negotiating = new Map<string, TLSSocket>();
+/** Negotiated HTTP/1.1 sockets no request has taken yet, by `host:port`. */
+const parked = new Map<string, TLSSocket>();
 /** Open streams per session: the session holds the process open only while this is > 0. */
 const openStreams = new WeakMap<ClientHttp2Session, number>();
 
@@ -53,6 +51,19 @@ export async function httpsRoute(url: URL): Promise<HttpsRoute> {
     return httpsRoute(url);
   }
   return route;
+}
+
+/**
+ * The HTTP/1.1 socket negotiated for `host` and `port` (`host` without IPv6 brackets), once:
+ * the agent's first connection there. `undefined` when there is none (or it has closed).
+ */
+export function takeNegotiatedSocket(host: string, port: number): TLSSocket | undefined {
+  const key = `${host}:${port}`;
+  const socket = parked.get(key);
+  parked.delete(key);
+  if (socket === undefined || socket.destroyed) return undefined;
+  socket.ref();
+  return socket;
 }
 
 /** Stops a negotiation still in progress for `url`'s origin (its request was aborted). */
@@ -87,7 +98,7 @@ function negotiate(url: URL): Promise<HttpsRoute> {
   return new Promise<HttpsRoute>((resolve, reject) => {
     const socket = tls.connect({
       host,
-      port: url.port === "" ? 443 : Number(url.port),
+      port: portOf(url),
       servername: isIP(host) === 0 ? host : undefined,
       ALPNProtocols: ["h2", "http/1.1"],
     });
@@ -108,23 +119,22 @@ function negotiate(url: URL): Promise<HttpsRoute> {
         resolve({ kind: "http2", session: openSession(url, socket) });
         return;
       }
-      // Idle until the first request takes it: errors are that request's, and it holds the
-      // process open only once taken.
+      // Parked until the agent takes it: idle, it holds no process open and fails silently.
+      const key = `${host}:${portOf(url)}`;
       socket.on("error", () => undefined);
-      socket.unref();
-      let untaken: TLSSocket | undefined = socket;
-      resolve({
-        kind: "http1",
-        takeSocket: () => {
-          const taken = untaken;
-          untaken = undefined;
-          if (taken?.destroyed === true) return undefined;
-          taken?.ref();
-          return taken;
-        },
+      socket.once("close", () => {
+        if (parked.get(key) === socket) parked.delete(key);
       });
+      socket.unref();
+      parked.set(key, socket);
+      resolve({ kind: "http1" });
     });
   });
+}
+
+/** The port of an https URL. */
+function portOf(url: URL): number {
+  return url.port === "" ? 443 : Number(url.port);
 }
 
 /** An HTTP/2 session over the negotiated socket, forgotten when it closes or is told to go. */

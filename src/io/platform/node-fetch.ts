@@ -21,11 +21,15 @@
  */
 import http from "node:http";
 import type { ClientHttp2Session, IncomingHttpHeaders } from "node:http2";
-import type { Readable } from "node:stream";
-import type { TLSSocket } from "node:tls";
+import type { Duplex, Readable } from "node:stream";
 import { HttpHeaders } from "../http/http-headers.js";
 import { isRequest } from "../http/is-request.js";
-import { abandonNegotiation, holdSession, httpsRoute } from "./https-routes.js";
+import {
+  abandonNegotiation,
+  holdSession,
+  httpsRoute,
+  takeNegotiatedSocket,
+} from "./https-routes.js";
 import { decode, NodeResponse } from "./node-response.js";
 
 const httpAgent = new http.Agent({ keepAlive: true });
@@ -75,10 +79,29 @@ export const nodeFetch: typeof fetch = async (input, init) => {
     abandonNegotiation(url, reason);
   });
   if (route.kind === "http2") return overHttp2(outgoing, route.session);
-  const https = process.getBuiltinModule("node:https");
-  httpsAgent ??= new https.Agent({ keepAlive: true });
-  return overHttp1(outgoing, https, httpsAgent, route.takeSocket());
+  return overHttp1(outgoing, process.getBuiltinModule("node:https"), keepAliveHttpsAgent());
 };
+
+/**
+ * The https keep-alive agent; its first connection to an origin is the socket
+ * ./https-routes.ts negotiated there, so that handshake is not wasted.
+ */
+function keepAliveHttpsAgent(): http.Agent {
+  if (httpsAgent !== undefined) return httpsAgent;
+  const https = process.getBuiltinModule("node:https");
+  class NegotiatedFirst extends https.Agent {
+    override createConnection(
+      options: http.ClientRequestArgs,
+      callback?: (error: Error | null, socket: Duplex) => void,
+    ): Duplex | null | undefined {
+      const host = options.host ?? options.hostname ?? "";
+      const port = Number(options.port ?? options.defaultPort ?? 443);
+      return takeNegotiatedSocket(host, port) ?? super.createConnection(options, callback);
+    }
+  }
+  httpsAgent = new NegotiatedFirst({ keepAlive: true });
+  return httpsAgent;
+}
 
 /**
  * `pending`, or the signal's reason as soon as it is aborted (then `onAbort` runs); a failure
@@ -112,22 +135,14 @@ async function untilAborted<T>(
   }
 }
 
-/**
- * One request over HTTP/1.1: through `agent`'s keep-alive connections, or over `socket` (the
- * one ./https-routes.ts negotiated) when given.
- */
+/** One request over HTTP/1.1, through `agent`'s keep-alive connections. */
 function overHttp1(
   { url, method, headers, signal }: Outgoing,
   client: Pick<typeof http, "request">,
   agent: http.Agent,
-  socket?: TLSSocket,
 ): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {
-    const request = client.request(url, {
-      method,
-      headers: Object.fromEntries(headers),
-      ...(socket === undefined ? { agent } : { agent: false, createConnection: () => socket }),
-    });
+    const request = client.request(url, { method, headers: Object.fromEntries(headers), agent });
     const onAbort = (): void => {
       request.destroy(signal?.reason as Error);
     };

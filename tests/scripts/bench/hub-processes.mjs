@@ -32,6 +32,7 @@ async function measure(hub, args, env, latencyMs) {
     peakMiB: usage.maxRssKb / 1024,
     requests: hub?.requests.length ?? 0,
     trips: hub === undefined ? 0 : roundTrips(hub.requests, Math.max(latencyMs, 10)),
+    connections: new Set(hub?.requests.map((r) => `${r.server} ${r.connection}`)).size,
   };
 }
 
@@ -50,6 +51,7 @@ async function medianOf(make) {
 function print(label, figures, bare) {
   console.log(
     `${label.padEnd(52)} ${String(figures.requests).padStart(2)} req ${figures.trips} trips ` +
+      `${figures.connections} conn ` +
       `${figures.wallMs.toFixed(0).padStart(5)} ms wall ${figures.cpuMs.toFixed(0).padStart(4)} ms CPU` +
       (bare === undefined ? "" : ` (+${(figures.cpuMs - bare.cpuMs).toFixed(0)} over bare)`) +
       ` ${figures.peakMiB.toFixed(0)} MiB peak`,
@@ -58,7 +60,7 @@ function print(label, figures, bare) {
 
 /** Prints the whole-process Hub figures. */
 export async function run() {
-  const { APPROVED_TOKEN, FakeHub, hubRepos } = await bundleBenchHub();
+  const { APPROVED_TOKEN, FakeHub, hubRepos, TEST_CA_FILE } = await bundleBenchHub();
   const home = () => mkdtempSync(join(tmpdir(), "vramfit-bench-home-"));
   const baseEnv = { PATH: process.env.PATH ?? "", HF_TOKEN: APPROVED_TOKEN };
   const bare = await medianOf(() => measure(undefined, ["-e", "0"], baseEnv, 0));
@@ -109,6 +111,31 @@ export async function run() {
     print("  vramfit estimate, warm cache, revalidates main", revalidate, bare);
     const library = await medianOf(() => measure(hub, [builtIn], env(), latencyMs));
     print("  library, Node's built-in fetch, cold cache", library, bare);
+    await hub.close();
+  }
+
+  // https, as huggingface.co is. A new connection pays the TCP and TLS 1.3 handshakes, 2 round
+  // trips that the fake Hub imitates by holding the first answer on each connection 100 ms more.
+  console.log(`\nhttps, 50 ms per request and 100 ms more per new connection (${REPO}):`);
+  for (const tls of ["h2", "http1"]) {
+    const hub = await FakeHub.start(hubRepos(), { latencyMs: 50, connectLatencyMs: 100, tls });
+    const compiled = mkdtempSync(join(tmpdir(), "vramfit-bench-xdg-"));
+    const httpsEnv = () => {
+      rmSync(join(compiled, "vramfit", "hub"), { recursive: true, force: true });
+      return {
+        ...baseEnv,
+        HOME: home(),
+        HF_ENDPOINT: hub.url,
+        XDG_CACHE_HOME: compiled,
+        NODE_EXTRA_CA_CERTS: TEST_CA_FILE,
+      };
+    };
+    await measure(hub, [CLI, "estimate", REPO, "--json"], httpsEnv(), 50);
+    const cold = await medianOf(() =>
+      measure(hub, [CLI, "estimate", REPO, "--json"], httpsEnv(), 50),
+    );
+    const server = tls === "h2" ? "server offers HTTP/2" : "server offers HTTP/1.1 only";
+    print(`  vramfit estimate, cold cache, ${server}`, cold, bare);
     await hub.close();
   }
 }
