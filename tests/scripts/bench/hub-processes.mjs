@@ -13,6 +13,7 @@ import { CLI, median, ROOT } from "./measure.mjs";
 
 const execFileAsync = promisify(execFile);
 const RUSAGE = join(ROOT, "tests", "scripts", "bench", "rusage.cjs");
+const FLOOR_CLIENT = join(ROOT, "tests", "scripts", "bench", "floor-client.cjs");
 const RUNS = 5;
 const REPO = "meta-llama/Meta-Llama-3-8B"; // 4 shards, gated (the token is approved)
 
@@ -109,6 +110,8 @@ export async function run() {
       measure(hub, [CLI, "estimate", REPO, "--json"], warmEnv, latencyMs),
     );
     print("  vramfit estimate, warm cache, revalidates main", revalidate, bare);
+    const floor = await medianOf(() => measure(hub, [FLOOR_CLIENT, REPO], env(), latencyMs));
+    print("  floor: 7 bare node:http requests, no library", floor, bare);
     const library = await medianOf(() => measure(hub, [builtIn], env(), latencyMs));
     print("  library, Node's built-in fetch, cold cache", library, bare);
     await hub.close();
@@ -134,8 +137,7 @@ export async function run() {
     const cold = await medianOf(() =>
       measure(hub, [CLI, "estimate", REPO, "--json"], httpsEnv(), 50),
     );
-    const server = tls === "h2" ? "server offers HTTP/2" : "server offers HTTP/1.1 only";
-    print(`  vramfit estimate, cold cache, ${server}`, cold, bare);
+    print(`  cold cache, server offers ${tls === "h2" ? "HTTP/2" : "HTTP/1.1 only"}`, cold, bare);
     await hub.close();
   }
 }
