@@ -119,7 +119,8 @@ async function untilAborted<T>(
       onAbort(reason);
       reject(reason);
     };
-    signal?.addEventListener("abort", stop, { once: true });
+    if (signal?.aborted === true) stop();
+    else signal?.addEventListener("abort", stop, { once: true });
   });
   try {
     return await Promise.race([

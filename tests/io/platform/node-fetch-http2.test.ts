@@ -157,6 +157,43 @@ describe("nodeFetch over HTTP/2", () => {
     expect(sessions.length).toBe(before + 1);
   });
 
+  it("a server that allows one stream at a time gets one at a time, and every answer", async () => {
+    // It refuses a stream over its limit (REFUSED_STREAM); Node's HTTP/2 client (nghttp2) holds
+    // the extra ones back once the server's SETTINGS have arrived. Real servers allow 100-128.
+    const narrow = createSecureServer({
+      key: readFileSync(join(import.meta.dirname, "..", "..", "fixtures", "tls", "localhost.key")),
+      cert: readFileSync(TEST_CA_FILE),
+      settings: { maxConcurrentStreams: 1 },
+    });
+    let open = 0;
+    let most = 0;
+    const narrowSessions: Http2Session[] = [];
+    narrow.on("session", (session) => {
+      narrowSessions.push(session);
+    });
+    narrow.on("stream", (stream) => {
+      most = Math.max(most, ++open);
+      stream.on("close", () => open--);
+      setTimeout(() => {
+        stream.respond({ ":status": 200 });
+        stream.end(String(stream.id));
+      }, 20);
+    });
+    await new Promise<void>((ready) => narrow.listen(0, "127.0.0.1", ready));
+    const narrowBase = `https://127.0.0.1:${(narrow.address() as AddressInfo).port}`;
+    try {
+      await (await nodeFetch(`${narrowBase}/first`)).text(); // the server's SETTINGS arrive
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => nodeFetch(`${narrowBase}/${i}`).then((r) => r.text())),
+      );
+      expect(answers).toHaveLength(5);
+      expect(most).toBe(1);
+    } finally {
+      for (const session of narrowSessions) session.destroy();
+      await new Promise((done) => narrow.close(done));
+    }
+  });
+
   it("an idle session does not hold the process open", async () => {
     // A child process reads one answer and must end by itself while the server (and so the
     // session) stays up; a session that held the event loop would make it time out.
