@@ -107,14 +107,15 @@ function negotiate(url: URL): Promise<HttpsRoute> {
       negotiating.delete(url.origin);
       reject(error);
     };
-    socket.once("error", fail);
-    socket.once("close", () => {
+    const closedEarly = (): void => {
       fail(new Error("the connection closed during the TLS handshake"));
-    });
+    };
+    socket.once("error", fail);
+    socket.once("close", closedEarly);
     socket.once("secureConnect", () => {
       negotiating.delete(url.origin);
       socket.off("error", fail);
-      socket.removeAllListeners("close");
+      socket.off("close", closedEarly);
       if (socket.alpnProtocol === "h2") {
         resolve({ kind: "http2", session: openSession(url, socket) });
         return;
