@@ -43,12 +43,11 @@ export interface HubRead {
 /**
  * Reads a repo from the Hub: one model-info call resolves the revision to a commit and
  * lists the files; config.json (with ModelOpt's hf_quant_config.json when the repo lists
- * it) and the safetensors headers are then read at that commit,
- * in parallel, one round trip per file (see `readAheadBytes`). A cold estimate of a
- * model with `n` shards costs `3 + n` requests on 3 round trips (model info; config.json
- * and the index; the shards), one more for a repo with hf_quant_config.json; a single-file
- * model 3 requests. A cached commit costs no
- * request when the revision is a commit, else only the model-info call.
+ * it), the index and the safetensors headers are then read at that commit, all in parallel,
+ * one request per file (see `readAheadBytes`). A cold estimate of a model with `n` shards
+ * costs `3 + n` requests on 2 round trips (model info; everything else), one more for a repo
+ * with hf_quant_config.json; a single-file model 3 requests. A cached commit costs no request
+ * when the revision is a commit, else only the model-info call.
  */
 export async function readHubModel(
   repo: string,
