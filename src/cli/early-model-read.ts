@@ -3,12 +3,14 @@
  * loads (src/io/hub/early-reads.ts says why). Only when the model comes first, as every
  * example writes it, so that the repo id is certain without the command's own flags; the
  * model flags are read as the command reads them (`--revision`, `--hub-url`, `--timeout`,
- * `--offline`). Offline, a pinned commit (perhaps cached) and anything unusual (a local path,
+ * `--offline`, `--refresh`). Offline, a pinned commit (perhaps cached), a branch confirmed
+ * within `branchMaxAgeMs` (cached) and anything unusual (a local path,
  * `--help`, a flag it cannot read) send nothing: the command then reads the model as always.
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { isFresh, readBranchRef, repoCacheFolder } from "../io/hub/branch-ref.js";
 import { COMMIT_SHA } from "../io/hub/commit-sha.js";
 import { startEarlyModelInfo } from "../io/hub/early-reads.js";
 import { resolveHubSettings } from "../io/hub/settings.js";
@@ -32,6 +34,12 @@ export async function startEarlyModelRead(argv: readonly string[], io: CliIo): P
     const settings = await resolveHubSettings(resolveOptionsFromFlags(values, io));
     // Offline sends nothing; a commit may be cached, and is then read with no request at all.
     if (settings.offline || COMMIT_SHA.test(settings.revision)) return;
+    // Nor does a branch the Hub confirmed within branchMaxAgeMs: the read takes it from the cache.
+    if (settings.cacheDir !== undefined) {
+      const folder = repoCacheFolder(settings.cacheDir, settings.endpoint, model);
+      const ref = await readBranchRef(folder, settings.revision);
+      if (isFresh(ref, settings.branchMaxAgeMs, Date.now())) return;
+    }
     // What the request loads on its way out, loaded first: otherwise it waits behind the
     // command's code, which the caller starts compiling as soon as this returns.
     await Promise.all([import("p-retry"), import("../io/platform/node-fetch.js")]);

@@ -19,6 +19,7 @@ export const MODEL_FLAGS = {
   offline: { type: "boolean" },
   "hub-url": { type: "string" },
   timeout: { type: "string" },
+  refresh: { type: "boolean" },
 } as const;
 
 /** Help lines for {@link MODEL_FLAGS}. */
@@ -28,6 +29,8 @@ export const MODEL_FLAGS_HELP = `  --revision R       branch, tag or commit of t
   --hub-url URL      Hub endpoint (default HF_ENDPOINT, else https://huggingface.co)
   --timeout T        give up on the Hub after T seconds (30 or 500ms; default 30), every
                      request, retry and wait included
+  --refresh          ask the Hub where the branch is now, even if vramfit asked within the
+                     last 10 minutes (a cached model is then read with no request)
                      Gated and private repos read the token from HF_TOKEN or the file
                      written by "hf auth login" (there is no --token flag: command lines
                      end up in shell history and process lists).`;
@@ -45,6 +48,7 @@ export function resolveOptionsFromFlags(
     hubUrl: typeof hubUrl === "string" ? hubUrl : undefined,
     offline: values.offline === true ? true : undefined,
     timeoutMs: typeof timeout === "string" ? parseTimeout("--timeout", timeout) : undefined,
+    branchMaxAgeMs: values.refresh === true ? 0 : undefined,
     env: io.env,
     onProgress: progressPrinter(io, values.json === true),
   };

@@ -56,6 +56,13 @@ export interface HubOptions {
    */
   readonly timeoutMs?: number | undefined;
   /**
+   * How long the commit a branch or tag pointed to, once read from the Hub, is trusted without
+   * asking again. Within it, a model vramfit has cached costs no request; after it, one
+   * (model info: has the branch moved?). `0` asks every time. Commits never need asking.
+   * @default 600000 (10 minutes)
+   */
+  readonly branchMaxAgeMs?: number | undefined;
+  /**
    * No network at all: use vramfit's cache, then the Hugging Face cache, then the bundled snapshot.
    * @default env HF_HUB_OFFLINE (1, true, on or yes), else false
    */
@@ -92,6 +99,7 @@ export const HUB_OPTIONS: OptionTable<HubOptions> = {
   onProgress: { field: anyField<(event: HubProgress) => void>("a function") },
   backoff: { field: anyField<HubBackoff>("a HubBackoff from createHubBackoff()") },
   timeoutMs: { field: integerField() },
+  branchMaxAgeMs: { field: integerField(0) },
   offline: { field: BOOLEAN_FIELD },
   cacheDir: {
     field: {

@@ -121,6 +121,22 @@ describe("the built CLI against a Hub (HF_ENDPOINT)", { timeout: 30_000 }, () =>
     expect(hub.requests).toHaveLength(0);
   });
 
+  it("a second run within 10 minutes sends nothing, not even the early request; --refresh asks once", async () => {
+    const env = online();
+    await runBuiltCli(["estimate", "test-org/tiny", "--json"], { env });
+    hub.reset();
+    const warm = await runBuiltCli(["estimate", "test-org/tiny", "--json"], { env });
+    expect(JSON.parse(warm.stdout).model.source).toMatchObject({ kind: "cache", sha: sha(1) });
+    expect(hub.requests).toHaveLength(0);
+    const refreshed = await runBuiltCli(["estimate", "test-org/tiny", "--json", "--refresh"], {
+      env,
+    });
+    expect(JSON.parse(refreshed.stdout).model.source.kind).toBe("cache"); // main has not moved
+    expect(hub.requests.map((request) => request.path)).toEqual([
+      "/api/models/test-org/tiny/revision/main",
+    ]);
+  });
+
   it("documents --revision, --offline, --hub-url and why there is no --token", async () => {
     const { stdout } = await runCli(["estimate", "--help"]);
     expect(stdout).toMatch(/--revision R/);

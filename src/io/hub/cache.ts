@@ -2,6 +2,7 @@ import * as z from "zod/mini";
 import { MAX_CONFIG_FILE_BYTES } from "../limits.js";
 import { readTextFile, writeFileAtomic } from "#platform";
 import type { WeightsSummary } from "./weights.js";
+import { readBranchRef, repoCacheFolder, writeBranchRef, type BranchRef } from "./branch-ref.js";
 import { COMMIT_SHA } from "./commit-sha.js";
 
 /**
@@ -59,7 +60,7 @@ const EntrySchema = z.object({
  * vramfit's on-disk metadata cache, one folder per endpoint and repo:
  * `<cacheDir>/hub/<host>/models--<org>--<name>/snapshots/<sha>.json` (immutable: a commit
  * never changes) and `refs/<revision>` (the commit a branch or tag pointed to when last
- * read online, for offline use). Entries are written atomically; an entry that does not
+ * read online, and when: ./branch-ref.ts). Entries are written atomically; an entry that does not
  * parse or does not match its key reads as a miss, so it is fetched again and replaced.
  */
 export class HubCache {
@@ -70,8 +71,7 @@ export class HubCache {
 
   /** The folder of one repo. */
   folder(repo: string): string {
-    const host = new URL(this.endpoint).host.replace(/[^\w.-]/g, "_");
-    return `${this.cacheDir}/hub/${host}/models--${repo.replace("/", "--")}`;
+    return repoCacheFolder(this.cacheDir, this.endpoint, repo);
   }
 
   /** The entry file of one commit. */
@@ -117,19 +117,14 @@ export class HubCache {
     );
   }
 
-  /** The commit `revision` pointed to when last read online. */
-  async readRef(repo: string, revision: string): Promise<string | undefined> {
-    const sha = (await readTextFile(this.refPath(repo, revision), 100))?.trim();
-    return sha !== undefined && COMMIT_SHA.test(sha) ? sha : undefined;
+  /** The commit `revision` pointed to when last read online, and when that was. */
+  readRef(repo: string, revision: string): Promise<BranchRef | undefined> {
+    return readBranchRef(this.folder(repo), revision);
   }
 
-  /** Records the commit a branch or tag points to. */
-  async writeRef(repo: string, revision: string, sha: string): Promise<void> {
-    await writeFileAtomic(this.refPath(repo, revision), `${sha}\n`);
-  }
-
-  private refPath(repo: string, revision: string): string {
-    return `${this.folder(repo)}/refs/${encodeURIComponent(revision)}`;
+  /** Records the commit a branch or tag points to, as of now. */
+  writeRef(repo: string, revision: string, sha: string): Promise<void> {
+    return writeBranchRef(this.folder(repo), revision, sha);
   }
 }
 

@@ -54,7 +54,7 @@ export async function lookUpOffline(
   const { revision } = settings;
   const cache = hubCache(settings);
   if (cache !== undefined) {
-    const sha = COMMIT_SHA.test(revision) ? revision : await cache.readRef(repo, revision);
+    const sha = COMMIT_SHA.test(revision) ? revision : (await cache.readRef(repo, revision))?.sha;
     const snapshot = sha === undefined ? undefined : await cache.read(repo, sha);
     if (snapshot !== undefined) {
       return fromSnapshot(snapshot, revision, cache.entryPath(repo, snapshot.sha), []);

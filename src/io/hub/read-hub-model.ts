@@ -4,6 +4,7 @@ import { explainIssue } from "../../options/explain-issue.js";
 import { loadHubLibrary } from "#platform";
 import { MAX_CONFIG_FILE_BYTES } from "../limits.js";
 import { HF_QUANT_CONFIG_FILE } from "../repo-files.js";
+import { isFresh } from "./branch-ref.js";
 import type { HubCache, HubSnapshot } from "./cache.js";
 import { COMMIT_SHA } from "./commit-sha.js";
 import { createHubFetch } from "./hub-fetch.js";
@@ -46,8 +47,9 @@ export interface HubRead {
  * it), the index and the safetensors headers are then read at that commit, all in parallel,
  * one request per file (see `readAheadBytes`). A cold estimate of a model with `n` shards
  * costs `3 + n` requests on 2 round trips (model info; everything else), one more for a repo
- * with hf_quant_config.json; a single-file model 3 requests. A cached commit costs no request
- * when the revision is a commit, else only the model-info call.
+ * with hf_quant_config.json; a single-file model 3 requests. A cached model costs no request
+ * when the revision is a commit, or a branch or tag the Hub confirmed within
+ * `branchMaxAgeMs`; else only the model-info call.
  */
 export async function readHubModel(
   repo: string,
@@ -100,8 +102,16 @@ async function readUnredacted(
   cache: HubCache | undefined,
 ): Promise<HubRead> {
   const { revision } = settings;
-  if (cache !== undefined && COMMIT_SHA.test(revision)) {
-    const cached = await cache.read(repo, revision);
+  if (cache !== undefined) {
+    // A commit never changes; a branch checked within branchMaxAgeMs is trusted to be where it was.
+    const sha = COMMIT_SHA.test(revision)
+      ? revision
+      : await cache
+          .readRef(repo, revision)
+          .then((ref) =>
+            isFresh(ref, settings.branchMaxAgeMs, Date.now()) ? ref?.sha : undefined,
+          );
+    const cached = sha === undefined ? undefined : await cache.read(repo, sha);
     if (cached !== undefined) return { snapshot: cached, fromCache: true, warnings: [] };
   }
 

@@ -1,6 +1,7 @@
 import type { HubOptions } from "../hub-options.js";
 import type { HubBackoff, HubProgress } from "./progress.js";
 import { InvalidOptionError } from "../../errors.js";
+import { DEFAULT_BRANCH_MAX_AGE_MS } from "./branch-ref.js";
 import { isTruthy, offlineFromEnv } from "./env-flags.js";
 import {
   defaultFetch,
@@ -41,6 +42,8 @@ export interface HubSettings {
   readonly hfHubCacheDir: string | undefined;
   /** Milliseconds the whole read may take, every request, retry and wait included. */
   readonly timeoutMs: number;
+  /** How long a branch's cached commit is trusted without asking the Hub; 0: always ask. */
+  readonly branchMaxAgeMs: number;
   /** The fetch under every request: the caller's, else `node:http` on Node and the page's `fetch` in browsers. */
   readonly fetch: typeof fetch;
   /** The caller's cancel signal. */
@@ -87,6 +90,7 @@ export async function resolveHubSettings(options: HubOptions = {}): Promise<HubS
       nonEmpty(env.HUGGINGFACE_HUB_CACHE) ??
       (hfHome === undefined ? undefined : `${hfHome}/hub`),
     timeoutMs: timeoutFrom(options.timeoutMs),
+    branchMaxAgeMs: options.branchMaxAgeMs ?? DEFAULT_BRANCH_MAX_AGE_MS,
     fetch: options.fetch ?? defaultFetch,
     signal: options.signal,
     onProgress: options.onProgress,

@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { estimateInference } from "../../../src/index.js";
 import { FakeHub } from "../../helpers/fake-hub.js";
@@ -38,14 +38,21 @@ function entryOf(cacheDir: string): string {
 describe("vramfit's metadata cache", () => {
   it("one entry per commit and one ref per branch, under <cacheDir>/hub/<host>/models--org--name", async () => {
     const cacheDir = tempDir();
+    const before = Date.now();
     await estimateInference("test-org/tiny", { hubUrl: hub.url, env: isolatedEnv(), cacheDir });
+    const after = Date.now();
     const host = new URL(hub.url).host.replace(":", "_");
     const folder = join(cacheDir, "hub", host, "models--test-org--tiny");
     expect(filesUnder(cacheDir).sort()).toEqual([
       join(folder, "refs", "main"),
       join(folder, "snapshots", `${sha(1)}.json`),
     ]);
-    expect(readFileSync(join(folder, "refs", "main"), "utf8")).toBe(`${sha(1)}\n`);
+    // The commit main was at, and when the Hub said so.
+    const [commit, checkedAt, end] = readFileSync(join(folder, "refs", "main"), "utf8").split("\n");
+    expect(commit).toBe(sha(1));
+    expect(Date.parse(checkedAt!)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(checkedAt!)).toBeLessThanOrEqual(after);
+    expect(end).toBe("");
     const entry = JSON.parse(readFileSync(join(folder, "snapshots", `${sha(1)}.json`), "utf8"));
     expect(JSON.parse(entry.configText)).toEqual(TINY_CONFIG);
     expect(entry.weights).toMatchObject({ kind: "safetensors", parameterCount: TINY_PARAMETERS });
@@ -188,11 +195,42 @@ describe("offline: vramfit's cache, then the Hugging Face cache, then the bundle
     expect((error as Error).message).toContain("offline there is no cached copy");
   });
 
+  it("a branch the Hub confirmed less than branchMaxAgeMs ago is read with no request", async () => {
+    const options = { hubUrl: hub.url, env: isolatedEnv(), cacheDir: tempDir() };
+    await estimateInference("test-org/tiny", options);
+    const refFile = join(dirname(dirname(entryOf(options.cacheDir))), "refs", "main");
+    const confirmed = (msAgo: number) =>
+      `${sha(1)}\n${new Date(Date.now() - msAgo).toISOString()}\n`;
+    // [the ref file, the requests a read then makes: 1 is the model info]
+    const cases: [string, number][] = [
+      [confirmed(60_000), 0], // a minute ago: within the default 10 minutes
+      [confirmed(11 * 60_000), 1], // eleven minutes ago: asked again
+      [confirmed(-60_000), 1], // in the future (a clock moved back): not trusted
+      [`${sha(1)}\n`, 1], // written before vramfit kept the time
+    ];
+    for (const [text, requests] of cases) {
+      writeFileSync(refFile, text);
+      hub.reset();
+      const estimate = await estimateInference("test-org/tiny", options);
+      expect(estimate.model.source.kind).toBe("cache");
+      expect(hub.requests, text).toHaveLength(requests);
+    }
+    writeFileSync(refFile, confirmed(60_000));
+    hub.reset();
+    await estimateInference("test-org/tiny", { ...options, branchMaxAgeMs: 30_000 });
+    expect(hub.requests).toHaveLength(1); // older than the 30 s asked for
+  });
+
   it("when the Hub is down, the cached copy stands in, with a warning", async () => {
     const env = isolatedEnv();
     await estimateInference("test-org/tiny", { hubUrl: hub.url, env });
     hub.inject(() => true, { kind: "status", status: 503 }, 100);
-    const estimate = await estimateInference("test-org/tiny", { hubUrl: hub.url, env });
+    // branchMaxAgeMs 0: ask the Hub whether main moved (else the fresh cache answers alone).
+    const estimate = await estimateInference("test-org/tiny", {
+      hubUrl: hub.url,
+      env,
+      branchMaxAgeMs: 0,
+    });
     expect(estimate.model.source.kind).toBe("cache");
     expect(estimate.parameters.source).toBe("safetensors");
     expect(estimate.warnings[0]).toMatch(

@@ -131,7 +131,7 @@ describe("exact parameter counts from the safetensors headers", () => {
 });
 
 describe("request counts", () => {
-  it("cold, two shards: 5 requests (model info, config.json, index, 2 shards); warm: 1 for main, 0 for a commit", async () => {
+  it("cold, two shards: 5 requests (model info, config.json, index, 2 shards); warm: 0 for main within 10 minutes, 1 after, 0 for a commit", async () => {
     const options = via();
     await estimateInference("test-org/sharded", options);
     expect(hub.requests.map(described)).toEqual(
@@ -147,9 +147,14 @@ describe("request counts", () => {
 
     hub.reset();
     const warm = await estimateInference("test-org/sharded", options);
-    expect(hub.requests.map(described)).toEqual(["GET /api/models/test-org/sharded/revision/main"]);
+    expect(hub.requests).toHaveLength(0); // main was confirmed just now
     expect(warm.model.source.kind).toBe("cache");
     expect(warm.parameters.source).toBe("safetensors");
+
+    hub.reset();
+    const asked = await estimateInference("test-org/sharded", { ...options, branchMaxAgeMs: 0 });
+    expect(hub.requests.map(described)).toEqual(["GET /api/models/test-org/sharded/revision/main"]);
+    expect(asked.memory).toEqual(warm.memory);
 
     hub.reset();
     const pinned = await estimateInference("test-org/sharded", { ...options, revision: sha(2) });

@@ -135,7 +135,8 @@ describe("the token never appears", () => {
     const ok = await runBuiltCli(["estimate", "test-org/tiny"], { env });
     expect(ok.code).toBe(0);
     hub.inject(all, { kind: "echo-token" }, 100);
-    const fellBack = await runBuiltCli(["estimate", "test-org/tiny"], { env }); // from the cache, with a warning
+    // --refresh: ask the Hub (which now echoes the token), then fall back to the cache with a warning.
+    const fellBack = await runBuiltCli(["estimate", "test-org/tiny", "--refresh"], { env });
     expect(fellBack.stdout).toContain("hf_***");
     const failed = await runBuiltCli(["estimate", "test-org/tiny"], {
       env: { ...isolatedEnv({ HF_TOKEN: SECRET }), HF_ENDPOINT: hub.url },
