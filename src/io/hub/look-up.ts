@@ -2,6 +2,7 @@ import { readConfigFile, readHfQuantConfig } from "#platform";
 import { HF_QUANT_CONFIG_FILE } from "../repo-files.js";
 import type { CheckpointFacts } from "../../memory/checkpoint.js";
 import type { ModelSource } from "../../model/model-source.js";
+import { isFresh } from "./branch-ref.js";
 import { HubCache, type HubSnapshot } from "./cache.js";
 import { COMMIT_SHA } from "./commit-sha.js";
 import { findInHfCache } from "./hf-cache.js";
@@ -26,19 +27,45 @@ export interface ModelLookup {
 }
 
 /**
- * Reads a repo through the Hub (and vramfit's cache, keyed by commit).
+ * Reads a repo through the Hub (and vramfit's cache, keyed by commit). A cached model costs no
+ * request when the revision is a commit, or a branch or tag the Hub confirmed within
+ * `branchMaxAgeMs`; else the Hub reader is loaded and asked (./read-hub-model.ts).
  *
  * @throws {HubError} when the Hub refuses or fails; see its `code`.
  * @throws {InvalidConfigError} for a config.json that is not JSON or too large.
  */
 export async function lookUpOnline(repo: string, settings: HubSettings): Promise<ModelLookup> {
   const cache = hubCache(settings);
-  // Loaded here, not up front: an offline or local estimate never needs the Hub reader and its
-  // transport (about 27 KB of the CLI's code to compile at every start).
+  if (cache !== undefined) {
+    const known = await cachedWithoutAsking(cache, repo, settings);
+    if (known !== undefined) {
+      return fromSnapshot(known, settings.revision, cache.entryPath(repo, known.sha), []);
+    }
+  }
+  // Loaded here, not up front: an offline, local or cached estimate never needs the Hub reader
+  // and its transport (about 27 KB of the CLI's code to compile at every start).
   const { readHubModel } = await import("./read-hub-model.js");
   const read = await readHubModel(repo, settings, cache);
   const path = read.fromCache ? cache?.entryPath(repo, read.snapshot.sha) : undefined;
   return fromSnapshot(read.snapshot, settings.revision, path, read.warnings);
+}
+
+/**
+ * The cached snapshot when no request is needed: the revision is a commit (a commit never
+ * changes), or a branch or tag the Hub confirmed less than `branchMaxAgeMs` ago.
+ */
+async function cachedWithoutAsking(
+  cache: HubCache,
+  repo: string,
+  settings: HubSettings,
+): Promise<HubSnapshot | undefined> {
+  const { revision } = settings;
+  const sha = COMMIT_SHA.test(revision)
+    ? revision
+    : await cache
+        .readRef(repo, revision)
+        .then((ref) => (isFresh(ref, settings.branchMaxAgeMs, Date.now()) ? ref?.sha : undefined));
+  return sha === undefined ? undefined : cache.read(repo, sha);
 }
 
 /**

@@ -4,7 +4,6 @@ import { explainIssue } from "../../options/explain-issue.js";
 import { loadHubLibrary } from "#platform";
 import { MAX_CONFIG_FILE_BYTES } from "../limits.js";
 import { HF_QUANT_CONFIG_FILE } from "../repo-files.js";
-import { isFresh } from "./branch-ref.js";
 import type { HubCache, HubSnapshot } from "./cache.js";
 import { COMMIT_SHA } from "./commit-sha.js";
 import { createHubFetch } from "./hub-fetch.js";
@@ -47,9 +46,9 @@ export interface HubRead {
  * it), the index and the safetensors headers are then read at that commit, all in parallel,
  * one request per file (see `readAheadBytes`). A cold estimate of a model with `n` shards
  * costs `3 + n` requests on 2 round trips (model info; everything else), one more for a repo
- * with hf_quant_config.json; a single-file model 3 requests. A cached model costs no request
- * when the revision is a commit, or a branch or tag the Hub confirmed within
- * `branchMaxAgeMs`; else only the model-info call.
+ * with hf_quant_config.json; a single-file model 3 requests; a branch whose commit is already
+ * cached, only the model-info call. A read that needs no request at all never comes here:
+ * ./look-up.ts answers it from the cache first.
  */
 export async function readHubModel(
   repo: string,
@@ -102,18 +101,6 @@ async function readUnredacted(
   cache: HubCache | undefined,
 ): Promise<HubRead> {
   const { revision } = settings;
-  if (cache !== undefined) {
-    // A commit never changes; a branch checked within branchMaxAgeMs is trusted to be where it was.
-    const sha = COMMIT_SHA.test(revision)
-      ? revision
-      : await cache
-          .readRef(repo, revision)
-          .then((ref) =>
-            isFresh(ref, settings.branchMaxAgeMs, Date.now()) ? ref?.sha : undefined,
-          );
-    const cached = sha === undefined ? undefined : await cache.read(repo, sha);
-    if (cached !== undefined) return { snapshot: cached, fromCache: true, warnings: [] };
-  }
 
   const context: HubCallContext = {
     repo,
