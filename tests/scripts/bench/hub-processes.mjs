@@ -51,7 +51,7 @@ async function medianOf(make) {
 
 function print(label, figures, bare) {
   console.log(
-    `${label.padEnd(52)} ${String(figures.requests).padStart(2)} req ${figures.trips} trips ` +
+    `${label.padEnd(58)} ${String(figures.requests).padStart(2)} req ${figures.trips} trips ` +
       `${figures.connections} conn ` +
       `${figures.wallMs.toFixed(0).padStart(5)} ms wall ${figures.cpuMs.toFixed(0).padStart(4)} ms CPU` +
       (bare === undefined ? "" : ` (+${(figures.cpuMs - bare.cpuMs).toFixed(0)} over bare)`) +
