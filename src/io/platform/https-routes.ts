@@ -1,7 +1,8 @@
 /**
  * How ./node-fetch.ts reaches an https origin: one TLS connection, opened once per origin and
  * process, offering HTTP/2 and HTTP/1.1 by ALPN. When the server picks HTTP/2 (huggingface.co
- * and its CDN do), every request to that origin is a stream of that one session: a cold
+ * does: `curl --head` of a resolve URL answers `HTTP/2 302`, as quoted in
+ * https://github.com/ngxson/wllama/pull/248, 2026-06-10), every request to that origin is a stream of that one session: a cold
  * estimate's second wave (config.json, the index, every shard header) costs no new TCP and TLS
  * handshakes, which on a real network are two round trips each. When it picks HTTP/1.1, the
  * negotiated socket waits for the keep-alive agent of ./node-fetch.ts to take it
