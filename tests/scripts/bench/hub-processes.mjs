@@ -124,6 +124,12 @@ export async function run() {
   // https, as huggingface.co is. A new connection pays the TCP and TLS 1.3 handshakes, 2 round
   // trips that the fake Hub imitates by holding the first answer on each connection 100 ms more.
   console.log(`\nhttps, 50 ms per request and 100 ms more per new connection (${REPO}):`);
+  // Node loads NODE_EXTRA_CA_CERTS (the test certificate) at start: compare with a bare node
+  // that loads it too.
+  const bareTrusting = await medianOf(() =>
+    measure(undefined, ["-e", "0"], { ...baseEnv, NODE_EXTRA_CA_CERTS: TEST_CA_FILE }, 0),
+  );
+  print("  bare node -e 0, with NODE_EXTRA_CA_CERTS", bareTrusting);
   for (const tls of ["h2", "http1"]) {
     const hub = await FakeHub.start(hubRepos(), { latencyMs: 50, connectLatencyMs: 100, tls });
     const compiled = mkdtempSync(join(tmpdir(), "vramfit-bench-xdg-"));
@@ -141,7 +147,8 @@ export async function run() {
     const cold = await medianOf(() =>
       measure(hub, [CLI, "estimate", REPO, "--json"], httpsEnv(), 50),
     );
-    print(`  cold cache, server offers ${tls === "h2" ? "HTTP/2" : "HTTP/1.1 only"}`, cold, bare);
+    const server = tls === "h2" ? "HTTP/2" : "HTTP/1.1 only";
+    print(`  cold cache, server offers ${server}`, cold, bareTrusting);
     await hub.close();
   }
 }
