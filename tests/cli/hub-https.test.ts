@@ -47,6 +47,39 @@ describe("the built CLI against an https Hub", { timeout: 30_000 }, () => {
     expect(connections("cdn")).toBe(1);
   });
 
+  it("the CDN an earlier read was redirected to is connected to while the model info travels", async () => {
+    // Each new connection is held 100 ms, as TCP and TLS handshakes would hold it.
+    hub = await FakeHub.start(hubRepos(), {
+      tokens: KNOWN_TOKENS,
+      tls: "h2",
+      cdn: true,
+      connectLatencyMs: 100,
+    });
+    const env = isolatedEnv({
+      HF_ENDPOINT: hub.url,
+      HF_TOKEN: APPROVED_TOKEN,
+      NODE_EXTRA_CA_CERTS: TEST_CA_FILE,
+    });
+    /** When the CDN's first connection opened, and when the first file was asked of the Hub. */
+    const timing = () => ({
+      cdnOpened: hub!.connectionsOpened.find((c) => c.server === "cdn")!.atMs,
+      firstFileAsked: hub!.requests.find((r) => r.server === "hub" && r.path.includes("/resolve/"))!
+        .atMs,
+    });
+    // First read: the CDN is learned from the redirects, so connected to after them.
+    expect((await runBuiltCli(["estimate", "test-org/tiny", "--json"], { env })).code).toBe(0);
+    const first = timing();
+    expect(first.cdnOpened).toBeGreaterThan(first.firstFileAsked);
+    // Next cold read (another repo): connected to before the redirects come.
+    hub.reset();
+    expect((await runBuiltCli(["estimate", REPO, "--json"], { env })).code).toBe(0);
+    const next = timing();
+    expect(next.cdnOpened).toBeLessThan(next.firstFileAsked);
+    expect(
+      new Set(hub.requests.filter((r) => r.server === "cdn").map((r) => r.connection)).size,
+    ).toBe(1);
+  });
+
   it("a server that offers only HTTP/1.1 is read over HTTP/1.1, same numbers", async () => {
     const { code, stdout, requests } = await coldEstimate({ tls: "http1" });
     expect(code).toBe(0);

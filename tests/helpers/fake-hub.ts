@@ -9,7 +9,13 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createSecureServer, type Http2ServerRequest } from "node:http2";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo, Socket } from "node:net";
+import {
+  connect,
+  createServer as createNetServer,
+  type AddressInfo,
+  type Server as NetServer,
+  type Socket,
+} from "node:net";
 import { join } from "node:path";
 import type { FakeFile } from "./safetensors.js";
 
@@ -49,6 +55,13 @@ export interface RecordedRequest {
   connection: number;
 }
 
+/** A connection a client opened, as the server (or its delaying proxy) saw it open. */
+export interface AcceptedConnection {
+  server: "hub" | "cdn";
+  /** Milliseconds since the fake Hub started, as {@link RecordedRequest.atMs}. */
+  atMs: number;
+}
+
 /** A fault to inject instead of the normal answer. */
 export type Fault =
   | { kind: "status"; status: number; headers?: Record<string, string>; body?: string }
@@ -83,8 +96,9 @@ export interface FakeHubOptions {
    */
   tls?: "h2" | "http1";
   /**
-   * A further delay before the first answer on each new connection, to imitate the TCP and TLS
-   * handshakes a real network makes a new connection pay (2 round trips for TLS 1.3).
+   * A delay on every new connection before the server sees it (and so before the TLS handshake
+   * can finish), to imitate the TCP and TLS handshakes a real network makes a new connection pay
+   * (2 round trips for TLS 1.3). A client that opens a connection early hides it.
    */
   connectLatencyMs?: number;
 }
@@ -97,11 +111,9 @@ export class FakeHub {
   private readonly repos = new Map<string, FakeRepo>();
   private readonly faults: Injected[] = [];
   private counter = 0;
-  private readonly started = Date.now();
   /** Connection numbers, by socket (HTTP/1.1) or session (HTTP/2). */
   private readonly connections = new WeakMap<object, number>();
   private connectionCount = 0;
-  private readonly sockets = new Set<Socket>();
 
   private constructor(
     private readonly options: FakeHubOptions,
@@ -109,6 +121,11 @@ export class FakeHub {
     private readonly cdn: Server,
     readonly url: string,
     readonly cdnUrl: string,
+    private readonly sockets: Set<Socket>,
+    private readonly proxies: Server[],
+    /** Every connection a client opened, to either server, in order. */
+    readonly connectionsOpened: AcceptedConnection[],
+    private readonly started: number,
   ) {}
 
   /** Starts the Hub (and the CDN) on 127.0.0.1, random ports. */
@@ -117,20 +134,40 @@ export class FakeHub {
     const hub = makeServer(options, (req, res) => void servers.self?.handle("hub", req, res));
     const cdn = makeServer(options, (req, res) => void servers.self?.handle("cdn", req, res));
     const scheme = options.tls === undefined ? "http" : "https";
-    const listen = (server: Server) =>
-      new Promise<string>((resolve) =>
-        server.listen(0, "127.0.0.1", () => {
-          resolve(`${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`);
-        }),
-      );
-    const [hubUrl, cdnUrl] = await Promise.all([listen(hub), listen(cdn)]);
-    const self = new FakeHub(options, hub, cdn, hubUrl, cdnUrl);
-    for (const server of [hub, cdn]) {
-      server.on("connection", (socket: Socket) => {
-        self.sockets.add(socket);
-        socket.once("close", () => self.sockets.delete(socket));
-      });
-    }
+    const sockets = new Set<Socket>();
+    const proxies: Server[] = [];
+    const track = (socket: Socket): void => {
+      sockets.add(socket);
+      socket.once("close", () => sockets.delete(socket));
+    };
+    const accepted: AcceptedConnection[] = [];
+    const started = Date.now();
+    const listen = async (server: Server, name: "hub" | "cdn"): Promise<string> => {
+      server.on("connection", track);
+      let port = await listenOn(server);
+      // A client's connection, when it connects (before a delaying proxy holds it).
+      let front: Server | NetServer = server;
+      if (options.connectLatencyMs !== undefined) {
+        const proxy = delayingProxy(port, options.connectLatencyMs, track);
+        proxies.push(proxy);
+        port = await listenOn(proxy);
+        front = proxy;
+      }
+      front.on("connection", () => accepted.push({ server: name, atMs: Date.now() - started }));
+      return `${scheme}://127.0.0.1:${port}`;
+    };
+    const [hubUrl, cdnUrl] = await Promise.all([listen(hub, "hub"), listen(cdn, "cdn")]);
+    const self = new FakeHub(
+      options,
+      hub,
+      cdn,
+      hubUrl,
+      cdnUrl,
+      sockets,
+      proxies,
+      accepted,
+      started,
+    );
     for (const repo of repos) self.add(repo);
     servers.self = self;
     return self;
@@ -151,9 +188,10 @@ export class FakeHub {
     for (const server of [this.hub, this.cdn]) server.on("connection", listener);
   }
 
-  /** Forgets recorded requests and pending faults. */
+  /** Forgets recorded requests and connections, and pending faults. */
   reset(): void {
     this.requests.length = 0;
+    this.connectionsOpened.length = 0;
     this.faults.length = 0;
     this.load.maxInFlight = this.load.inFlight;
   }
@@ -166,7 +204,7 @@ export class FakeHub {
   /** Stops both servers, dropping open connections. */
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
-    for (const server of [this.hub, this.cdn]) {
+    for (const server of [this.hub, this.cdn, ...this.proxies]) {
       await new Promise((resolve) => server.close(resolve));
     }
   }
@@ -181,7 +219,6 @@ export class FakeHub {
     // HTTP/2: the session is the connection (its socket is a new proxy on every request).
     const carrier = (req as unknown as Partial<Http2ServerRequest>).stream?.session ?? req.socket;
     let connection = this.connections.get(carrier);
-    const newConnection = connection === undefined;
     if (connection === undefined) {
       connection = ++this.connectionCount;
       this.connections.set(carrier, connection);
@@ -205,9 +242,6 @@ export class FakeHub {
     });
     res.setHeader("X-Request-Id", `Root=1-test-${++this.counter}`);
     if (this.options.latencyMs !== undefined) await sleep(this.options.latencyMs);
-    if (newConnection && this.options.connectLatencyMs !== undefined) {
-      await sleep(this.options.connectLatencyMs);
-    }
 
     const injected = this.faults.find((fault) => fault.times > 0 && fault.match(request));
     let fault: Fault | undefined;
@@ -391,6 +425,37 @@ export class FakeHub {
     }
     serveFile(res, request, file, sha, fault);
   }
+}
+
+/** Listens on a random port of 127.0.0.1; resolves to the port. */
+function listenOn(server: Server | NetServer): Promise<number> {
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => {
+      resolve((server.address() as AddressInfo).port);
+    }),
+  );
+}
+
+/**
+ * A TCP proxy to `port` that holds each new connection `delayMs` before passing it on: the
+ * client's bytes (a TLS ClientHello, a request) wait, as on a network where the handshakes take
+ * that long.
+ */
+function delayingProxy(port: number, delayMs: number, track: (socket: Socket) => void): Server {
+  const proxy = createNetServer((client) => {
+    track(client);
+    const timer = setTimeout(() => {
+      const upstream = connect(port, "127.0.0.1");
+      track(upstream);
+      client.pipe(upstream).pipe(client);
+      upstream.on("error", () => client.destroy());
+      client.on("error", () => upstream.destroy());
+    }, delayMs);
+    client.once("close", () => {
+      clearTimeout(timer);
+    });
+  });
+  return proxy as unknown as Server;
 }
 
 /** An http server, or with `tls` an https one (HTTP/2 and HTTP/1.1, or HTTP/1.1 only). */

@@ -1,12 +1,13 @@
 import * as z from "zod/mini";
 import { HubError, InvalidConfigError, VramfitError } from "../../errors.js";
 import { explainIssue } from "../../options/explain-issue.js";
-import { loadHubLibrary } from "#platform";
+import { defaultFetch, loadHubLibrary, preconnect } from "#platform";
 import { MAX_CONFIG_FILE_BYTES } from "../limits.js";
 import { HF_QUANT_CONFIG_FILE } from "../repo-files.js";
 import type { HubCache, HubSnapshot } from "./cache.js";
 import { COMMIT_SHA } from "./commit-sha.js";
 import { createHubFetch } from "./hub-fetch.js";
+import { readRedirectOrigin, writeRedirectOrigin } from "./redirect-origin.js";
 import { badResponse, redact, redactError, type HubCallContext } from "./hub-errors.js";
 import { MODEL_INFO_FIELDS, modelInfoUrlFor, takeEarlyAnswer } from "./early-reads.js";
 import type { HubLibrary } from "./hub-library.js";
@@ -109,7 +110,23 @@ async function readUnredacted(
     tokenSource: settings.tokenSource,
   };
   const failures: HubError[] = [];
-  const transport = createTransport(settings, context);
+  // The Hub's CDN (where it redirects file reads): remembered from the last read, and connected
+  // to while the model info is on its way (./redirect-origin.ts). Not with the caller's fetch.
+  const cacheDir = settings.fetch === defaultFetch ? settings.cacheDir : undefined;
+  const rememberedCdn =
+    cacheDir === undefined
+      ? Promise.resolve(undefined)
+      : readRedirectOrigin(cacheDir, settings.endpoint);
+  let redirectedTo: string | undefined;
+  const transport = createTransport(
+    {
+      ...settings,
+      onRedirect: (origin) => {
+        redirectedTo ??= origin;
+      },
+    },
+    context,
+  );
   const recording: Transport = (request) =>
     transport(request).catch((error: unknown) => {
       if (error instanceof HubError) failures.push(error);
@@ -122,6 +139,9 @@ async function readUnredacted(
   // sent even sooner by the CLI (./early-reads.ts); the client's own request takes the answer.
   const infoUrl = modelInfoUrlFor(repo, settings);
   hubFetch.prefetch(infoUrl, takeEarlyAnswer(infoUrl, settings.token));
+  void rememberedCdn.then((origin) => {
+    if (origin !== undefined) preconnect(origin);
+  });
   const hub = await loadHubLibrary();
   // The library reads the safetensors index through web streams, which Node compiles on first
   // use (about 7 ms): made once now, that happens while the model info is on its way, not after.
@@ -225,6 +245,10 @@ async function readUnredacted(
     return { snapshot, fromCache: false, warnings };
   } finally {
     await refWritten;
+    const remembered = await rememberedCdn;
+    if (cacheDir !== undefined && redirectedTo !== undefined && redirectedTo !== remembered) {
+      await writeRedirectOrigin(cacheDir, settings.endpoint, redirectedTo).catch(() => undefined);
+    }
   }
 }
 

@@ -52,6 +52,8 @@ export interface HubSettings {
   readonly onProgress: ((event: HubProgress) => void) | undefined;
   /** A rate-limit pause shared with other reads, if any. */
   readonly backoff: HubBackoff | undefined;
+  /** Called with the origin of every redirect to another origin (the Hub's CDN). */
+  readonly onRedirect?: ((origin: string) => void) | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -209,6 +209,7 @@ export function createTransport(
         // Not worth a retry: the same answer would come again.
         throw badResponse(context, url, "a redirect to something other than an http(s) URL");
       }
+      if (next.origin !== new URL(current).origin) settings.onRedirect?.(next.origin);
       current = next.href;
     }
   }

@@ -59,3 +59,8 @@ export async function loadHubLibrary(): Promise<HubLibrary> {
  * refuses `fetch` called as a method of another object).
  */
 export const defaultFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
+
+/** The browser opens its own connections: nothing to do. */
+export function preconnect(): void {
+  // Browsers pool and reuse connections themselves.
+}

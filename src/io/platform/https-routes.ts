@@ -38,6 +38,8 @@ const openStreams = new WeakMap<ClientHttp2Session, number>();
 export async function httpsRoute(url: URL): Promise<HttpsRoute> {
   const origin = url.origin;
   let pending = routes.get(origin);
+  // A request waits for it now: its handshake holds the process open (a preconnect's does not).
+  negotiating.get(origin)?.ref();
   if (pending === undefined) {
     const started = negotiate(url);
     routes.set(origin, started);
@@ -52,6 +54,21 @@ export async function httpsRoute(url: URL): Promise<HttpsRoute> {
     return httpsRoute(url);
   }
   return route;
+}
+
+/**
+ * Starts the route to `url`'s origin now, for requests to come (the Hub's CDN while the model
+ * info is on its way): its handshake does not hold the process open, and a failure is only
+ * forgotten, for the first request to try again.
+ */
+export function preconnect(url: URL): void {
+  if (url.protocol !== "https:" || routes.has(url.origin)) return;
+  const started = negotiate(url);
+  negotiating.get(url.origin)?.unref();
+  routes.set(url.origin, started);
+  started.catch(() => {
+    forget(url.origin, started);
+  });
 }
 
 /**

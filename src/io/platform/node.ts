@@ -32,3 +32,14 @@ export async function loadHubLibrary(): Promise<HubLibrary> {
  */
 export const defaultFetch: typeof fetch = async (input, init) =>
   (await import("./node-fetch.js")).nodeFetch(input, init);
+
+/**
+ * Opens a connection to `origin` (https only) for requests to come, without sending one:
+ * ./https-routes.ts. It never holds the process open, and a failure is left to the request
+ * that would use it.
+ */
+export function preconnect(origin: string): void {
+  void import("./https-routes.js").then(({ preconnect: open }) => {
+    open(new URL(origin));
+  });
+}
