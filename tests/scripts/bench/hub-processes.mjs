@@ -151,4 +151,33 @@ export async function run() {
     print(`  cold cache, server offers ${server}`, cold, bareTrusting);
     await hub.close();
   }
+  // As huggingface.co serves weights: the Hub redirects each shard to its CDN, another origin.
+  // The cold read drops the model's cache entry but keeps the CDN origin an earlier read learned.
+  const cdnHub = await FakeHub.start(hubRepos(), {
+    latencyMs: 50,
+    connectLatencyMs: 100,
+    tls: "h2",
+    cdn: true,
+  });
+  const cdnXdg = mkdtempSync(join(tmpdir(), "vramfit-bench-xdg-"));
+  const cdnEnv = () => {
+    const host = new URL(cdnHub.url).host.replace(/[^\w.-]/g, "_");
+    rmSync(join(cdnXdg, "vramfit", "hub", host, `models--${REPO.replace("/", "--")}`), {
+      recursive: true,
+      force: true,
+    });
+    return {
+      ...baseEnv,
+      HOME: home(),
+      HF_ENDPOINT: cdnHub.url,
+      XDG_CACHE_HOME: cdnXdg,
+      NODE_EXTRA_CA_CERTS: TEST_CA_FILE,
+    };
+  };
+  await measure(cdnHub, [CLI, "estimate", REPO, "--json"], cdnEnv(), 50);
+  const viaCdn = await medianOf(() =>
+    measure(cdnHub, [CLI, "estimate", REPO, "--json"], cdnEnv(), 50),
+  );
+  print("  cold cache, HTTP/2, shards on a CDN it remembers", viaCdn, bareTrusting);
+  await cdnHub.close();
 }
