@@ -10,7 +10,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { isFresh, readBranchRef, repoCacheFolder } from "../io/hub/branch-ref.js";
+import { recentlyConfirmedCommit, repoCacheFolder } from "../io/hub/branch-ref.js";
 import { COMMIT_SHA } from "../io/hub/commit-sha.js";
 import { startEarlyModelInfo } from "../io/hub/early-reads.js";
 import { resolveHubSettings } from "../io/hub/settings.js";
@@ -37,8 +37,8 @@ export async function startEarlyModelRead(argv: readonly string[], io: CliIo): P
     // Nor does a branch the Hub confirmed within branchMaxAgeMs: the read takes it from the cache.
     if (settings.cacheDir !== undefined) {
       const folder = repoCacheFolder(settings.cacheDir, settings.endpoint, model);
-      const ref = await readBranchRef(folder, settings.revision);
-      if (isFresh(ref, settings.branchMaxAgeMs, Date.now())) return;
+      const { revision, branchMaxAgeMs } = settings;
+      if ((await recentlyConfirmedCommit(folder, revision, branchMaxAgeMs)) !== undefined) return;
     }
     // What the request loads on its way out, loaded first: otherwise it waits behind the
     // command's code, which the caller starts compiling as soon as this returns.

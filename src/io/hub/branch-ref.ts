@@ -19,10 +19,15 @@ export interface BranchRef {
   readonly checkedAtMs: number | undefined;
 }
 
+/** The folder of one Hub endpoint in vramfit's cache: `<cacheDir>/hub/<host>`. */
+export function endpointCacheFolder(cacheDir: string, endpoint: string): string {
+  const host = new URL(endpoint).host.replace(/[^\w.-]/g, "_");
+  return `${cacheDir}/hub/${host}`;
+}
+
 /** The folder of one repo in vramfit's Hub cache. */
 export function repoCacheFolder(cacheDir: string, endpoint: string, repo: string): string {
-  const host = new URL(endpoint).host.replace(/[^\w.-]/g, "_");
-  return `${cacheDir}/hub/${host}/models--${repo.replace("/", "--")}`;
+  return `${endpointCacheFolder(cacheDir, endpoint)}/models--${repo.replace("/", "--")}`;
 }
 
 /** The file of one branch or tag. */
@@ -49,11 +54,17 @@ export async function writeBranchRef(folder: string, revision: string, sha: stri
 }
 
 /**
- * Whether `ref` was confirmed less than `maxAgeMs` ago (a time in the future, from a clock that
- * moved back, is not trusted).
+ * The commit kept in `folder` for `revision` when the Hub confirmed it less than `maxAgeMs` ago,
+ * else `undefined` (never confirmed, too old, or confirmed "in the future" by a clock that
+ * moved back).
  */
-export function isFresh(ref: BranchRef | undefined, maxAgeMs: number, nowMs: number): boolean {
-  if (ref?.checkedAtMs === undefined) return false;
-  const ageMs = nowMs - ref.checkedAtMs;
-  return ageMs >= 0 && ageMs < maxAgeMs;
+export async function recentlyConfirmedCommit(
+  folder: string,
+  revision: string,
+  maxAgeMs: number,
+): Promise<string | undefined> {
+  const ref = await readBranchRef(folder, revision);
+  if (ref?.checkedAtMs === undefined) return undefined;
+  const ageMs = Date.now() - ref.checkedAtMs;
+  return ageMs >= 0 && ageMs < maxAgeMs ? ref.sha : undefined;
 }

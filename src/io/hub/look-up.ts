@@ -2,7 +2,7 @@ import { readConfigFile, readHfQuantConfig } from "#platform";
 import { HF_QUANT_CONFIG_FILE } from "../repo-files.js";
 import type { CheckpointFacts } from "../../memory/checkpoint.js";
 import type { ModelSource } from "../../model/model-source.js";
-import { isFresh } from "./branch-ref.js";
+import { recentlyConfirmedCommit } from "./branch-ref.js";
 import { HubCache, type HubSnapshot } from "./cache.js";
 import { COMMIT_SHA } from "./commit-sha.js";
 import { findInHfCache } from "./hf-cache.js";
@@ -62,9 +62,7 @@ async function cachedWithoutAsking(
   const { revision } = settings;
   const sha = COMMIT_SHA.test(revision)
     ? revision
-    : await cache
-        .readRef(repo, revision)
-        .then((ref) => (isFresh(ref, settings.branchMaxAgeMs, Date.now()) ? ref?.sha : undefined));
+    : await recentlyConfirmedCommit(cache.folder(repo), revision, settings.branchMaxAgeMs);
   return sha === undefined ? undefined : cache.read(repo, sha);
 }
 

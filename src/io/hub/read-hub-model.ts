@@ -112,11 +112,11 @@ async function readUnredacted(
   const failures: HubError[] = [];
   // The Hub's CDN (where it redirects file reads): remembered from the last read, and connected
   // to while the model info is on its way (./redirect-origin.ts). Not with the caller's fetch.
-  const cacheDir = settings.fetch === defaultFetch ? settings.cacheDir : undefined;
+  const cdnCacheDir = settings.fetch === defaultFetch ? settings.cacheDir : undefined;
   const rememberedCdn =
-    cacheDir === undefined
+    cdnCacheDir === undefined
       ? Promise.resolve(undefined)
-      : readRedirectOrigin(cacheDir, settings.endpoint);
+      : readRedirectOrigin(cdnCacheDir, settings.endpoint);
   let redirectedTo: string | undefined;
   const transport = createTransport(
     {
@@ -246,8 +246,10 @@ async function readUnredacted(
   } finally {
     await refWritten;
     const remembered = await rememberedCdn;
-    if (cacheDir !== undefined && redirectedTo !== undefined && redirectedTo !== remembered) {
-      await writeRedirectOrigin(cacheDir, settings.endpoint, redirectedTo).catch(() => undefined);
+    if (cdnCacheDir !== undefined && redirectedTo !== undefined && redirectedTo !== remembered) {
+      await writeRedirectOrigin(cdnCacheDir, settings.endpoint, redirectedTo).catch(
+        () => undefined,
+      );
     }
   }
 }

@@ -7,11 +7,11 @@
  * token until a redirect sends one there.
  */
 import { readTextFile, writeFileAtomic } from "#platform";
+import { endpointCacheFolder } from "./branch-ref.js";
 
 /** The file that keeps it, for `endpoint` in the cache at `cacheDir`. */
 function originFile(cacheDir: string, endpoint: string): string {
-  const host = new URL(endpoint).host.replace(/[^\w.-]/g, "_");
-  return `${cacheDir}/hub/${host}/redirect-origin`;
+  return `${endpointCacheFolder(cacheDir, endpoint)}/redirect-origin`;
 }
 
 /** The origin kept for `endpoint`, or `undefined` (none, or not an https origin). */
